@@ -1,33 +1,36 @@
-"""Builds the analysis tables (mentions, mention_sections, kwic, claims) from the corpus tables.
-
-PLACEHOLDER written by the lead so the pipeline can call it; the analysis work replaces the body.
-"""
+"""Builds the analysis tables (mentions, mention_sections, kwic, claims) from the corpus tables."""
 from __future__ import annotations
 
 import pandas as pd
 
-MENTIONS_COLUMNS = [
-    "country", "year", "group", "term_hits", "sentences", "paragraphs", "per_1000_words",
-    "share_of_sentences", "first_paragraph_index", "first_position", "total_sentences", "word_count",
-]
-MENTION_SECTIONS_COLUMNS = [
-    "country", "year", "group", "section", "term_hits", "sentences", "paragraphs", "section_sentences",
-]
-KWIC_COLUMNS = [
-    "country", "year", "group", "kinds", "quantifiers", "section", "paragraph_index",
-    "sentence_index", "term", "sentence", "source_url",
-]
-CLAIMS_COLUMNS = [
-    "claim_id", "claim", "quote", "citation", "report_year", "figure", "denominator", "verdict",
-    "evidence", "links",
+from analysis.claims import CLAIMS_COLUMNS, evaluate_claims
+from analysis.corpus import scan_corpus
+from analysis.kwic import KWIC_COLUMNS, kwic_table
+from analysis.lexicon import Lexicon, LexiconError
+from analysis.mentions import MENTION_SECTIONS_COLUMNS, MENTIONS_COLUMNS, mention_sections_table, mentions_table
+
+__all__ = [
+    "MENTIONS_COLUMNS", "MENTION_SECTIONS_COLUMNS", "KWIC_COLUMNS", "CLAIMS_COLUMNS", "build_analysis_tables",
 ]
 
 
 def build_analysis_tables(paragraphs, narratives, tiers, lexicon, essay_claims) -> dict[str, pd.DataFrame]:
-    """Return {'mentions', 'mention_sections', 'kwic', 'claims'} DataFrames (placeholder: empty)."""
+    """Return {'mentions', 'mention_sections', 'kwic', 'claims'} DataFrames (columns: docs/contract.md).
+
+    paragraphs/narratives/tiers are the corpus tables, lexicon a parsed Lexicon, essay_claims the
+    DataFrame of data/essay/claims.csv (None gives an empty claims table). Pure: no I/O."""
+    if not isinstance(lexicon, Lexicon):
+        raise LexiconError(f"build_analysis_tables: lexicon must be a parsed Lexicon (analysis.lexicon.parse_lexicon), got {type(lexicon).__name__}")
+    scan = scan_corpus(paragraphs, narratives, lexicon)
+    mentions = mentions_table(scan, lexicon)
+    kwic = kwic_table(scan, lexicon)
+    if essay_claims is None:
+        claims = pd.DataFrame(columns=CLAIMS_COLUMNS)
+    else:
+        claims = evaluate_claims(essay_claims, mentions, kwic, tiers, paragraphs, lexicon)
     return {
-        "mentions": pd.DataFrame(columns=MENTIONS_COLUMNS),
-        "mention_sections": pd.DataFrame(columns=MENTION_SECTIONS_COLUMNS),
-        "kwic": pd.DataFrame(columns=KWIC_COLUMNS),
-        "claims": pd.DataFrame(columns=CLAIMS_COLUMNS),
+        "mentions": mentions,
+        "mention_sections": mention_sections_table(scan, lexicon),
+        "kwic": kwic,
+        "claims": claims,
     }

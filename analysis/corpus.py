@@ -1,0 +1,130 @@
+"""One pass over the paragraphs table: split sentences, find group hits, kinds and quantifiers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.frames import as_int, as_optional_int, as_text, require_columns
+from analysis.lexicon import Lexicon
+from analysis.matching import classify_kinds, find_quantifiers, scan_paragraph
+from analysis.text import collapse_whitespace
+
+PARAGRAPH_COLUMNS = ["country", "year", "paragraph_index", "section", "text"]
+NARRATIVE_COLUMNS = ["country", "year"]
+
+
+@dataclass(frozen=True)
+class SentenceHit:
+    """A sentence that counts for one group, with what was found in it."""
+
+    country: str
+    year: int
+    group: str
+    paragraph_index: int
+    section: str
+    sentence_index: int
+    sentence: str
+    term_hits: int
+    terms: tuple[str, ...]
+    kinds: tuple[str, ...]
+    quantifiers: tuple[str, ...]
+    quantifier_classes: tuple[str, ...]
+
+
+@dataclass
+class YearFacts:
+    """Per country-year totals needed by the tables."""
+
+    country: str
+    year: int
+    word_count: int | None = None
+    paragraph_count: int | None = None
+    source_url: str = ""
+    total_sentences: int = 0
+    paragraphs_seen: int = 0
+    words_seen: int = 0
+    # section -> number of sentences, in printed order of first appearance
+    section_sentences: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class CorpusScan:
+    """Everything the analysis tables are made from."""
+
+    years: dict[tuple[str, int], YearFacts]
+    hits: list[SentenceHit]
+
+
+def _narrative_facts(narratives: pd.DataFrame | None) -> dict[tuple[str, int], YearFacts]:
+    facts: dict[tuple[str, int], YearFacts] = {}
+    if narratives is None:
+        return facts
+    require_columns(narratives, NARRATIVE_COLUMNS, "narratives")
+    n = len(narratives)
+    countries = narratives["country"].tolist()
+    years = narratives["year"].tolist()
+    words = narratives["word_count"].tolist() if "word_count" in narratives else [None] * n
+    paras = narratives["paragraph_count"].tolist() if "paragraph_count" in narratives else [None] * n
+    urls = narratives["source_url"].tolist() if "source_url" in narratives else [""] * n
+    for country, year, wc, pc, url in zip(countries, years, words, paras, urls):
+        key = (as_text(country), as_int(year, "narratives", "year"))
+        facts[key] = YearFacts(
+            key[0], key[1],
+            word_count=as_optional_int(wc, "narratives", "word_count"),
+            paragraph_count=as_optional_int(pc, "narratives", "paragraph_count"),
+            source_url=as_text(url),
+        )
+    return facts
+
+
+def scan_corpus(paragraphs: pd.DataFrame, narratives: pd.DataFrame | None, lexicon: Lexicon) -> CorpusScan:
+    """Scan every paragraph once; return per-year facts and one SentenceHit per sentence x group."""
+    require_columns(paragraphs, PARAGRAPH_COLUMNS, "paragraphs")
+    facts = _narrative_facts(narratives)
+    rows = sorted(
+        (
+            (as_text(c), as_int(y, "paragraphs", "year"), as_int(i, "paragraphs", "paragraph_index"), as_text(s), as_text(t))
+            for c, y, i, s, t in zip(
+                paragraphs["country"].tolist(), paragraphs["year"].tolist(),
+                paragraphs["paragraph_index"].tolist(), paragraphs["section"].tolist(),
+                paragraphs["text"].tolist(),
+            )
+        ),
+        key=lambda r: (r[0], r[1], r[2]),
+    )
+    kinds_for = set(lexicon.kinds_for)
+    hits: list[SentenceHit] = []
+    for country, year, pindex, section, text in rows:
+        yf = facts.get((country, year))
+        if yf is None:
+            yf = facts[(country, year)] = YearFacts(country, year)
+        scan = scan_paragraph(text, lexicon)
+        yf.paragraphs_seen += 1
+        yf.words_seen += len(text.split())
+        yf.total_sentences += len(scan.sentences)
+        yf.section_sentences[section] = yf.section_sentences.get(section, 0) + len(scan.sentences)
+        for sindex, (sentence, matches) in enumerate(zip(scan.sentences, scan.matches)):
+            if not matches:
+                continue
+            quants = find_quantifiers(sentence.text, lexicon)
+            qtexts = tuple(dict.fromkeys(q.text for q in quants))
+            qclasses = tuple(dict.fromkeys(q.cls for q in quants))
+            by_group: dict[str, list[str]] = {}
+            for m in matches:
+                by_group.setdefault(m.group, []).append(m.term)
+            display = collapse_whitespace(sentence.text)
+            for group, terms in by_group.items():
+                kinds = classify_kinds(sentence.text, lexicon) if group in kinds_for else ()
+                hits.append(
+                    SentenceHit(
+                        country, year, group, pindex, section, sindex, display, len(terms),
+                        tuple(dict.fromkeys(terms)), kinds, qtexts, qclasses,
+                    )
+                )
+    for yf in facts.values():
+        if yf.word_count is None:
+            yf.word_count = yf.words_seen
+        if yf.paragraph_count is None:
+            yf.paragraph_count = yf.paragraphs_seen
+    return CorpusScan(facts, hits)

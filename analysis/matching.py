@@ -1,0 +1,151 @@
+"""Find lexicon groups, kinds and quantifiers in text; offsets refer to the text as given.
+
+Rules: the unit is the sentence. Each pattern of a group is matched on its own, within one
+sentence (case-insensitive, word-bounded, typographic quotes folded); overlapping matches of one
+group merge into one hit. A pattern with `requires`
+(`unless`) counts only when the sentence holding the match start does (not) match that regex.
+A group with `yield_to` drops every hit that overlaps a hit of the groups named there: this is
+how "North Korea" inside "women from North Korea" counts for north_korean and not for
+north_korea_state, while "DPRK authorities" in the same sentence still counts as state.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from analysis.lexicon import Lexicon
+from analysis.sentences import Sentence, split_sentences
+from analysis.text import collapse_whitespace, fold
+
+
+@dataclass(frozen=True)
+class Match:
+    """One hit of a group: text[start:end] as printed; term is that text with whitespace collapsed."""
+
+    start: int
+    end: int
+    group: str
+    term: str
+
+
+@dataclass(frozen=True)
+class QuantifierMatch:
+    """One quantifier phrase: its class slug (lexicon [quantifiers.*]) and lowercased text."""
+
+    start: int
+    end: int
+    cls: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ParagraphScan:
+    """A paragraph split into sentences, with the group hits of each sentence (same order)."""
+
+    sentences: list[Sentence]
+    matches: list[list[Match]]
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans.sort()
+    merged: list[list[int]] = []
+    for s, e in spans:
+        if merged and s < merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1][1] = e
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    s, e = span
+    return any(os < e and s < oe for os, oe in others)
+
+
+def _group_spans(text: str, sentences: list[Sentence], lexicon: Lexicon) -> dict[str, list[tuple[int, int]]]:
+    """Hits per group as merged (start, end) spans. Patterns run sentence by sentence (a hit
+    never spans two sentences), and only on sentences holding one of the group's anchors."""
+    folded = fold(text)
+    lower = folded.lower()
+    out: dict[str, list[tuple[int, int]]] = {}
+    candidates = lexicon.candidate_groups(lower)
+    if not candidates:
+        return out
+    for slug, group in lexicon.groups.items():
+        if slug not in candidates:
+            continue
+        spans: list[tuple[int, int]] = []
+        for sent in sentences:
+            low = lower[sent.start : sent.end]
+            if group.anchors and not any(a in low for a in group.anchors):
+                continue
+            chunk = folded[sent.start : sent.end]
+            for pat in group.patterns:
+                for m in pat.regex.finditer(chunk):
+                    if pat.requires is not None and not pat.requires.search(chunk):
+                        continue
+                    if pat.unless is not None and pat.unless.search(chunk):
+                        continue
+                    spans.append((sent.start + m.start(), sent.start + m.end()))
+        if spans:
+            out[slug] = _merge(spans)
+    for slug in list(out):
+        blockers = [sp for other in lexicon.groups[slug].yield_to for sp in out.get(other, [])]
+        if blockers:
+            kept = [sp for sp in out[slug] if not _overlaps(sp, blockers)]
+            if kept:
+                out[slug] = kept
+            else:
+                del out[slug]
+    return out
+
+
+def scan_paragraph(text: str, lexicon: Lexicon) -> ParagraphScan:
+    """Split one paragraph into sentences and find every group hit, grouped per sentence."""
+    sentences = split_sentences(text)
+    per_sentence: list[list[Match]] = [[] for _ in sentences]
+    if not sentences:
+        return ParagraphScan(sentences, per_sentence)
+    starts = [s.start for s in sentences]
+    order = {slug: i for i, slug in enumerate(lexicon.groups)}
+    spans = _group_spans(text, sentences, lexicon)
+    for slug in sorted(spans, key=order.__getitem__):
+        for s, e in spans[slug]:
+            k = max(bisect_right(starts, s) - 1, 0)
+            per_sentence[k].append(Match(s, e, slug, collapse_whitespace(text[s:e])))
+    for hits in per_sentence:
+        hits.sort(key=lambda m: (m.start, order[m.group]))
+    return ParagraphScan(sentences, per_sentence)
+
+
+def find_matches(text: str, lexicon: Lexicon) -> list[Match]:
+    """All group hits in one text (e.g. a paragraph), sorted by start: for highlighting."""
+    scan = scan_paragraph(text, lexicon)
+    order = {slug: i for i, slug in enumerate(lexicon.groups)}
+    return sorted((m for hits in scan.matches for m in hits), key=lambda m: (m.start, order[m.group]))
+
+
+def sentence_groups(sentence: str, lexicon: Lexicon) -> set[str]:
+    """The set of group slugs a single sentence counts for."""
+    return {m.group for m in find_matches(sentence, lexicon)}
+
+
+def classify_kinds(sentence: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """Kinds of exploitation named in a sentence, in lexicon order; the fallback kind if none."""
+    folded = fold(sentence)
+    found = tuple(k.slug for k in lexicon.kinds.values() if not k.fallback and any(p.search(folded) for p in k.patterns))
+    if found:
+        return found
+    return tuple(k.slug for k in lexicon.kinds.values() if k.fallback)
+
+
+def find_quantifiers(text: str, lexicon: Lexicon) -> list[QuantifierMatch]:
+    """Quantifier phrases in a text, left to right; where two could start at one place the
+    pattern listed first in the lexicon wins."""
+    folded = fold(text)
+    out: list[QuantifierMatch] = []
+    for m in lexicon.quantifier_regex.finditer(folded):
+        phrase = collapse_whitespace(text[m.start() : m.end()]).lower()
+        out.append(QuantifierMatch(m.start(), m.end(), lexicon.quantifier_class_of(m), phrase))
+    return out

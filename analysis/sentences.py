@@ -1,0 +1,72 @@
+"""Sentence splitter for report prose: offsets into the original text, no text lost or duplicated.
+
+A sentence ends at ".", "!" or "?" (plus any closing quotes or brackets) followed by whitespace and
+then a capital letter, a digit or an opening quote/bracket, or by the end of the text; and at a
+blank line. A "." does not end a sentence after a known abbreviation ("No.", "Dr.", "Jan.",
+"approx."), after a single capital (initials: "J. Smith"), after dotted forms ("U.S.", "e.g.",
+"i.e.", "P.R.C."), or inside a number ("3.5"). A lowercase word after "etc." continues the sentence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations after which "." never ends a sentence (matched case-insensitively, as whole
+# words). These are rules of English punctuation, not a victim lexicon.
+ABBREVIATIONS = tuple(
+    """
+    no nos dr mr mrs ms messrs prof st sr jr gen col lt capt sgt gov rep sen pres amb
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    approx est ca cf vs al fig figs para paras art arts sec secs ch vol p pp op dept univ
+    """.split()
+)
+_CLOSERS = "\"'\u201d\u2019)\\]"
+_STARTERS = "A-Z0-9\"'\u201c\u2018(\\[{\u00c0-\u00de"
+
+
+def _build_end_regex() -> re.Pattern:
+    by_length: dict[int, list[str]] = {}
+    for abbr in ABBREVIATIONS:
+        by_length.setdefault(len(abbr), []).append(re.escape(abbr))
+    # Look-behinds include the dot itself, so the pattern starts with a literal (fast scan).
+    lookbehinds = "".join(
+        rf"(?<!\b(?i:{'|'.join(sorted(words))})\.)" for _, words in sorted(by_length.items())
+    )
+    lookbehinds += r"(?<!\b[A-Z]\.)"  # initials, and the last letter of U.S. / P.R.C.
+    lookbehinds += r"(?<!\b[A-Za-z]\.[A-Za-z]\.)"  # e.g. / i.e.
+    single_dot = rf"\.{lookbehinds}"
+    end = rf"(?:\.[.!?]+|[!?][.!?]*|{single_dot})[{_CLOSERS}]*"
+    return re.compile(rf"{end}(?=\s+[{_STARTERS}]|\s*$)")
+
+
+_END_RE = _build_end_regex()
+_BLANK_LINE_RE = re.compile(r"\n[^\S\n]*\n")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: text == original[start:end], never empty, no surrounding whitespace."""
+
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split text into sentences in order; whitespace between sentences belongs to none of them."""
+    if not isinstance(text, str):
+        raise TypeError(f"split_sentences expects a str, got {type(text).__name__}")
+    cuts = [m.end() for m in _END_RE.finditer(text)]
+    if "\n" in text:
+        cuts = sorted(set(cuts + [m.start() for m in _BLANK_LINE_RE.finditer(text)]))
+    cuts.append(len(text))
+    out: list[Sentence] = []
+    start = 0
+    for cut in cuts:
+        chunk = text[start:cut]
+        stripped = chunk.strip()
+        if stripped:
+            s = start + (len(chunk) - len(chunk.lstrip()))
+            out.append(Sentence(s, s + len(stripped), stripped))
+        start = cut
+    return out

@@ -1,0 +1,55 @@
+"""Entry point: `streamlit run dashboard/app.py`. Sets up the page and the navigation between the views.
+
+Streamlit puts only dashboard/ on sys.path, so the repository root is added first; the views import
+`dashboard.*` (and optionally `analysis.*`) from there. Nothing here scrapes or computes at import.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard.data import ENV_VAR, REFRESH_COMMAND, data_dir  # noqa: E402
+from dashboard.ngo_estimates import ESSAY_URL  # noqa: E402
+
+VIEWS = ROOT / "dashboard" / "views"
+
+st.set_page_config(
+    page_title="TIP report on China: North Korean victims",
+    page_icon=":material/travel_explore:",
+    layout="wide",
+)
+
+PAGES = [
+    st.Page(VIEWS / "overview.py", title="Overview", icon=":material/insights:", url_path="overview", default=True),
+    st.Page(VIEWS / "mentions.py", title="Mentions", icon=":material/stacked_line_chart:", url_path="mentions"),
+    st.Page(VIEWS / "essay.py", title="Essay vs report", icon=":material/fact_check:", url_path="essay"),
+    st.Page(VIEWS / "read.py", title="Read", icon=":material/menu_book:", url_path="read"),
+    st.Page(VIEWS / "sources.py", title="Data & sources", icon=":material/database:", url_path="data"),
+]
+current = st.navigation(PAGES)
+
+# ?page=<url_path> is a permalink form that works wherever the URL path is lost: go there once.
+wanted = st.query_params.get("page")
+if wanted is not None:
+    by_path = {p.url_path: p for p in PAGES}
+    by_path["overview"] = PAGES[0]
+    target = by_path.get(wanted)
+    if target is not None and target.url_path != current.url_path:
+        rest = {k: st.query_params.get_all(k) for k in st.query_params if k != "page"}
+        st.switch_page(target, query_params=rest)
+    del st.query_params["page"]
+
+with st.sidebar:
+    st.caption(
+        f"Data directory: `{data_dir()}` (set `{ENV_VAR}` to change it). "
+        f"Update the data with `{REFRESH_COMMAND}`; the dashboard itself never scrapes."
+    )
+    st.caption(f"Essay: [Hynes 2022, E-International Relations]({ESSAY_URL})")
+
+current.run()

@@ -1,0 +1,325 @@
+"""Plotly figures for the dashboard: pure functions from tables to figures (no Streamlit here).
+
+Every figure has axis titles with units, group colours from dashboard.colors, and a source line
+inside the figure so that a PNG exported from the toolbar still says where the numbers come from.
+Scraped text in hover labels is HTML-escaped (plotly renders a subset of HTML in labels).
+"""
+from __future__ import annotations
+
+import html
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard.colors import (
+    REFERENCE_MARKER, SCRAPED_MARKER, group_color, group_label, order_groups,
+)
+from dashboard.ngo_estimates import Estimate
+
+SECTION_ORDER = (
+    "INTRODUCTION", "PRIORITIZED RECOMMENDATIONS", "PROSECUTION", "PROTECTION", "PREVENTION",
+    "TRAFFICKING PROFILE", "OTHER",
+)
+TIER_Y = {"Tier 1": 4, "Tier 2": 3, "Tier 2 Watch List": 2, "Tier 3": 1, "Special Case": 0}
+TIER_SHORT = {"Tier 1": "Tier 1", "Tier 2": "Tier 2", "Tier 2 Watch List": "Watch List",
+              "Tier 3": "Tier 3", "Special Case": "Special Case"}
+MEASURES = {
+    "sentences": ("Sentences", "Sentences naming the group (count)"),
+    "per_1000_words": ("Per 1,000 words", "Sentences naming the group per 1,000 words"),
+    "share_of_sentences": ("Share of sentences", "Share of the narrative's sentences (%)"),
+}
+KIND_LABELS = {
+    "sex_trafficking": "Sex trafficking / prostitution",
+    "forced_marriage": "Forced or fraudulent marriage",
+    "cybersex": "Cybersex / online exploitation",
+    "forced_labour": "Forced labour",
+    "forced_return": "Forced return / repatriation",
+    "other": "Other",
+}
+KIND_COLORS = {
+    "sex_trafficking": "#d62728", "forced_marriage": "#e377c2", "cybersex": "#9467bd",
+    "forced_labour": "#8c564b", "forced_return": "#1f77b4", "other": "#7f7f7f",
+}
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
+
+
+def hover_text(text: str, width: int = 70, max_chars: int = 400) -> str:
+    """Scraped text made safe and readable for a plotly hover label (escaped, wrapped, cut)."""
+    text = " ".join(str(text).split())
+    if len(text) > max_chars:
+        text = text[: max_chars - 1] + "…"
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or "–"
+
+
+def _base_layout(fig: go.Figure, *, height: int, source: str, x_title: str, y_title: str) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        font=FONT,
+        margin=dict(l=10, r=10, t=40, b=95),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        hoverlabel=dict(align="left"),
+    )
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title)
+    fig.add_annotation(
+        text=f"Source: {html.escape(source)}", showarrow=False, xref="paper", yref="paper",
+        x=0, y=0, xanchor="left", yanchor="top", yshift=-62, font=dict(size=10, color="#6b6b6b"),
+        align="left",
+    )
+    return fig
+
+
+def empty_figure(message: str, *, source: str, height: int = 260) -> go.Figure:
+    """A blank figure with a message in the middle (used when a selection leaves nothing to draw)."""
+    fig = go.Figure()
+    fig.add_annotation(text=html.escape(message), showarrow=False, x=0.5, y=0.5, xref="paper",
+                       yref="paper", font=dict(size=14, color="#6b6b6b"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _base_layout(fig, height=height, source=source, x_title="", y_title="")
+
+
+def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
+    """Step chart of the tier by report year: Tier 1 on top, Tier 3 at the bottom, changes annotated.
+
+    Reference rows are open circles, scraped rows filled diamonds; a scraped year whose reference
+    tier differs gets a cross at the reference tier. Hover: tier, sentence, origin, source.
+    """
+    df = tiers[tiers["tier"].isin(TIER_Y)].sort_values("year").copy()
+    fig = go.Figure()
+    if df.empty:
+        return empty_figure("No tier could be read for any year.", source=source)
+    df["y"] = df["tier"].map(TIER_Y)
+    fig.add_trace(go.Scatter(
+        x=df["year"], y=df["y"], mode="lines", line=dict(shape="hv", color="#9a9a9a", width=2),
+        hoverinfo="skip", showlegend=False,
+    ))
+
+    def _hover(row) -> str:
+        parts = [f"<b>{int(row['year'])}: {html.escape(str(row['tier']))}</b>"]
+        sentence = str(row.get("tier_sentence", "") or "")
+        if sentence:
+            parts.append(hover_text(sentence))
+        note = str(row.get("source_note", "") or "") if row["origin"] == "reference" else ""
+        if note:
+            parts.append(hover_text(note))
+        flags = str(row.get("tier_note", "") or "")
+        if flags:
+            parts.append("Notes: " + html.escape(flags.replace(";", ", ")))
+        parts.append("Origin: " + ("scraped from the report" if row["origin"] == "scraped" else "reference table"))
+        parts.append("Source: " + html.escape(str(row.get("source_url", "") or "")))
+        return "<br>".join(parts)
+
+    df["hover"] = df.apply(_hover, axis=1)
+    for origin, name, symbol, size in (
+        ("reference", "Reference table (secondary source)", REFERENCE_MARKER, 10),
+        ("scraped", "Scraped from the report", SCRAPED_MARKER, 11),
+    ):
+        part = df[df["origin"] == origin]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["year"], y=part["y"], mode="markers", name=name,
+            marker=dict(symbol=symbol, size=size, color="#1f3b73", line=dict(width=2, color="#1f3b73")),
+            hovertext=part["hover"], hoverinfo="text",
+            customdata=part[["source_url"]].to_numpy(),
+        ))
+    if "agrees" in df.columns and "reference_tier" in df.columns:
+        dis = df[(df["origin"] == "scraped") & (df["agrees"].astype(str).str.lower() == "false")
+                 & df["reference_tier"].isin(TIER_Y)]
+        if not dis.empty:
+            fig.add_trace(go.Scatter(
+                x=dis["year"], y=dis["reference_tier"].map(TIER_Y), mode="markers",
+                name="Reference tier where it disagrees",
+                marker=dict(symbol="x", size=11, color="#d62728"),
+                hovertext=[f"{int(y)}: reference table says {html.escape(t)}, the report page says "
+                           f"{html.escape(s)}" for y, t, s in zip(dis["year"], dis["reference_tier"], dis["tier"])],
+                hoverinfo="text",
+            ))
+    prev = None
+    for _, row in df.iterrows():
+        if prev is not None and row["y"] != prev:
+            up = row["y"] > prev
+            fig.add_annotation(  # upgrades labelled above the new tier, downgrades below it
+                x=row["year"], y=row["y"], text=f"{'▲' if up else '▼'} {TIER_SHORT[row['tier']]} ({int(row['year'])})",
+                showarrow=True, arrowhead=0, arrowcolor="#9a9a9a", ax=0, ay=-26 if up else 26,
+                font=dict(size=11, color="#333333"), bgcolor="rgba(255,255,255,0.9)",
+            )
+        prev = row["y"]
+    used = sorted(set(df["y"]) | {1, 2, 3, 4})
+    inverse = {v: k for k, v in TIER_Y.items()}
+    fig.update_yaxes(tickvals=used, ticktext=[TIER_SHORT[inverse[v]] for v in used],
+                     range=[min(used) - 0.6, max(used) + 0.6], fixedrange=True)
+    fig.update_xaxes(dtick=2, range=[df["year"].min() - 0.7, df["year"].max() + 0.7])
+    return _base_layout(fig, height=380, source=source, x_title="Report year",
+                        y_title="Tier (Tier 1 best)")
+
+
+def mentions_trend(mentions: pd.DataFrame, groups: list[str], measure: str, *, source: str,
+                   labels: dict[str, str] | None = None, visible: list[str] | None = None,
+                   years: tuple[int, int] | None = None) -> go.Figure:
+    """Line chart of one measure per report year for each group; groups not in `visible` start hidden."""
+    col = measure if measure in MEASURES else "sentences"
+    df = mentions[mentions["group"].isin(groups)]
+    if years:
+        df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
+    if df.empty:
+        return empty_figure("No mentions for this selection.", source=source)
+    fig = go.Figure()
+    for slug in order_groups(groups):
+        part = df[df["group"] == slug].sort_values("year")
+        if part.empty:
+            continue
+        y = part[col] * (100 if col == "share_of_sentences" else 1)
+        label = group_label(slug, labels)
+        unit = "%" if col == "share_of_sentences" else ""
+        fig.add_trace(go.Scatter(
+            x=part["year"], y=y, mode="lines+markers", name=label,
+            line=dict(color=group_color(slug), width=3 if slug == "north_korean" else 2),
+            marker=dict(size=6), visible=True if visible is None or slug in visible else "legendonly",
+            hovertemplate=f"<b>{html.escape(label)}</b><br>%{{x}}: %{{y:.3~f}}{unit}<extra></extra>",
+        ))
+    fig.update_xaxes(dtick=2)
+    fig.update_yaxes(rangemode="tozero")
+    return _base_layout(fig, height=400, source=source, x_title="Report year", y_title=MEASURES[col][1])
+
+
+def concordance(kwic: pd.DataFrame, narratives: pd.DataFrame, groups: list[str], *, source: str,
+                labels: dict[str, str] | None = None) -> go.Figure:
+    """Where in each year's narrative the matched sentences fall (0 = first paragraph, 1 = last)."""
+    df = kwic[kwic["group"].isin(groups)]
+    if df.empty or narratives is None or narratives.empty:
+        return empty_figure("No matched sentences for this selection.", source=source)
+    counts = narratives.drop_duplicates("year").set_index("year")["paragraph_count"]
+    df = df.assign(n=df["year"].map(counts))
+    df = df[df["n"].notna()]
+    pos = df["paragraph_index"] / (df["n"] - 1).where(df["n"] > 1, 1)
+    df = df.assign(pos=pos.clip(0, 1))
+    fig = go.Figure()
+    for slug in order_groups(groups):
+        part = df[df["group"] == slug]
+        if part.empty:
+            continue
+        label = group_label(slug, labels)
+        hover = [
+            f"<b>{int(y)}</b> · {html.escape(label)} · {html.escape(str(sec))}<br>"
+            f"paragraph {int(p) + 1} of {int(n)}<br>{hover_text(s)}"
+            for y, sec, p, n, s in zip(part["year"], part["section"], part["paragraph_index"], part["n"], part["sentence"])
+        ]
+        fig.add_trace(go.Scatter(
+            x=part["pos"], y=part["year"].astype(int).astype(str), mode="markers", name=label,
+            marker=dict(symbol="line-ns-open", size=14, line=dict(width=2, color=group_color(slug)),
+                        color=group_color(slug)),
+            hovertext=hover, hoverinfo="text",
+        ))
+    years = sorted(int(y) for y in df["year"].unique())
+    fig.update_xaxes(range=[-0.02, 1.02], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1])
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[str(y) for y in years],
+                     autorange="reversed")
+    return _base_layout(fig, height=max(300, 120 + 18 * len(years)), source=source,
+                        x_title="Position in the narrative (0% = first paragraph, 100% = last)",
+                        y_title="Report year")
+
+
+def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
+                    labels: dict[str, str] | None = None, years: tuple[int, int] | None = None) -> go.Figure:
+    """Heat map of sentences naming `group` by section (rows) and report year (columns)."""
+    df = sections[sections["group"] == group]
+    if years:
+        df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
+    if df.empty:
+        return empty_figure("No section counts for this selection.", source=source)
+    pivot = df.pivot_table(index="section", columns="year", values="sentences", aggfunc="sum")
+    order = [s for s in SECTION_ORDER if s in pivot.index] + sorted(s for s in pivot.index if s not in SECTION_ORDER)
+    pivot = pivot.reindex(order)
+    label = group_label(group, labels)
+    fig = go.Figure(go.Heatmap(
+        z=pivot.to_numpy(), x=[str(int(c)) for c in pivot.columns], y=[s.title() for s in pivot.index],
+        colorscale=[[0, "#f7f7f7"], [1, group_color(group)]], zmin=0,
+        colorbar=dict(title=dict(text="sentences", side="right")), xgap=2, ygap=2,
+        hovertemplate=f"%{{y}}, %{{x}}: %{{z}} sentences naming {html.escape(label)}<extra></extra>",
+    ))
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(autorange="reversed")
+    return _base_layout(fig, height=340, source=source, x_title="Report year",
+                        y_title="Section (empty cell: section absent)")
+
+
+def kinds_chart(kwic: pd.DataFrame, *, source: str, years: tuple[int, int] | None = None) -> go.Figure:
+    """Stacked bars: sentences naming North Korean people per year, by kind (a sentence may count under several)."""
+    df = kwic[kwic["group"] == "north_korean"]
+    if years:
+        df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
+    if df.empty:
+        return empty_figure("No sentences naming North Korean people in these years.", source=source)
+    kinds = df.assign(kind=df["kinds"].astype(str).replace("", "other").str.split(";")).explode("kind")
+    kinds = kinds[kinds["kind"] != ""]
+    counts = kinds.groupby(["year", "kind"]).size().rename("n").reset_index()
+    fig = go.Figure()
+    for kind in KIND_LABELS:
+        part = counts[counts["kind"] == kind]
+        if part.empty:
+            continue
+        fig.add_trace(go.Bar(
+            x=part["year"].astype(int).astype(str), y=part["n"], name=KIND_LABELS[kind], marker_color=KIND_COLORS[kind],
+            hovertemplate=f"{KIND_LABELS[kind]}<br>%{{x}}: %{{y}} sentences<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", categoryorder="array",
+                     categoryarray=[str(int(y)) for y in sorted(counts["year"].unique())])
+    return _base_layout(fig, height=380, source=source, x_title="Report year",
+                        y_title="Sentences naming North Korean people, by kind (count)")
+
+
+def phrase_chart(counts: pd.DataFrame, phrase: str, *, source: str) -> go.Figure:
+    """Bars of sentences containing a phrase per report year."""
+    if counts.empty:
+        return empty_figure("No narratives to search.", source=source)
+    fig = go.Figure(go.Bar(
+        x=counts["year"], y=counts["sentences"], marker_color="#1f3b73",
+        customdata=counts[["hits", "paragraphs"]].to_numpy(),
+        hovertemplate="%{x}: %{y} sentences, %{customdata[0]} hits, %{customdata[1]} paragraphs<extra></extra>",
+    ))
+    fig.update_xaxes(dtick=1 if len(counts) <= 12 else 2)
+    return _base_layout(fig, height=320, source=source, x_title="Report year",
+                        y_title=f"Sentences containing “{html.escape(phrase[:40])}” (count)")
+
+
+def estimates_chart(estimates: tuple[Estimate, ...], report_words: str, *, source: str) -> go.Figure:
+    """NGO estimates as bars on two panels with their denominators, beside the report's word (no figure)."""
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.2,
+        subplot_titles=("Share of ALL female North Korean refugees in China trafficked into the sex trade",
+                        "Share of those TRAFFICKED into the sex trade (not of all women)"),
+    )
+    for row, basis in ((1, "all female refugees"), (2, "the trafficked")):
+        items = [e for e in estimates if e.basis == basis]
+        names = [e.label for e in items]
+        fig.add_trace(go.Bar(
+            y=names, x=[e.low for e in items], orientation="h", marker_color="#d62728",
+            text=[e.amount for e in items], textposition="outside", showlegend=False,
+            hovertext=[f"{html.escape(e.amount)} of {html.escape(e.denominator)}<br>{html.escape(e.source)}"
+                       for e in items], hoverinfo="text",
+        ), row=row, col=1)
+        spans = [e for e in items if e.high and e.low is not None and e.high > e.low]
+        if spans:
+            fig.add_trace(go.Bar(
+                y=[e.label for e in spans], x=[e.high - e.low for e in spans], base=[e.low for e in spans],
+                orientation="h", marker_color="rgba(214,39,40,0.35)", showlegend=False, hoverinfo="skip",
+            ), row=row, col=1)
+        if row == 1:
+            fig.add_trace(go.Bar(y=["TIP report (NK women)"], x=[0], orientation="h", showlegend=False,
+                                 hoverinfo="skip"), row=1, col=1)
+            fig.add_annotation(x=2, y="TIP report (NK women)", xref="x", yref="y", showarrow=False,
+                               xanchor="left", text=f"no figure: “{html.escape(report_words)}”",
+                               font=dict(color="#1f3b73", size=13))
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(range=[0, 101], dtick=20, ticksuffix="%", row=1, col=1)
+    fig.update_xaxes(range=[0, 101], dtick=20, ticksuffix="%", row=2, col=1)
+    _base_layout(fig, height=440, source=source, x_title="Percent of the denominator named in the panel title",
+                 y_title="")
+    fig.update_xaxes(title_text="", row=1, col=1)
+    fig.update_layout(margin=dict(t=60))
+    return fig

@@ -1,0 +1,237 @@
+"""Loading the data directory: locate files, read and validate CSVs, cache them by modification time.
+
+Every loader returns a `Loaded` record instead of raising, so a page can show a clear message for a
+missing or corrupt file. Reads are cached with `st.cache_data` keyed on (path, mtime, size): a
+refresh that rewrites a file shows up on the next rerun without restarting the server.
+"""
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.tables import BY_NAME, REPO_FALLBACK, TableSpec
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+ENV_VAR = "TIPDASH_DATA_DIR"
+REFRESH_COMMAND = "python -m scrapers refresh"
+
+Status = Literal["ok", "missing", "corrupt"]
+
+
+def data_dir() -> Path:
+    """The data directory: $TIPDASH_DATA_DIR if set (relative to the cwd), else the repository's data/."""
+    value = os.environ.get(ENV_VAR, "").strip()
+    if value:
+        return Path(value).expanduser().resolve()
+    return REPO_ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One table as loaded: the frame when status is 'ok', else a user-facing message."""
+
+    name: str
+    path: Path
+    status: Status
+    message: str = ""
+    df: pd.DataFrame | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok" and self.df is not None
+
+    @property
+    def has_rows(self) -> bool:
+        return self.ok and len(self.df) > 0  # type: ignore[arg-type]
+
+    @property
+    def signature(self) -> tuple[str, int, int]:
+        """(path, mtime_ns, size): a cache key that changes when the file changes."""
+        return _signature(self.path)
+
+
+def _signature(path: Path) -> tuple[str, int, int]:
+    try:
+        st_ = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), st_.st_mtime_ns, st_.st_size)
+
+
+def table_path(name: str, base: Path | None = None) -> Path:
+    """Where table `name` is read from: the data directory, or the repository copy for inputs."""
+    spec = BY_NAME[name]
+    base = base or data_dir()
+    path = base / spec.relpath
+    if name in REPO_FALLBACK and not path.exists():
+        repo_copy = REPO_ROOT / "data" / spec.relpath
+        if repo_copy.exists():
+            return repo_copy
+    return path
+
+
+def parse_table(raw: bytes, spec: TableSpec) -> tuple[pd.DataFrame | None, str]:
+    """Parse and validate CSV bytes against `spec`; returns (frame, '') or (None, problem)."""
+    if not raw.strip():
+        return None, "the file is empty (not even a header row)"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})"
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return None, f"the file is not valid CSV ({first})"
+    missing = [c for c in spec.required if c not in df.columns]
+    if missing:
+        return None, f"columns missing: {', '.join(missing)} (found: {', '.join(map(str, df.columns)) or 'none'})"
+    for col in spec.numeric:
+        cells = df[col].astype(str).str.strip()
+        numbers = pd.to_numeric(cells.where(cells != ""), errors="coerce")
+        bad = cells[(cells != "") & numbers.isna()]
+        if len(bad):
+            row = int(bad.index[0]) + 2  # header is line 1
+            return None, f"column '{col}' holds a non-number ({bad.iloc[0]!r}) on line {row}"
+        if col == "year":
+            if numbers.isna().any():
+                return None, f"column 'year' is empty on line {int(numbers[numbers.isna()].index[0]) + 2}"
+            df[col] = numbers.astype("int64")
+        else:
+            df[col] = numbers.astype("float64")
+    return df, ""
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _read_cached(name: str, path: str, mtime_ns: int, size: int) -> tuple[pd.DataFrame | None, str]:
+    """Read and validate one file; cached on its signature (mtime_ns and size are the cache key)."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, f"the file could not be read ({exc.strerror or exc})"
+    return parse_table(raw, BY_NAME[name])
+
+
+def load_table(name: str) -> Loaded:
+    """Load table `name` (a key of dashboard.tables.BY_NAME) from the data directory; never raises."""
+    path = table_path(name)
+    sig = _signature(path)
+    if sig[1] < 0 or not path.is_file():
+        return Loaded(name, path, "missing", f"{path.name} is not in {path.parent}")
+    df, problem = _read_cached(name, *sig)
+    if df is None:
+        return Loaded(name, path, "corrupt", f"{path.name} could not be used: {problem}")
+    return Loaded(name, path, "ok", "", df)
+
+
+def reference_as_tiers(ref: pd.DataFrame) -> pd.DataFrame:
+    """The reference table in the shape of tiers.csv (origin=reference), for when tiers.csv is absent."""
+    out = pd.DataFrame({
+        "country": ref["country"],
+        "year": ref["year"],
+        "tier": ref["tier"],
+        "tier_sentence": "",
+        "source_url": ref["source_url"],
+        "origin": "reference",
+        "tier_note": "",
+        "reference_tier": ref["tier"],
+        "reference_source_url": ref["source_url"],
+        "agrees": "",
+    })
+    if "source_note" in ref.columns:
+        out["source_note"] = ref["source_note"]
+    return out
+
+
+def load_tiers() -> tuple[pd.DataFrame | None, list[str]]:
+    """China's tier history: tiers.csv, else the reference table; returns (frame or None, notes)."""
+    notes: list[str] = []
+    tiers = load_table("tiers")
+    if tiers.ok:
+        df = tiers.df
+        ref = load_table("reference_tiers")
+        if ref.ok and "source_note" in ref.df.columns and "source_note" not in df.columns:
+            df = df.merge(ref.df[["year", "source_note"]], on="year", how="left")
+        return df[df["country"] == "china"].sort_values("year").reset_index(drop=True), notes
+    notes.append(tiers.message)
+    ref = load_table("reference_tiers")
+    if ref.ok:
+        notes.append("Showing the reference tier table instead.")
+        df = reference_as_tiers(ref.df)
+        return df[df["country"] == "china"].sort_values("year").reset_index(drop=True), notes
+    notes.append(ref.message)
+    return None, notes
+
+
+def lexicon_path() -> Path:
+    """DATA_DIR/lexicon.toml if present, else the repository's data/lexicon.toml."""
+    path = data_dir() / "lexicon.toml"
+    return path if path.exists() else REPO_ROOT / "data" / "lexicon.toml"
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _lexicon_cached(path: str, mtime_ns: int, size: int) -> tuple[Any, str]:
+    try:
+        from analysis.lexicon import parse_lexicon
+    except ImportError as exc:
+        return None, f"analysis.lexicon is not available ({exc})"
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"{path} could not be read ({exc})"
+    try:
+        return parse_lexicon(text), ""
+    except Exception as exc:  # noqa: BLE001 - the lexicon is user-edited; any failure becomes a note
+        return None, f"{path} could not be parsed: {exc}"
+
+
+def load_lexicon() -> tuple[Any, str]:
+    """The parsed lexicon (or None) and a note explaining why it is missing."""
+    path = lexicon_path()
+    sig = _signature(path)
+    if sig[1] < 0:
+        return None, f"no lexicon at {path}"
+    return _lexicon_cached(*sig)
+
+
+def group_labels() -> dict[str, str]:
+    """Group slug -> label from the lexicon; empty when the lexicon is unavailable."""
+    lexicon, _ = load_lexicon()
+    groups = getattr(lexicon, "groups", None) or {}
+    labels: dict[str, str] = {}
+    for slug, group in groups.items():
+        label = getattr(group, "label", None)
+        if isinstance(label, str) and label:
+            labels[str(slug)] = label
+    return labels
+
+
+def load_claims() -> tuple[pd.DataFrame | None, str]:
+    """The essay's claims with verdicts: claims.csv, else the essay input marked 'needs data'."""
+    claims = load_table("claims")
+    if claims.has_rows:
+        return claims.df, ""
+    essay = load_table("essay_claims")
+    if essay.ok:
+        df = essay.df.copy()
+        df["verdict"] = "needs data"
+        df["evidence"] = "No analysed narratives yet: run the refresh to check this claim."
+        df["links"] = ""
+        note = claims.message if claims.status != "ok" else "claims.csv has no rows"
+        return df, note
+    return None, f"{claims.message or 'claims.csv has no rows'}; {essay.message}"
+
+
+def corpus_years(paragraphs: Loaded, narratives: Loaded) -> list[int]:
+    """Report years that have narrative text."""
+    if paragraphs.has_rows:
+        return sorted(int(y) for y in paragraphs.df["year"].unique())
+    if narratives.has_rows:
+        return sorted(int(y) for y in narratives.df["year"].unique())
+    return []

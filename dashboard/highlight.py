@@ -1,0 +1,78 @@
+"""Which stretches of a paragraph name which group: analysis.matching when present, else kwic terms."""
+from __future__ import annotations
+
+import importlib
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.data import load_lexicon, load_table, lexicon_path
+from dashboard.textsafe import find_literal_spans
+
+# The analysis package may name its matcher slightly differently; the first one found is used.
+MATCHER_NAMES = ("find_matches", "match_text", "find_mentions", "matches")
+
+
+def _matcher():
+    try:
+        mod = importlib.import_module("analysis.matching")
+    except ImportError:
+        return None
+    for name in MATCHER_NAMES:
+        fn = getattr(mod, name, None)
+        if callable(fn):
+            return fn
+    return None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def year_spans(year: int, para_sig: tuple, kwic_sig: tuple, lex_sig: tuple) -> tuple[dict[int, list[tuple[int, int, str]]], str]:
+    """{paragraph_index: [(start, end, group), ...]} for one year, and a note on the method used."""
+    paragraphs = load_table("paragraphs")
+    if not paragraphs.ok:
+        return {}, paragraphs.message
+    rows = paragraphs.df[paragraphs.df["year"] == year]
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    matcher = _matcher()
+    lexicon, lex_note = load_lexicon()
+    if matcher is not None and lexicon is not None:
+        try:
+            for idx, text in zip(rows["paragraph_index"].astype(int), rows["text"]):
+                spans = []
+                for m in matcher(str(text), lexicon):
+                    start, end, group = int(getattr(m, "start")), int(getattr(m, "end")), str(getattr(m, "group"))
+                    spans.append((start, end, group))
+                out[idx] = spans
+            return out, ""
+        except Exception as exc:  # noqa: BLE001 - fall back to kwic terms rather than fail the page
+            lex_note = f"analysis.matching failed ({type(exc).__name__}: {exc})"
+            out = {}
+    kwic = load_table("kwic")
+    if not kwic.has_rows:
+        return {}, (lex_note or "analysis.matching is not available") + "; no kwic.csv to fall back on"
+    k = kwic.df[kwic.df["year"] == year]
+    texts = dict(zip(rows["paragraph_index"].astype(int), rows["text"].astype(str)))
+    for (idx, group), part in k.groupby([k["paragraph_index"].astype(int), "group"]):
+        text = texts.get(int(idx))
+        if text is None:
+            continue
+        terms = [(term, group) for term in part["term"].astype(str).unique()]
+        out.setdefault(int(idx), []).extend((s.start, s.end, s.family) for s in find_literal_spans(text, terms))
+    note = (lex_note or "analysis.matching is not available") + "; highlighting the matched terms listed in kwic.csv instead"
+    return out, note
+
+
+def spans_for_year(year: int) -> tuple[dict[int, list[tuple[int, int, str]]], str]:
+    """Cached spans for one year, keyed on the files' signatures so a refresh invalidates them."""
+    para_sig = load_table("paragraphs").signature
+    kwic_sig = load_table("kwic").signature
+    path = lexicon_path()
+    lex_sig = (str(path), path.stat().st_mtime_ns if path.exists() else -1)
+    return year_spans(int(year), para_sig, kwic_sig, lex_sig)
+
+
+def nk_sentences(kwic: pd.DataFrame, year: int) -> list[str]:
+    """Sentences naming North Korean people in one year, in printed order."""
+    k = kwic[(kwic["group"] == "north_korean") & (kwic["year"] == year)]
+    k = k.sort_values(["paragraph_index", "sentence_index"])
+    return list(dict.fromkeys(k["sentence"].astype(str)))

@@ -1,0 +1,47 @@
+"""Widget state <-> URL query parameters for widgets whose URL value should be a slug, not a label.
+
+Streamlit's `bind="query-params"` stores a widget's *displayed* label in the URL; for groups and the
+measure the URL should hold stable slugs (`?groups=north_korean&measure=per_1000_words`) that
+survive a change of labels in the lexicon. These helpers seed the widget's session state from the
+URL before it is drawn and write the value back after.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import streamlit as st
+
+
+def url_values(key: str) -> list[str]:
+    """All values of a query parameter; a single comma-separated value is split too."""
+    out: list[str] = []
+    for raw in st.query_params.get_all(key):
+        out.extend(v.strip() for v in raw.split(",") if v.strip())
+    return out
+
+
+def seed_multi(key: str, options: Sequence[str], default: Sequence[str]) -> None:
+    """Before a multiselect is drawn: take its value from the URL (valid options only), else the default."""
+    if key in st.session_state:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+        return
+    wanted = [v for v in dict.fromkeys(url_values(key)) if v in options]
+    st.session_state[key] = wanted if wanted else [v for v in default if v in options]
+
+
+def seed_single(key: str, options: Sequence[str], default: str) -> None:
+    """Before a radio/selectbox is drawn: take its value from the URL if it is an option, else the default."""
+    if key in st.session_state and st.session_state[key] in options:
+        return
+    wanted = url_values(key)
+    st.session_state[key] = wanted[0] if wanted and wanted[0] in options else default
+
+
+def write_url(key: str, value: str | Sequence[str], default: str | Sequence[str]) -> None:
+    """After the widget: put its value in the URL, or remove the parameter when it equals the default."""
+    same = list(value) == list(default) if not isinstance(value, str) else value == default
+    if same:
+        if key in st.query_params:
+            del st.query_params[key]
+        return
+    st.query_params[key] = value if isinstance(value, str) else list(value)

@@ -1,0 +1,49 @@
+"""The free phrase search: analysis.search.count_phrase over paragraphs.csv, cached, errors as messages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.data import Loaded, load_table
+
+MAX_PATTERN = 200
+PHRASE_HELP = (
+    "Counts hits, sentences and paragraphs per report year. Literal and case-insensitive by default; "
+    "tick 'Regular expression' for a Python regular expression."
+)
+
+
+@dataclass(frozen=True)
+class PhraseResult:
+    """Counts per year (columns year, hits, sentences, paragraphs), or an error message for the user."""
+
+    counts: pd.DataFrame | None
+    error: str = ""
+
+
+@st.cache_data(show_spinner="Searching every year…", max_entries=64)
+def _search_cached(signature: tuple[str, int, int], pattern: str, regex: bool) -> tuple[pd.DataFrame | None, str]:
+    try:
+        from analysis.search import PatternError, count_phrase
+    except ImportError as exc:
+        return None, f"The phrase search needs analysis.search, which is not available here ({exc})."
+    paragraphs = load_table("paragraphs")
+    if not paragraphs.ok:
+        return None, paragraphs.message
+    try:
+        counts = count_phrase(paragraphs.df, pattern, regex=regex)
+    except PatternError as exc:
+        hint = " Untick 'Regular expression' to search for the text literally." if regex else ""
+        return None, f"The search could not run: {exc}.{hint}"
+    return counts.sort_values("year").reset_index(drop=True), ""
+
+
+def run_phrase_search(paragraphs: Loaded, pattern: str, regex: bool) -> PhraseResult:
+    """Count `pattern` in every year's paragraphs; never raises for a bad pattern."""
+    pattern = pattern.strip()
+    if len(pattern) > MAX_PATTERN:
+        return PhraseResult(None, f"The phrase is too long ({len(pattern)} characters; at most {MAX_PATTERN}).")
+    counts, error = _search_cached(paragraphs.signature, pattern, bool(regex))
+    return PhraseResult(counts, error)

@@ -1,0 +1,103 @@
+"""Small Streamlit building blocks shared by the pages: charts with a source line, messages, downloads."""
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.data import REFRESH_COMMAND, Loaded
+from dashboard.textsafe import safe_url
+
+REPORT_SOURCE = "U.S. Department of State, Trafficking in Persons Report, China narratives"
+ESSAY_SOURCE = "Hynes (2022), E-International Relations, and the NGO reports it cites"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+
+
+def show_chart(fig: go.Figure, caption: str, *, key: str) -> None:
+    """Draw a plotly figure (PNG export in the toolbar; its source line is inside the figure) and a data note."""
+    st.plotly_chart(
+        fig, key=key, width="stretch",
+        config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": f"tip-china-{_slug(key)}", "scale": 2},
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        },
+    )
+    st.caption(f"Data: {caption}")
+
+
+def refresh_hint(what: str = "the narratives") -> None:
+    """Tell the user the one command that fetches the missing data."""
+    st.info(
+        f"No scraped report text yet, so {what} cannot be shown. Fetch the narratives with "
+        f"`{REFRESH_COMMAND}` (needs internet, about one request per second), then reload this page.",
+        icon=":material/download:",
+    )
+
+
+def show_problem(loaded: Loaded) -> None:
+    """A clear on-page message for a missing or corrupt table (never a traceback)."""
+    if loaded.status == "missing":
+        st.warning(f"{loaded.message}. Create it with `{REFRESH_COMMAND}`.", icon=":material/info:")
+    elif loaded.status == "corrupt":
+        st.error(
+            f"{loaded.message}. Rebuild it with `python -m scrapers parse` (offline, from the raw "
+            f"cache) or `{REFRESH_COMMAND}`.", icon=":material/error:",
+        )
+
+
+def require(*tables: Loaded, what: str) -> bool:
+    """True when every table is loaded with rows; otherwise show why (and how to fix) and return False."""
+    bad = [t for t in tables if not t.has_rows]
+    if not bad:
+        return True
+    if all(t.status == "missing" or (t.ok and not t.has_rows) for t in bad):
+        refresh_hint(what)
+        with st.expander("Which files are missing"):
+            for t in bad:
+                st.write(f"- `{t.path}`: {t.message or 'no rows'}")
+        return False
+    for t in bad:
+        show_problem(t) if t.status != "ok" else st.warning(f"{t.path.name} has no rows.")
+    return False
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """A frame as UTF-8 CSV bytes (no index)."""
+    return df.to_csv(index=False).encode("utf-8")
+
+
+def download_csv(df: pd.DataFrame, filename: str, *, key: str, label: str | None = None) -> None:
+    """A CSV download button that does not rerun the page."""
+    st.download_button(
+        label or f"Download {filename}", data=csv_bytes(df), file_name=filename, mime="text/csv",
+        key=key, on_click="ignore", icon=":material/download:",
+    )
+
+
+def optional(module: str, attr: str) -> tuple[Any, str]:
+    """Import `module.attr` if the analysis package provides it; else (None, note for the page)."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        return None, f"{module} is not available ({exc})"
+    value = getattr(mod, attr, None)
+    if value is None:
+        return None, f"{module}.{attr} is not available"
+    return value, ""
+
+
+def http_links(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    """A copy of df whose link columns keep only plain http(s) URLs (others blanked) for LinkColumn."""
+    out = df.copy()
+    for col in cols:
+        if col in out.columns:
+            out[col] = out[col].map(lambda u: safe_url(u) or "")
+    return out

@@ -1,0 +1,135 @@
+"""Essay vs report: each claim of Hynes (2022) with verdict and evidence; the report's quantifier
+words for North Korean women beside the NGOs' estimates, denominators spelled out."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data, ui
+from dashboard.ngo_estimates import ESSAY_CITATION, ESSAY_URL, ESTIMATES
+from dashboard.textsafe import escape_markdown, markdown_link
+
+VERDICT_COLORS = {"supported": "green", "partly supported": "orange", "not supported": "red", "needs data": "gray"}
+VERDICT_ICONS = {"supported": ":material/check_circle:", "partly supported": ":material/contrast:",
+                 "not supported": ":material/cancel:", "needs data": ":material/hourglass_empty:"}
+
+st.title("The essay's claims against the report")
+st.markdown(f"Claims of {escape_markdown(ESSAY_CITATION)} ([read the essay]({ESSAY_URL})), each checked "
+            "against the China narratives in the data. The rules behind each verdict are shown with it.")
+
+claims, note = data.load_claims()
+rules, rules_note = ui.optional("analysis.claims", "CLAIM_RULES")
+narratives = data.load_table("narratives")
+source_by_year: dict[int, str] = {}
+if narratives.has_rows:
+    source_by_year = dict(zip(narratives.df["year"].astype(int), narratives.df["source_url"]))
+
+
+def _links(cell: str) -> list[tuple[int, int]]:
+    out = []
+    for part in str(cell or "").split(";"):
+        year, _, para = part.strip().partition(":")
+        if year.isdigit() and para.strip().lstrip("-").isdigit():
+            out.append((int(year), int(para)))
+    return list(dict.fromkeys(out))
+
+
+essay_input = data.load_table("essay_claims")
+check_by_id: dict[str, str] = {}
+if essay_input.ok and "check" in essay_input.df.columns:
+    check_by_id = dict(zip(essay_input.df["claim_id"].astype(str), essay_input.df["check"].astype(str)))
+
+
+def rule_for(row) -> str:
+    """The plain-language verdict rule: the row's own, else analysis.claims.CLAIM_RULES by the claim's check."""
+    own = str(row.get("rule", "") or "")
+    if own:
+        return own
+    check = str(row.get("check", "") or "") or check_by_id.get(str(row["claim_id"]), "")
+    table = rules or {}
+    return str(table.get(check) or table.get(str(row["claim_id"])) or "")
+
+
+if claims is None:
+    st.warning(f"No claims to show: {note}. The essay's claims live in `data/essay/claims.csv`; "
+               f"`{data.REFRESH_COMMAND}` checks them against the narratives.", icon=":material/info:")
+else:
+    if note:
+        st.info(f"Verdicts need analysed narratives ({escape_markdown(note)}). Run `{data.REFRESH_COMMAND}` "
+                "to fetch and analyse them; until then every claim reads *needs data*.", icon=":material/info:")
+    counts = claims["verdict"].value_counts()
+    st.caption(" · ".join(f"{v}: {int(counts.get(v, 0))}" for v in VERDICT_COLORS))
+    for _, row in claims.iterrows():
+        verdict = str(row.get("verdict", "") or "needs data")
+        with st.container(border=True):
+            st.badge(verdict, color=VERDICT_COLORS.get(verdict, "gray"), icon=VERDICT_ICONS.get(verdict))
+            st.markdown(f"**{escape_markdown(row['claim'])}**")
+            if str(row.get("quote", "")):
+                st.markdown(f"> “{escape_markdown(row['quote'])}”  \n> — essay, citing "
+                            f"{escape_markdown(row.get('citation', '') or 'no source given')}")
+            figure, denom = str(row.get("figure", "") or ""), str(row.get("denominator", "") or "")
+            if figure:
+                st.markdown(f"Figure: **{escape_markdown(figure)}**"
+                            + (f" of {escape_markdown(denom)}" if denom else ""))
+            st.markdown(f"Evidence: {escape_markdown(row.get('evidence', '') or '–')}")
+            links = _links(row.get("links", ""))
+            if links:
+                with st.container(horizontal=True):
+                    for year, para in links[:8]:
+                        st.page_link("views/read.py", label=f"{year}, ¶{para + 1}", icon=":material/article:",
+                                     query_params={"year": str(year), "para": str(para)})
+                    if len(links) > 8:
+                        st.caption(f"and {len(links) - 8} more paragraphs")
+            years = sorted({y for y, _ in links})
+            srcs = [markdown_link(f"{y} report page", source_by_year[y]) for y in years if y in source_by_year]
+            if srcs:
+                st.caption("Source: " + ", ".join(srcs))
+            rule = rule_for(row)
+            with st.expander("How this verdict is decided"):
+                st.markdown(escape_markdown(rule) if rule else
+                            f"The rule lives in analysis/claims.py ({escape_markdown(rules_note or 'no rule recorded for this claim')}).")
+
+st.header("“Some” North Korean women, or 60-80%?")
+left, right = st.columns([1, 1])
+kwic = data.load_table("kwic")
+report_words = "some"
+with left:
+    st.subheader("What the report says")
+    if kwic.has_rows:
+        nk = kwic.df[kwic.df["group"] == "north_korean"]
+        women_only = st.toggle("Only sentences about women and girls", value=True, key="women_only")
+        if women_only:
+            nk = nk[nk["sentence"].str.contains(r"\b(?:women|girls|female|brides?)\b", case=False, regex=True, na=False)]
+        q = nk.assign(quantifier=nk["quantifiers"].astype(str).str.split(";")).explode("quantifier")
+        q = q[q["quantifier"].astype(str).str.strip() != ""]
+        if q.empty:
+            st.markdown("No quantifier words in these sentences: the report gives **no figure** for them.")
+        else:
+            tally = q.groupby("quantifier").size().sort_values(ascending=False)
+            report_words = ", ".join(tally.index[:3])
+            st.markdown("Quantifier words in sentences naming North Korean "
+                        + ("women and girls" if women_only else "people") + ": "
+                        + ", ".join(f"**{escape_markdown(w)}** ({n} sentences)" for w, n in tally.items()))
+        table = nk[["year", "quantifiers", "sentence", "source_url"]].sort_values("year")
+        st.dataframe(ui.http_links(table, "source_url"), hide_index=True, width="stretch", height=260, column_config={
+            "year": st.column_config.NumberColumn("Year", format="%d"),
+            "source_url": st.column_config.LinkColumn("Source", display_text="open page"),
+            "sentence": st.column_config.TextColumn("Sentence", width="large"),
+        })
+        st.caption(f"Source: {ui.REPORT_SOURCE} (kwic.csv, group north_korean).")
+    else:
+        ui.refresh_hint("the report's own words about North Korean women")
+with right:
+    st.subheader("What the NGOs estimate")
+    st.dataframe(
+        pd.DataFrame([{"estimate": e.amount, "of (denominator)": e.denominator, "by": e.source,
+                       "essay's quote": e.quote} for e in ESTIMATES]),
+        hide_index=True, width="stretch",
+    )
+    st.caption("50% and 15% are shares of those already trafficked into the sex trade, not of all women: "
+               "15% of the 60-80% trafficked would be about 9-12% of all female refugees (arithmetic, not an estimate).")
+ui.show_chart(
+    charts.estimates_chart(ESTIMATES, report_words, source=ui.ESSAY_SOURCE + "; " + ui.REPORT_SOURCE),
+    f"{ui.ESSAY_SOURCE} (Korea Future Initiative 2019; Korean NGOs via CNN 2019); the report's words from kwic.csv.",
+    key="essay-estimates",
+)

@@ -1,0 +1,74 @@
+"""Countries the scraper knows: the names each is printed under, and the narratives kept apart."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from scrapers.text import fold, normalise_text
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country whose TIP narrative we scrape, with every name it is printed under."""
+
+    slug: str  # our key and the CSV `country` value: "china"
+    name: str  # display name: "China"
+    names: tuple[str, ...]  # forms used in headings, link text and placement sentences
+    url_slug: str  # last path segment of the recent-era page: ".../{YEAR}-trafficking-in-persons-report/china/"
+    excluded: tuple[str, ...] = ()  # separate narratives that are never part of this one
+
+    def matches_name(self, text: str) -> bool:
+        """True when `text` (a heading or link text) is exactly one of the country's names."""
+        key = _strip_article(fold(text)).strip(" .:,;-*")
+        return key in {_strip_article(fold(n)) for n in self.names}
+
+    def mentions_excluded(self, text: str) -> bool:
+        """True when `text` names a separate narrative (Hong Kong, Macau, Taiwan for China)."""
+        folded = fold(text)
+        return any(re.search(rf"\b{re.escape(fold(x))}\b", folded) for x in self.excluded)
+
+    @cached_property
+    def name_regex(self) -> str:
+        """Regex alternation (no groups) matching any of the names, optionally after 'the'."""
+        forms = sorted({_strip_article(normalise_text(n)) for n in self.names}, key=len, reverse=True)
+        return r"(?:the\s+)?(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms) + r")"
+
+    @cached_property
+    def excluded_slugs(self) -> tuple[str, ...]:
+        """URL-path forms of the excluded narratives ("hong-kong", "hongkong", "taiwan" ...)."""
+        out: list[str] = []
+        for x in self.excluded:
+            low = x.lower()
+            out += [low.replace(" ", "-"), low.replace(" ", "_"), low.replace(" ", "")]
+        return tuple(dict.fromkeys(out))
+
+
+def _strip_article(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+_CHINA = Country(
+    slug="china",
+    name="China",
+    names=(
+        "China",
+        "People's Republic of China",
+        "People's Republic of China (PRC)",
+        "China (PRC)",
+        "China, People's Republic of",
+        "PRC",
+    ),
+    url_slug="china",
+    excluded=("Hong Kong", "Macau", "Macao", "Taiwan"),
+)
+
+COUNTRIES: dict[str, Country] = {c.slug: c for c in (_CHINA,)}
+
+
+def get_country(slug: str) -> Country:
+    """The Country for `slug` ("china"); ValueError naming the known slugs otherwise."""
+    key = (slug or "").strip().lower()
+    if key not in COUNTRIES:
+        raise ValueError(f"unknown country {slug!r}; known: {', '.join(sorted(COUNTRIES))}")
+    return COUNTRIES[key]

@@ -1,0 +1,175 @@
+"""Finding a report year's country narrative by walking that year's own table of contents."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+
+from scrapers.countries import Country
+from scrapers.errors import NarrativeNotFound, PageNotFound
+from scrapers.parse_html import find_country_heading
+from scrapers.text import normalise_text
+
+FIRST_REPORT_YEAR = 2001
+RECENT_LANDING = "https://www.state.gov/reports/{year}-trafficking-in-persons-report/"
+ARCHIVE_2009_LANDING = "https://2009-2017.state.gov/j/tip/rls/tiprpt/{year}/index.htm"
+ARCHIVE_2001_LANDING = "https://2001-2009.state.gov/g/tip/rls/tiprpt/{year}/index.htm"
+MAX_INDEX_HOPS = 2  # landing -> index page -> sub-index page, then the narrative link
+MAX_INDEX_PAGES = 8  # intermediate pages fetched per landing page at most
+
+# Link text of an intermediate index page: "Country Narratives", "Countries A through C", "Country Narratives: A-C".
+_INDEX_TEXT = re.compile(r"\bcountr(?:y|ies)\b.*\bnarratives?\b|\bnarratives?\b|\bcountries\b\s+[a-z]\s*(?:through|thru|to|-|\u2013|\u2014)\s*[a-z]\b", re.IGNORECASE)
+_LETTER_RANGE = re.compile(r"\b([a-z])\s*(?:through|thru|to|-|\u2013|\u2014)\s*([a-z])\s*$", re.IGNORECASE)
+
+
+def landing_urls(year: int) -> list[str]:
+    """Candidate original landing-page URLs of a report year, in the order to try (two at era borders)."""
+    if not isinstance(year, int) or year < FIRST_REPORT_YEAR:
+        raise ValueError(f"no TIP report for year {year!r}: the first report was published in {FIRST_REPORT_YEAR}")
+    if year >= 2018:
+        return [RECENT_LANDING.format(year=year)]
+    if year == 2017:
+        return [RECENT_LANDING.format(year=year), ARCHIVE_2009_LANDING.format(year=year)]
+    if year >= 2010:
+        return [ARCHIVE_2009_LANDING.format(year=year)]
+    if year == 2009:
+        return [ARCHIVE_2009_LANDING.format(year=year), ARCHIVE_2001_LANDING.format(year=year)]
+    return [ARCHIVE_2001_LANDING.format(year=year)]
+
+
+def _links(html: str, base_url: str) -> list[tuple[str, str]]:
+    """(normalised link text, absolute URL without fragment) of every <a href> and <option value> link."""
+    soup = BeautifulSoup(html or "", "lxml")
+    for nav in soup.select("#report-nav"):
+        nav.decompose()  # the year selector links other years, never this year's narratives
+    out: list[tuple[str, str]] = []
+    for tag in soup.find_all(["a", "option", "area"]):
+        target = tag.get("href") if tag.name != "option" else tag.get("value")
+        if not target or target.startswith(("mailto:", "javascript:", "tel:")):
+            continue
+        text = normalise_text(tag.get_text(" ") or tag.get("title") or tag.get("alt") or "")
+        url = _same_archive(urldefrag(urljoin(base_url, target.strip()))[0], base_url)
+        if url.startswith(("http://", "https://")):
+            out.append((text, url))
+    return out
+
+
+def _same_archive(url: str, base_url: str) -> str:
+    """Point old absolute links (www.state.gov/g/tip/...) at the archive host the page came from."""
+    u, b = urlsplit(url), urlsplit(base_url)
+    if u.netloc in ("www.state.gov", "state.gov") and b.netloc.endswith(".state.gov") and b.netloc != u.netloc \
+            and "/tiprpt/" in u.path:
+        return u._replace(netloc=b.netloc, scheme=b.scheme).geturl()
+    return url
+
+
+def _in_report(url: str, landing: str, year: int) -> bool:
+    """True when `url` lies inside the report of `landing` (not a site-wide menu link to a country page)."""
+    u, l = urlsplit(url), urlsplit(landing)
+    if not (u.netloc == l.netloc or u.netloc.endswith("state.gov")):
+        return False
+    if "trafficking-in-persons-report" in l.path:
+        return u.path.startswith(l.path)
+    return "/tiprpt/" in u.path and str(year) in u.path
+
+
+def _excluded_url(url: str, country: Country) -> bool:
+    path = urlsplit(url).path.lower()
+    return any(re.search(rf"(?:^|[/_.-]){re.escape(s)}(?:$|[/_.-])", path) for s in country.excluded_slugs)
+
+
+def _country_link(links: list[tuple[str, str]], country: Country, landing: str, year: int) -> str | None:
+    """The URL of the country's narrative among `links` (link text = a name; links outside the report ignored)."""
+    by_text = [
+        u for t, u in links
+        if country.matches_name(t) and not country.mentions_excluded(t) and not _excluded_url(u, country)
+        and _in_report(u, landing, year)
+    ]
+    if by_text:
+        return by_text[0]
+    slug = f"/{country.url_slug}/"
+    by_path = [u for t, u in links if urlsplit(u).path.endswith(slug) and _in_report(u, landing, year)]
+    return by_path[0] if by_path else None
+
+
+def _index_links(links: list[tuple[str, str]], country: Country, landing: str, year: int) -> list[str]:
+    """Intermediate index pages worth visiting, letter ranges that hold the country's name first."""
+    initial = country.name[:1].lower()
+    ranges, general = [], []
+    for text, url in links:
+        if not _INDEX_TEXT.search(text) or not _in_report(url, landing, year) or _excluded_url(url, country):
+            continue
+        letters = _LETTER_RANGE.search(text)
+        if letters:
+            low, high = letters.group(1).lower(), letters.group(2).lower()
+            if low <= initial <= high:
+                ranges.append(url)
+        else:
+            general.append(url)
+    return list(dict.fromkeys(ranges + general))
+
+
+def locate_narrative(year: int, country: Country, fetch: Callable[[str], str]) -> str:
+    """Original URL of the page holding `country`'s narrative for `year`, found from the landing page.
+
+    PageNotFound when no landing page exists (year not published); NarrativeNotFound when the landing
+    page exists but leads to no narrative; FetchError from `fetch` propagates.
+    """
+    missing: list[PageNotFound] = []
+    for landing in landing_urls(year):
+        try:
+            html = fetch(landing)
+        except PageNotFound as exc:
+            missing.append(exc)
+            continue
+        return _walk(year, country, fetch, landing, html)
+    raise missing[0]
+
+
+def _walk(year: int, country: Country, fetch: Callable[[str], str], landing: str, html: str) -> str:
+    searched = [landing]
+    seen = {landing}
+
+    def search(url: str, page: str, depth: int) -> str | None:
+        """Depth-first: the country link on this page, else on the index pages it links to."""
+        links = _links(page, url)
+        found = _country_link(links, country, landing, year)
+        if found:
+            return found
+        if depth and find_country_heading(page, country):
+            return url  # an index page that holds the narrative itself ("Countries A through C")
+        if depth == MAX_INDEX_HOPS:
+            return None
+        for index_url in _index_links(links, country, landing, year):
+            if index_url in seen or len(seen) > MAX_INDEX_PAGES:
+                continue
+            seen.add(index_url)
+            try:
+                index_page = fetch(index_url)
+            except PageNotFound:
+                searched.append(f"{index_url} (404)")
+                continue
+            searched.append(index_url)
+            found = search(index_url, index_page, depth + 1)
+            if found:
+                return found
+        return None
+
+    found = search(landing, html, 0)
+    if found:
+        return found
+    if find_country_heading(html, country):
+        return landing  # the landing page holds the narrative itself
+    if "trafficking-in-persons-report" in landing:  # recent era: the page name is the country's slug
+        guess = urljoin(landing, f"{country.url_slug}/")
+        try:
+            fetch(guess)
+            return guess
+        except PageNotFound:
+            searched.append(f"{guess} (404)")
+    raise NarrativeNotFound(
+        f"report year {year}: no link to the {country.name} narrative (link text one of "
+        f"{', '.join(repr(n) for n in country.names)}) found on {', '.join(searched)}"
+    )

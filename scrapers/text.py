@@ -1,0 +1,39 @@
+"""Text normalisation shared by the parsers: typographic characters to ASCII, spaces collapsed."""
+from __future__ import annotations
+
+import re
+
+# Typographic quotes/apostrophes to ASCII, exotic spaces to a plain space, invisible characters out.
+_TRANSLATION = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+        "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ",
+        "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u205f": " ",
+        "\u3000": " ", "\t": " ", "\r": " ", "\n": " ", "\f": " ", "\v": " ",
+        "\u2026": "...",
+        "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
+    }
+)
+# Entities that survive one round of HTML parsing when a page double-escaped them ("&amp;nbsp;").
+_LEFTOVER_SPACE_ENTITIES = re.compile(r"&(?:nbsp|#160|#xa0|ensp|emsp|thinsp);", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Return `text` with typographic quotes as ASCII, NBSP/`&nbsp;` as spaces, whitespace collapsed."""
+    if not text:
+        return ""
+    text = _LEFTOVER_SPACE_ENTITIES.sub(" ", text.translate(_TRANSLATION))
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Normalised, case-folded text for case-insensitive comparisons."""
+    return normalise_text(text).casefold()
+
+
+def word_count(text: str) -> int:
+    """Number of whitespace-separated words in `text`."""
+    return len(text.split())

@@ -1,0 +1,182 @@
+"""Reading a country's tier from its narrative heading or placement sentence, never from other text."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scrapers.countries import Country
+from scrapers.models import TierReading
+from scrapers.text import normalise_text
+
+# A tier as printed: "Tier 2 Watch List", "TIER 2WATCH LIST", "Tier Two", "Special Case".
+TIER_PATTERN = (
+    r"(?:tier\s*(?:1|2|3|one|two|three|iii|ii|i)(?!\w)(?:\s*[-\u2013]?\s*watch\s*-?\s*list)?"
+    r"|special\s+case)"
+)
+_TIER_RE = re.compile(TIER_PATTERN, re.IGNORECASE)
+_NUMBERS = {"1": "1", "one": "1", "i": "1", "2": "2", "two": "2", "ii": "2", "3": "3", "three": "3", "iii": "3"}
+
+# "CHINA (TIER 2)", "China (Tier 2 Watch List)", "CHINA: Tier 3", "PRC: TIER 3", "CHINA (HONG KONG) (Tier 1)".
+_HEADING_RE = re.compile(
+    rf"^(?P<name>[^\s:()].{{0,80}}?)\s*(?:\(\s*(?P<t1>{TIER_PATTERN})\s*\)|[:\u2013\u2014-]\s*(?P<t2>{TIER_PATTERN}))"
+    r"\s*\**\s*$",
+    re.IGNORECASE,
+)
+
+FLAG_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (flag, re.compile(p, re.IGNORECASE))
+    for flag, p in (
+        ("waiver", r"\bwaive[rd]s?\b"),
+        ("automatic_downgrade", r"\bautomatic(?:ally)?\s+downgraded?\b|\bdeemed\s+not\s+to\s+be\s+making\s+significant\s+efforts"),
+        ("downgraded", r"\bdowngraded\b|\bmoved\s+down\b|\blowered\s+to\b|\bdropped\s+to\b"),
+        ("upgraded", r"\bupgraded\b|\bmoved\s+up\b|\braised\s+to\b|\belevated\s+to\b"),
+        ("remained", r"\bremain(?:ed|s)?\b|\bconsecutive\s+year\b"),
+    )
+)
+
+_CONDITIONAL = re.compile(r"^\W*(?:if|unless|whether|should|were|once|when)\b", re.IGNORECASE)
+_HISTORICAL_AFTER = re.compile(
+    r"^[^.;]{0,40}?\b(?:in\s+(?:19|20)\d\d|last\s+year|the\s+previous|previously|in\s+the\s+past|for\s+the\s+past|until)\b",
+    re.IGNORECASE,
+)
+_STRONG = re.compile(r"\b(?:therefore|thus|accordingly|consequently|hereby|waiver|deemed)\b|\bis\s+placed\b", re.IGNORECASE)
+_ABBREVIATIONS = re.compile(r"(?:\b(?:U\.S|U\.N|Mr|Mrs|Ms|Dr|St|No|Nos|Art|Arts|e\.g|i\.e|etc|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.)$")
+
+
+@dataclass(frozen=True)
+class HeadingParts:
+    """A heading of the form NAME (TIER) / NAME: TIER, split into name and canonical tier."""
+
+    name: str
+    tier: str
+
+
+def canonical_tier(text: str) -> str | None:
+    """Canonical tier ("Tier 2 Watch List", "Special Case", ...) of the first tier phrase in `text`."""
+    match = _TIER_RE.search(normalise_text(text))
+    if not match:
+        return None
+    phrase = match.group(0).lower()
+    if phrase.startswith("special"):
+        return "Special Case"
+    number = _NUMBERS[re.match(r"tier\s*(one|two|three|iii|ii|i|1|2|3)", phrase).group(1)]
+    return f"Tier {number}" + (" Watch List" if "watch" in phrase else "")
+
+
+def parse_tier_heading(text: str) -> HeadingParts | None:
+    """Split 'CHINA (TIER 2)' / 'PRC: Tier 3' into name and tier; None if `text` is not such a heading."""
+    match = _HEADING_RE.match(normalise_text(text))
+    if not match:
+        return None
+    name = match.group("name").strip(" *")
+    if not name or len(name.split()) > 10 or re.search(r"[.;!?]$", name):
+        return None
+    return HeadingParts(name, canonical_tier(match.group("t1") or match.group("t2")))
+
+
+def heading_tier(text: str, country: Country) -> str | None:
+    """The tier printed in `text` when it is this country's own heading (never Hong Kong/Macau/Taiwan)."""
+    parts = parse_tier_heading(text)
+    if parts is None or country.mentions_excluded(parts.name) or not country.matches_name(parts.name):
+        return None
+    return parts.tier
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (simple rule: end punctuation, space, capital letter)."""
+    pieces = re.split(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])", text)
+    out: list[str] = []
+    for piece in pieces:
+        if out and _ABBREVIATIONS.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return [s.strip() for s in out if s.strip()]
+
+
+def _placement_patterns(country: Country) -> list[re.Pattern[str]]:
+    subj = country.name_regex
+    adv = r"(?:(?:therefore|thus|hereby|accordingly|consequently|again|now)\s*,?\s+)"
+    aux = r"(?:(?:is|was|has\s+been|had\s+been|remains|remained)\s+)"
+    verb = (
+        r"(?:placed|ranked|listed|designated|downgraded|upgraded|moved(?:\s+(?:up|down))?|raised|lowered"
+        r"|elevated|dropped|returned|remains|remained|kept)"
+    )
+    prep = r"(?:on|to|as|in|at)\s+(?:the\s+)?"
+    tier = rf"(?P<tier>{TIER_PATTERN})"
+    return [
+        re.compile(rf"\b{subj}\s+{adv}?{aux}?{adv}?{verb}\s+{prep}{tier}", re.IGNORECASE),
+        re.compile(rf"\b{subj}\s+(?:is|was)\s+deemed\s+not\s+to\s+be\s+making\s+significant\s+efforts[^.;]*?"
+                   rf"\s+and\s+(?:is|was)\s+{adv}?(?:placed|downgraded)\s+{prep}{tier}", re.IGNORECASE),
+        re.compile(rf"\b{subj}\s+(?:is|was|has\s+been)\s+[^.;]{{0,250}}?\band\s+(?:(?:is|was|has\s+been)\s+)?"
+                   rf"(?:therefore|thus)\s+(?:placed|remained|remains|downgraded|upgraded)\s+{prep}{tier}", re.IGNORECASE),
+        re.compile(rf"\b{subj}\s+(?:is|was|remains|remained)\s+(?:a\s+)?(?P<tier>special\s+case)\b", re.IGNORECASE),
+    ]
+
+
+@dataclass(frozen=True)
+class _Placement:
+    tier: str
+    sentence: str
+    paragraph: str
+    strong: bool
+
+
+def _placements(paragraphs: Sequence[str], country: Country) -> list[_Placement]:
+    patterns = _placement_patterns(country)
+    found: list[_Placement] = []
+    for paragraph in paragraphs:
+        paragraph = normalise_text(paragraph)
+        for sentence in split_sentences(paragraph):
+            for pattern in patterns:
+                match = pattern.search(sentence)
+                if not match:
+                    continue
+                before, after = sentence[: match.start()], sentence[match.end():]
+                clause = re.split(r"[;:,]", before)[-1]
+                if _CONDITIONAL.match(clause) or country.mentions_excluded(before[-25:]):
+                    continue
+                if _HISTORICAL_AFTER.search(after):
+                    continue
+                found.append(_Placement(canonical_tier(match.group("tier")), sentence, paragraph,
+                                        bool(_STRONG.search(sentence))))
+                break
+    return found
+
+
+def _flags(sentence: str, paragraph: str, country: Country) -> tuple[str, ...]:
+    flags = [flag for flag, pattern in FLAG_PATTERNS if pattern.search(sentence)]
+    if "waiver" not in flags and re.search(
+        rf"\b{country.name_regex}\s+(?:has\s+been|was|is)\s+granted\s+a\s+waiver\b", paragraph, re.IGNORECASE
+    ):
+        flags.insert(0, "waiver")
+    return tuple(flags)
+
+
+def read_tier(heading: str | None, paragraphs: Sequence[str], country: Country) -> TierReading:
+    """The country's tier from its heading and/or placement sentence; tier None (with the reason) if unsure."""
+    heading_text = normalise_text(heading or "")
+    from_heading = heading_tier(heading_text, country) if heading_text else None
+
+    placements = _placements(paragraphs, country)
+    strong = [p for p in placements if p.strong]
+    chosen = strong or placements
+    tiers = list(dict.fromkeys(p.tier for p in chosen))
+    if len(tiers) > 1:
+        quoted = " / ".join(f"'{p.sentence}'" for p in chosen)
+        return TierReading(None, f"tier unreadable: placement sentences disagree ({', '.join(tiers)}): {quoted}")
+    placement = chosen[0] if chosen else None
+
+    if placement and from_heading and placement.tier != from_heading:
+        return TierReading(
+            None,
+            f"tier unreadable: heading '{heading_text}' says {from_heading} but the placement sentence says "
+            f"{placement.tier}: '{placement.sentence}'",
+        )
+    if placement:
+        return TierReading(placement.tier, placement.sentence, _flags(placement.sentence, placement.paragraph, country))
+    if from_heading:
+        return TierReading(from_heading, heading_text, ())
+    what = f"heading '{heading_text}' has no tier" if heading_text else "no heading"
+    return TierReading(None, f"tier unreadable: {what} and no placement sentence for {country.name} was found")

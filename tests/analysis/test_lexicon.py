@@ -1,0 +1,92 @@
+"""Parsing and validating the lexicon TOML; the repository lexicon's structure."""
+from __future__ import annotations
+
+import pytest
+
+from analysis.lexicon import Lexicon, LexiconError, parse_lexicon
+from analysis.matching import find_matches
+
+MINIMAL = """
+[vocab]
+person = ["women", "girls"]
+
+[groups.demo]
+label = "Demo people"
+description = "A test group."
+patterns = ["Demonian {person}", { pattern = "from Demonia", requires = "victims?", note = "origin" }]
+
+[groups.demo_state]
+label = "Demonia (state)"
+role = "state"
+yield_to = ["demo"]
+patterns = ["Demonia"]
+"""
+
+
+def test_repository_lexicon_has_the_contract_groups(lexicon):
+    assert isinstance(lexicon, Lexicon)
+    for slug in ("north_korean", "north_korea_state", "uyghur_xinjiang", "tibetan", "burmese", "vietnamese", "lao",
+                 "cambodian", "mongolian", "nepali", "pakistani", "indonesian", "filipino", "thai", "russian", "african"):
+        assert slug in lexicon.groups, slug
+        assert lexicon.groups[slug].label
+        assert lexicon.groups[slug].description
+    assert list(lexicon.groups)[:2] == ["north_korean", "north_korea_state"]
+    assert lexicon.groups["north_korea_state"].role == "state"
+    assert lexicon.kinds_for == ("north_korean",)
+    assert list(lexicon.kinds) == ["sex_trafficking", "forced_marriage", "cybersex", "forced_labour", "forced_return", "other"]
+    assert [k.slug for k in lexicon.kinds.values() if k.fallback] == ["other"]
+    assert set(lexicon.quantifiers) == {"share", "count", "majority", "many", "few"}
+    assert lexicon.label("north_korean") == lexicon.groups["north_korean"].label
+
+
+def test_minimal_lexicon_parses_and_matches():
+    lx = parse_lexicon(MINIMAL)
+    assert [m.term for m in find_matches("Demonian\ngirls were sold.", lx)] == ["Demonian\ngirls".replace("\n", " ")]
+    assert {m.group for m in find_matches("Victims came from Demonia.", lx)} == {"demo"}
+    assert {m.group for m in find_matches("Officials came from Demonia.", lx)} == {"demo_state"}
+    assert lx.groups["demo"].role == "people"
+    assert lx.groups["demo"].patterns[1].note == "origin"
+
+
+def test_patterns_are_word_bounded_and_case_insensitive():
+    lx = parse_lexicon(MINIMAL)
+    assert find_matches("DEMONIAN WOMEN", lx)
+    assert not find_matches("Demonianwomen and xDemonia", lx)
+
+
+def test_space_in_lookbehind_stays_one_space(lexicon):
+    assert not any(m.group == "mongolian" for m in find_matches("Workers in Inner Mongolia were exploited.", lexicon))
+    assert any(m.group == "mongolian" for m in find_matches("Women from Mongolia were exploited.", lexicon))
+    assert not any(m.group == "mongolian" for m in find_matches("Workers in Inner\nMongolia were exploited.", lexicon))
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("this is = not toml [", "not valid TOML"),
+        ("[groups.a]\nlabel = 'A'\n", "groups.a: patterns must be a non-empty list"),
+        ("[groups.a]\npatterns = ['x']\n", "groups.a: missing label"),
+        ("[groups.a]\nlabel = 'A'\npatterns = ['(unclosed']\n", "groups.a.patterns[0]: invalid regular expression"),
+        ("[groups.a]\nlabel = 'A'\npatterns = ['{nothing}']\n", "unknown vocab name {nothing}"),
+        ("[groups.a]\nlabel = 'A'\npatterns = ['x?']\n", "matches the empty string"),
+        ("[groups.a]\nlabel = 'A'\npatern = ['x']\npatterns = ['x']\n", "unknown key(s) ['patern']"),
+        ("[groups.a]\nlabel = 'A'\nrole = 'ghost'\npatterns = ['x']\n", "groups.a.role: 'ghost' is not one of"),
+        ("[groups.a]\nlabel = 'A'\nyield_to = ['b']\npatterns = ['x']\n", "groups.a.yield_to: unknown group 'b'"),
+        ("[groups.A-b]\nlabel = 'A'\npatterns = ['x']\n", "groups.A-b: slugs are lowercase"),
+        ("[groups.a]\nlabel = 'A'\npatterns = [{ pattern = 'x', requires = '(' }]\n", "groups.a.patterns[0].requires: invalid regular expression"),
+        ("[groups.a]\nlabel = 'A'\npatterns = [3]\n", "expected a table"),
+        ("kinds_for = ['a']\n[groups.a]\nlabel = 'A'\npatterns = ['x']\n", "kinds_for names groups but no [kinds.*]"),
+        ("[groups.a]\nlabel = 'A'\npatterns = ['x']\n[kinds.k]\nlabel = 'K'\npatterns = ['y']\n", "exactly one kind must have fallback"),
+        ("", "no [groups.*] defined"),
+        ("[vocab]\nbad = ['(']\n[groups.a]\nlabel = 'A'\npatterns = ['x']\n", "vocab.bad: invalid regular expression"),
+    ],
+)
+def test_bad_lexicons_get_clear_errors(text, message):
+    with pytest.raises(LexiconError) as info:
+        parse_lexicon(text)
+    assert message in str(info.value)
+
+
+def test_non_text_input_is_refused():
+    with pytest.raises(LexiconError, match="must be a str"):
+        parse_lexicon(b"[groups]")  # type: ignore[arg-type]

@@ -1,0 +1,250 @@
+"""AppTest runs of every dashboard page on the synthetic full fixture and on reference-only data:
+no exception, the key elements present, permalinks restored, bad input turned into messages."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "dashboard" / "app.py"
+FIXTURES = ROOT / "tests" / "fixtures" / "dashboard_data"
+FULL = FIXTURES / "full"
+REFERENCE_ONLY = FIXTURES / "reference_only"
+PAGES = ("overview", "mentions", "essay", "read", "data")
+REFRESH = "python -m scrapers refresh"
+
+
+def run_app(monkeypatch, data_dir: Path, **query) -> AppTest:
+    """Run the app once with TIPDASH_DATA_DIR=data_dir and the given query parameters (page=... picks the page)."""
+    monkeypatch.setenv("TIPDASH_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page wrote as text (markdown, captions, alerts, titles), one string."""
+    parts: list[str] = []
+    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader"):
+        parts.extend(str(e.value) for e in getattr(at, kind))
+    return "\n".join(parts)
+
+
+def charts(at: AppTest) -> list:
+    return at.get("plotly_chart")
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_full_fixture(monkeypatch, page):
+    at = run_app(monkeypatch, FULL, page=page)
+    assert_clean(at)
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, "each page has a title"
+
+
+def test_overview_shows_tier_history_mentions_and_headlines(monkeypatch):
+    at = run_app(monkeypatch, FULL)
+    assert_clean(at)
+    assert len(charts(at)) == 2
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Latest tier"] == "Tier 3 since 2017"
+    assert metrics["Years on Tier 3"].endswith("of 25")
+    assert metrics["North Korean sentences, latest year"].endswith("in 2021")
+
+
+def test_mentions_page_has_charts_table_and_download(monkeypatch):
+    at = run_app(monkeypatch, FULL, page="mentions")
+    assert_clean(at)
+    assert len(charts(at)) >= 4  # trend, concordance, section heat map, kinds
+    assert at.dataframe, "keyword-in-context table"
+    assert any(b.proto.label.startswith("Download these sentences") for b in at.get("download_button"))
+
+
+def test_essay_page_shows_every_verdict_and_the_ngo_denominators(monkeypatch):
+    at = run_app(monkeypatch, FULL, page="essay")
+    assert_clean(at)
+    body = texts(at)
+    for verdict in ("supported", "partly supported", "not supported"):
+        assert f"{verdict}]" in body, verdict  # the badge markdown ends with the verdict
+    assert charts(at), "NGO estimates chart"
+    table = at.dataframe[-1].value
+    assert set(table["estimate"]) >= {"60%", "70-80%", "about 50%", "15%", "$105 million a year"}
+    assert "trafficked into the sex trade" in " ".join(table["of (denominator)"])
+
+
+def test_read_page_shows_script_tag_as_text(monkeypatch):
+    at = run_app(monkeypatch, FULL, page="read", year="2021")
+    assert_clean(at)
+    body = "\n".join(m.value for m in at.markdown)
+    assert r"\<script\>alert\(1\)\<\/script\>" in body  # escaped: rendered as characters
+    assert "<script>" not in body
+    assert "North Korean sentences" in " ".join(t.label for t in at.tabs)
+
+
+def test_data_page_offers_every_table_and_the_zip(monkeypatch):
+    at = run_app(monkeypatch, FULL, page="data")
+    assert_clean(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[0].startswith("Download all tables (zip")
+    for name in ("tiers.csv", "narratives.csv", "paragraphs.csv", "coverage.csv", "mentions.csv",
+                 "mention_sections.csv", "kwic.csv", "claims.csv", "china_tiers.csv"):
+        assert any(name in label for label in labels), name
+    assert "disagree with the reference table" in texts(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_reference_only_data(monkeypatch, page):
+    at = run_app(monkeypatch, REFERENCE_ONLY, page=page)
+    assert_clean(at)
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_reference_only_shows_tiers_and_the_refresh_command(monkeypatch):
+    at = run_app(monkeypatch, REFERENCE_ONLY)
+    assert len(charts(at)) == 1, "the tier history is drawn from the reference rows"
+    assert REFRESH in texts(at)
+    assert at.metric[0].value == "Tier 3 since 2017"
+    mentions = run_app(monkeypatch, REFERENCE_ONLY, page="mentions")
+    assert REFRESH in texts(mentions)
+
+
+def test_reference_only_marks_claims_needs_data(monkeypatch):
+    if not (ROOT / "data" / "essay" / "claims.csv").exists():
+        pytest.skip("data/essay/claims.csv (the essay's claims, owned by analysis) is not in the repository yet")
+    at = run_app(monkeypatch, REFERENCE_ONLY, page="essay")
+    assert_clean(at)
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert badges and all(b.endswith("needs data]") for b in badges)
+
+
+def test_query_params_restore_the_mentions_view(monkeypatch):
+    at = run_app(monkeypatch, FULL, page="mentions", groups=["north_korean", "tibetan"],
+                 measure="per_1000_words", years=["2013", "2021"], phrase="brides")
+    assert_clean(at)
+    assert at.multiselect(key="groups").value == ["north_korean", "tibetan"]
+    assert at.radio(key="measure").value == "per_1000_words"
+    assert at.slider(key="years").value == (2013, 2021)
+    assert at.text_input(key="phrase").value == "brides"
+    assert len(charts(at)) >= 5, "the phrase chart is drawn too"
+
+
+def test_read_year_and_groups_come_from_the_url(monkeypatch):
+    at = run_app(monkeypatch, FULL, page="read", year="2013", groups="north_korean,uyghur_xinjiang")
+    assert_clean(at)
+    assert at.selectbox(key="year").value == 2013
+    assert at.multiselect(key="groups").value == ["north_korean", "uyghur_xinjiang"]
+
+
+def test_changing_a_widget_writes_slugs_to_the_url(monkeypatch):
+    at = run_app(monkeypatch, FULL, page="mentions")
+    at.radio(key="measure").set_value("share_of_sentences").run()
+    at.multiselect(key="groups").set_value(["north_korean", "uyghur_xinjiang"]).run()
+    assert_clean(at)
+    assert at.query_params.get("measure") == "share_of_sentences"
+    assert at.query_params.get("groups") == ["north_korean", "uyghur_xinjiang"]
+
+
+def test_bad_regex_gives_a_message_not_a_traceback(monkeypatch):
+    pytest.importorskip("analysis.search")
+    at = run_app(monkeypatch, FULL, page="mentions", phrase="(unclosed", regex="true")
+    assert_clean(at)
+    assert at.checkbox(key="regex").value is True
+    assert any("regular expression" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_literal_phrase_counts_every_year(monkeypatch):
+    pytest.importorskip("analysis.search")
+    at = run_app(monkeypatch, FULL, page="mentions", phrase="North Korean women")
+    assert_clean(at)
+    assert not at.error
+    assert any("hits in" in c.value and "of 4 report years" in c.value for c in at.caption)
+
+
+@pytest.fixture
+def damaged(tmp_path: Path) -> Path:
+    """The full fixture with mentions.csv corrupt, kwic.csv missing and tiers.csv not CSV at all."""
+    target = tmp_path / "data"
+    shutil.copytree(FULL, target)
+    (target / "mentions.csv").write_text("country,year,group\nchina,20x1,north_korean\n", encoding="utf-8")
+    (target / "kwic.csv").unlink()
+    (target / "tiers.csv").write_bytes(b"\xff\xfe\x00garbage\x00")
+    return target
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_missing_or_corrupt_csv_gives_a_message_on_every_page(monkeypatch, damaged, page):
+    at = run_app(monkeypatch, damaged, page=page)
+    assert_clean(at)
+
+
+def test_corrupt_and_missing_files_are_named(monkeypatch, damaged):
+    at = run_app(monkeypatch, damaged)
+    body = texts(at)
+    assert "tiers.csv could not be used: the file is not UTF-8 text" in body
+    assert "Showing the reference tier table instead." in body
+    assert len(charts(at)) == 1, "tier history still drawn from the reference table"
+    assert "mentions.csv could not be used" in body
+    data_page = run_app(monkeypatch, damaged, page="data")
+    assert "kwic.csv is not in" in texts(data_page)
+    assert "columns missing" in texts(data_page)
+
+
+def test_downloads_do_not_rerun_the_page(monkeypatch):
+    at = run_app(monkeypatch, FULL, page="data")
+    buttons = at.get("download_button")
+    assert buttons
+    for b in buttons:
+        assert b.proto.deferred_file_id or b.proto.url, "download has its data"
+        assert b.proto.ignore_rerun, f"{b.proto.label} reruns the page"
+
+
+def test_a_rewritten_file_shows_up_on_the_next_rerun(monkeypatch, tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(FULL, target)
+    at = run_app(monkeypatch, target)
+    before = {m.label: m.value for m in at.metric}["North Korean sentences, latest year"]
+    path = target / "mentions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    col = header.index("sentences")
+    for i, line in enumerate(lines):
+        cells = line.split(",")
+        if cells[1] == "2021" and cells[2] == "north_korean":
+            cells[col] = "99"
+            lines[i] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
+    at.run()
+    after = {m.label: m.value for m in at.metric}["North Korean sentences, latest year"]
+    assert before != after == "99 in 2021"
+
+
+def test_pages_run_on_tables_built_by_the_analysis_package(monkeypatch, tmp_path):
+    """The fixture's corpus tables fed through analysis.tables.build_analysis_tables: the real
+    analysis output (its dtypes, empty cells, extra columns) must render on every page."""
+    tables = pytest.importorskip("analysis.tables")
+    lexicon_mod = pytest.importorskip("analysis.lexicon")
+    import pandas as pd
+
+    target = tmp_path / "data"
+    shutil.copytree(FULL, target)
+    read = lambda name: pd.read_csv(target / f"{name}.csv", dtype=str, keep_default_na=False)  # noqa: E731
+    lexicon = lexicon_mod.parse_lexicon((ROOT / "data" / "lexicon.toml").read_text(encoding="utf-8"))
+    essay = pd.read_csv(ROOT / "data" / "essay" / "claims.csv", dtype=str, keep_default_na=False)
+    built = tables.build_analysis_tables(read("paragraphs"), read("narratives"), read("tiers"), lexicon, essay)
+    for name, df in built.items():
+        df.to_csv(target / f"{name}.csv", index=False)
+    for page in PAGES:
+        at = run_app(monkeypatch, target, page=page)
+        assert_clean(at)
+        assert not at.error, (page, [e.value for e in at.error])

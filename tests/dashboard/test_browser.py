@@ -1,0 +1,152 @@
+"""Real-browser test: `streamlit run` on a free port with the full synthetic fixture, driven by
+Debian's Chromium through Playwright. Visits every page, checks there is no error box, changes a
+widget and checks the URL carries it, and saves screenshots to tests/artifacts/ (gitignored)."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "dashboard_data" / "full"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+PAGES = {"overview": ("", "China in the Trafficking in Persons Report"),
+         "mentions": ("mentions", "Mentions of each group, year by year"),
+         "essay": ("essay", "The essay's claims against the report"),
+         "read": ("read", "Read a year's narrative"),
+         "data": ("data", "Data & sources")}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason=f"no Chromium at {CHROMIUM} (install Debian's chromium; never `playwright install`)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(proc: subprocess.Popen, base: str, timeout: float = 60) -> None:
+    """Poll the port and /_stcore/health until the server answers 'ok' (or fail with its output)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out = proc.stdout.read().decode("utf-8", "replace") if proc.stdout else ""
+            pytest.fail(f"streamlit exited with {proc.returncode} before serving:\n{out[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200 and resp.read().strip() == b"ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"streamlit did not become healthy at {base} within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    env = {**os.environ, "TIPDASH_DATA_DIR": str(FIXTURE)}
+    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none", "--client.showErrorDetails", "full"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(proc, base)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _settle(page, title: str) -> None:
+    """Wait for the page's title, then until Streamlit has stopped running the script."""
+    page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelectorAll('[data-stale=\"true\"]').length === 0",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(600)  # plotly draws after the script finished
+
+
+def _shot(page, name: str) -> None:
+    """Screenshot the whole app: Streamlit scrolls inside its main block, so grow the viewport to fit."""
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], [data-testid=\"stMainBlockContainer\"]')]"
+        ".map(e => e.scrollHeight), 800)")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 80, 12000)})
+    page.wait_for_timeout(700)  # charts re-layout to the new size
+    page.screenshot(path=str(ARTIFACTS / f"browser_{name}.png"))
+    page.set_viewport_size(size)
+
+
+def test_every_page_renders_without_error_and_widgets_write_the_url(server, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        for name, (path, title) in PAGES.items():
+            page.goto(f"{server}/{path}")
+            _settle(page, title)
+            assert page.locator('[data-testid="stException"]').count() == 0, f"error box on {name}"
+            if name in ("overview", "mentions", "essay"):  # plotly's script loads lazily: wait for a drawn chart
+                page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+            _shot(page, name)
+
+        # Change a widget: the measure radio on Mentions goes into the URL.
+        page.goto(f"{server}/mentions")
+        _settle(page, PAGES["mentions"][1])
+        page.get_by_text("Per 1,000 words", exact=True).click()
+        page.wait_for_function("() => location.search.includes('measure=per_1000_words')", timeout=15_000)
+        _settle(page, PAGES["mentions"][1])
+        assert "/mentions" in page.url
+        _shot(page, "mentions_per_1000")
+
+        # A permalink restores the view: year and phrase from the URL.
+        page.goto(f"{server}/mentions?phrase=brides&measure=share_of_sentences")
+        _settle(page, PAGES["mentions"][1])
+        assert page.get_by_role("textbox", name="Phrase").input_value() == "brides"
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+        # The narrative's <script> shows as characters and never runs.
+        page.goto(f"{server}/read?year=2021")
+        _settle(page, PAGES["read"][1])
+        assert page.get_by_text("<script>alert(1)</script>", exact=False).count() >= 1
+        _shot(page, "read_2021")
+        assert dialogs == [], f"a script in the data ran: {dialogs}"
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()

@@ -1,0 +1,164 @@
+"""Unit tests of the dashboard's pure helpers: escaping, highlighting, diffs, CSV validation,
+headline figures, charts, colours and the zip bundle."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import charts
+from dashboard.bundle import build_zip
+from dashboard.colors import group_color, group_family, order_groups
+from dashboard.data import parse_table
+from dashboard.ngo_estimates import ESTIMATES
+from dashboard.sentence_diff import diff_sentences, word_diff_markdown
+from dashboard.summaries import headline, tier_spells
+from dashboard.tables import BY_NAME, MENTIONS, TIERS
+from dashboard.textsafe import Span, escape_markdown, find_literal_spans, highlight_markdown
+
+ROOT = Path(__file__).resolve().parents[2]
+FULL = ROOT / "tests" / "fixtures" / "dashboard_data" / "full"
+
+
+def test_escape_markdown_neutralises_html_links_emphasis_and_directives():
+    out = escape_markdown("<script>alert(1)</script> *a* [x](y) :red[z] $1 `c`")
+    assert out == r"\<script\>alert\(1\)\<\/script\> \*a\* \[x\]\(y\) \:red\[z\] \$1 \`c\`"
+    assert escape_markdown("a\n\n# b") == r"a \# b"  # no headings or paragraphs from line breaks
+
+
+def test_highlight_wraps_spans_and_keeps_all_text():
+    text = "Some North Korean women and Uyghurs."
+    md = highlight_markdown(text, [Span(5, 23, "red"), Span(28, 35, "blue"), Span(10, 12, "green")])
+    assert md.startswith("Some :red-background[North Korean women] and :blue-background[Uyghurs]")
+    assert "green" not in md  # overlapping span dropped
+
+
+def test_literal_spans_are_case_insensitive_and_repeated():
+    spans = find_literal_spans("Burma and burma", [("Burma", "green")])
+    assert [(s.start, s.end) for s in spans] == [(0, 5), (10, 15)]
+
+
+def test_diff_reports_only_changes():
+    old = ["A stays the same.", "Some North Korean women are lured.", "Dropped sentence here."]
+    new = ["A stays the same.", "Many North Korean women are lured.", "A brand new sentence appears now."]
+    kinds = sorted(c.kind for c in diff_sentences(old, new))
+    assert kinds == ["added", "changed", "removed"]
+    changed = next(c for c in diff_sentences(old, new) if c.kind == "changed")
+    md = word_diff_markdown(changed.old, changed.new)
+    assert ":red-background[~~Some~~]" in md and ":green-background[Many]" in md
+    assert diff_sentences(old, old) == []
+
+
+def test_parse_table_accepts_the_fixture_and_types_numbers():
+    df, problem = parse_table((FULL / "mentions.csv").read_bytes(), MENTIONS)
+    assert problem == ""
+    assert df["year"].dtype == "int64"
+    assert df["per_1000_words"].dtype == "float64"
+
+
+@pytest.mark.parametrize("raw, fragment", [
+    (b"", "empty"),
+    (b"\xff\xfe\x00\x00", "not UTF-8"),
+    (b"country,year\nchina,2001\n", "columns missing: tier"),
+    (b'country,year,tier,tier_sentence,source_url,origin,tier_note,reference_tier,reference_source_url,agrees\n'
+     b'china,twenty,Tier 3,,u,reference,,,,\n', "non-number ('twenty') on line 2"),
+    (b'country,year,tier,tier_sentence,source_url,origin,tier_note,reference_tier,reference_source_url,agrees\n'
+     b'china,2001,"unclosed\n', "not valid CSV"),
+])
+def test_parse_table_explains_what_is_wrong(raw, fragment):
+    df, problem = parse_table(raw, TIERS)
+    assert df is None
+    assert fragment in problem
+
+
+def _tiers(rows):
+    return pd.DataFrame([{"country": "china", "year": y, "tier": t, "origin": o, "tier_sentence": "",
+                          "source_url": "https://example.org", "agrees": a, "reference_tier": r}
+                         for y, t, o, a, r in rows])
+
+
+def test_headline_latest_tier_since_and_tier3_years():
+    tiers = _tiers([(2012, "Tier 2 Watch List", "reference", "", ""), (2013, "Tier 3", "reference", "", ""),
+                    (2014, "Tier 2 Watch List", "reference", "", ""), (2015, "Tier 3", "scraped", "true", "Tier 3"),
+                    (2016, "Tier 3", "reference", "", "")])
+    h = headline(tiers, None)
+    assert h.latest_tier == "Tier 3 since 2015"
+    assert h.years_tier3 == "3 of 5"
+    assert "2013, 2015-2016" in h.tier3_help
+    assert h.nk_latest == "needs data"
+    assert tier_spells(tiers)[0] == "Tier 2 Watch List 2012"
+
+
+def test_headline_north_korean_sentences_against_average():
+    mentions = pd.DataFrame({"group": ["north_korean"] * 3 + ["tibetan"], "year": [2019, 2020, 2021, 2021],
+                             "sentences": [2, 4, 6, 50]})
+    h = headline(None, mentions)
+    assert h.nk_latest == "6 in 2021"
+    assert h.nk_delta == "average 4.0 per year over 3 reports"
+
+
+def test_tier_chart_puts_tier1_on_top_and_marks_origin_and_disagreement():
+    tiers = _tiers([(2004, "Tier 2", "reference", "", "Tier 2"), (2005, "Tier 2 Watch List", "scraped", "false", "Tier 2"),
+                    (2006, "Tier 3", "scraped", "true", "Tier 3")])
+    fig = charts.tier_chart(tiers, source="test")
+    ticks = dict(zip(fig.layout.yaxis.ticktext, fig.layout.yaxis.tickvals))
+    assert ticks["Tier 1"] > ticks["Tier 2"] > ticks["Watch List"] > ticks["Tier 3"]
+    names = {t.name for t in fig.data if t.name}
+    assert {"Reference table (secondary source)", "Scraped from the report",
+            "Reference tier where it disagrees"} <= names
+    symbols = {t.name: t.marker.symbol for t in fig.data if t.name}
+    assert symbols["Reference table (secondary source)"] != symbols["Scraped from the report"]
+    changes = [a.text for a in fig.layout.annotations if a.text.startswith(("▲", "▼"))]
+    assert changes == ["▼ Watch List (2005)", "▼ Tier 3 (2006)"]
+    assert any(a.text.startswith("Source: test") for a in fig.layout.annotations)
+
+
+def test_hover_text_escapes_markup():
+    assert "<script>" not in charts.hover_text("x <script>alert(1)</script>")
+
+
+def test_trend_uses_group_colours_and_percent_for_shares():
+    m = pd.DataFrame({"group": ["north_korean", "uyghur_xinjiang"], "year": [2021, 2021],
+                      "sentences": [4, 61], "per_1000_words": [1.0, 9.0], "share_of_sentences": [0.01, 0.149]})
+    fig = charts.mentions_trend(m, ["uyghur_xinjiang", "north_korean"], "share_of_sentences", source="s")
+    assert [t.line.color for t in fig.data] == [group_color("north_korean"), group_color("uyghur_xinjiang")]
+    assert list(fig.data[1].y) == pytest.approx([14.9])
+    assert "%" in fig.layout.yaxis.title.text
+
+
+def test_colours_are_stable_and_families_match():
+    assert group_color("burmese") == group_color("burmese")
+    assert group_family("north_korean") == "red" and group_family("burmese") == "green"
+    assert order_groups(["vietnamese", "tibetan", "north_korean"]) == ["north_korean", "tibetan", "vietnamese"]
+
+
+def test_estimates_keep_the_denominators_apart():
+    by_basis = {e.amount: e.basis for e in ESTIMATES}
+    assert by_basis["60%"] == by_basis["70-80%"] == "all female refugees"
+    assert by_basis["about 50%"] == by_basis["15%"] == "the trafficked"
+    fig = charts.estimates_chart(ESTIMATES, "some", source="s")
+    assert any("some" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_zip_holds_every_csv_and_a_readme_with_licence(tmp_path):
+    files = [(BY_NAME[p.stem], p, 1) for p in sorted(FULL.glob("*.csv"))]
+    raw = build_zip(FULL, files)
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        names = set(zf.namelist())
+        readme = zf.read("README.txt").decode("utf-8")
+    assert {p.name for p in FULL.glob("*.csv")} | {"README.txt"} == names
+    assert "public domain" in readme and "How to cite" in readme
+    for p in FULL.glob("*.csv"):
+        assert p.name in readme
+
+
+def test_only_plain_http_urls_become_links():
+    from dashboard.textsafe import markdown_link, safe_url
+
+    assert safe_url("https://www.state.gov/reports/2021-trafficking-in-persons-report/china/")
+    for bad in ("javascript:alert(1)", "https://x.org/a) [y](javascript:z", "data:text/html,x", ""):
+        assert safe_url(bad) is None
+    assert markdown_link("2021", "javascript:alert(1)") == r"2021 \(javascript\:alert\(1\)\)"

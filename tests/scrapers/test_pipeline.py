@@ -1,0 +1,161 @@
+"""scrapers.pipeline pieces that need no server: --years, table writing, reference lookup, tables."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from scrapers.cache import RawCache
+from scrapers.countries import get_country
+from scrapers.http import FetchResult
+from scrapers.models import Narrative, Section, TierReading
+from scrapers.pipeline import (
+    COVERAGE_COLUMNS, NARRATIVES_COLUMNS, PARAGRAPHS_COLUMNS, TIERS_COLUMNS, YearParse, YearsError,
+    build_corpus_tables, load_reference, parse, parse_years, status, table_bytes, write_table,
+)
+
+CHINA_2021 = "https://www.state.gov/reports/2021-trafficking-in-persons-report/china/"
+
+
+@pytest.mark.parametrize("spec, years", [
+    ("2021", [2021]),
+    ("2013-2021", list(range(2013, 2022))),
+    ("2003,2012,2021", [2003, 2012, 2021]),
+    ("2021, 2003 ,2010-2011,2003", [2003, 2010, 2011, 2021]),
+    ("2001", [2001]),
+])
+def test_parse_years_accepts_the_three_forms(spec, years):
+    assert parse_years(spec, last_year=2025) == years
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("abc", "cannot read 'abc'"),
+    ("2030-2001", "runs backwards"),
+    ("2000", "outside the report years 2001-2025"),
+    ("2026", "outside the report years"),
+    ("2021,", "cannot read ''"),
+    ("", "empty"),
+    ("21", "cannot read '21'"),
+])
+def test_parse_years_rejects_bad_values_clearly(spec, message):
+    with pytest.raises(YearsError, match=message):
+        parse_years(spec, last_year=2025)
+
+
+def test_write_table_is_byte_stable_with_fixed_formats(tmp_path):
+    frame = pd.DataFrame({"country": ["china", "china"], "year": [2020, 2021], "share": [1 / 3, 0.5],
+                          "flag": [True, False], "note": ["a, \"quoted\"", ""]})
+    path = tmp_path / "t.csv"
+    assert write_table(frame, path) is True
+    assert path.read_bytes() == (
+        b'country,year,share,flag,note\n'
+        b'china,2020,0.3333333333,true,"a, ""quoted"""\n'
+        b'china,2021,0.5,false,\n'
+    )
+    assert write_table(frame.copy(), path) is False  # same bytes: not rewritten
+    assert table_bytes(frame) == path.read_bytes()
+
+
+def test_reference_prefers_the_data_dir_copy(tmp_path):
+    rows, path = load_reference(tmp_path, "china")
+    assert path is not None and path.parts[-3:] == ("data", "reference", "china_tiers.csv")
+    assert rows[2013]["tier"] == "Tier 3"
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "china_tiers.csv").write_text(
+        "country,year,tier,source_url,source_note\nchina,2013,Tier 1,https://example.test/ref,test\n")
+    rows, path = load_reference(tmp_path, "china")
+    assert path == tmp_path / "reference" / "china_tiers.csv"
+    assert list(rows) == [2013] and rows[2013]["tier"] == "Tier 1"
+
+
+def _narrative(year: int, tier: str | None, notes=()) -> Narrative:
+    return Narrative(
+        country="china", year=year, source_url=CHINA_2021.replace("2021", str(year)),
+        tier=TierReading(tier, "therefore the PRC remained on Tier 3." if tier else "", tuple(notes)),
+        sections=(
+            Section("INTRODUCTION", "", ("The PRC remained on Tier 3.",)),
+            Section("TRAFFICKING PROFILE", "TRAFFICKING PROFILE", ("Some North Korean women are exploited.",
+                                                                   "A second paragraph.")),
+        ),
+    )
+
+
+def _cache_with_pages(tmp_path, years) -> RawCache:
+    cache = RawCache(tmp_path)
+    for year in years:
+        url = CHINA_2021.replace("2021", str(year))
+        cache.store(FetchResult(url, "http://127.0.0.1:1/" + url, 200, b"<html>x</html>", "text/html",
+                                "2026-01-01T00:00:00Z"))
+    return cache
+
+
+def test_corpus_tables_follow_the_contract(tmp_path):
+    cache = _cache_with_pages(tmp_path, [2020, 2021, 2022])
+    cache.record_year("china", 2019, "fetch_failed", "read timed out", "https://x.test/2019")
+    reference = {
+        2019: {"tier": "Tier 3", "source_url": "https://ref.test/2019"},
+        2020: {"tier": "Tier 3", "source_url": "https://ref.test/2020"},
+        2021: {"tier": "Tier 3", "source_url": "https://ref.test/2021"},
+    }
+    scans = {
+        2019: YearParse(2019, "not_cached"),
+        2020: YearParse(2020, "parsed", source_url=CHINA_2021.replace("2021", "2020"),
+                        narrative=_narrative(2020, "Tier 2", ["upgraded"])),
+        2021: YearParse(2021, "parsed", source_url=CHINA_2021, narrative=_narrative(2021, "Tier 3", ["remained"])),
+        2022: YearParse(2022, "parsed", source_url=CHINA_2021.replace("2021", "2022"), narrative=_narrative(2022, None)),
+    }
+    frames, disagreements = build_corpus_tables("china", scans, cache, reference)
+    assert list(frames["tiers"].columns) == TIERS_COLUMNS
+    assert list(frames["narratives"].columns) == NARRATIVES_COLUMNS
+    assert list(frames["paragraphs"].columns) == PARAGRAPHS_COLUMNS
+    assert list(frames["coverage"].columns) == COVERAGE_COLUMNS
+
+    tiers = frames["tiers"].set_index("year")
+    assert list(tiers.index) == [2019, 2020, 2021, 2022]
+    assert tiers.loc[2019, "origin"] == "reference" and tiers.loc[2019, "tier"] == "Tier 3"
+    assert tiers.loc[2019, "source_url"] == "https://ref.test/2019" and tiers.loc[2019, "agrees"] == ""
+    assert tiers.loc[2020, ["tier", "origin", "agrees", "tier_note"]].tolist() == ["Tier 2", "scraped", "false", "upgraded"]
+    assert tiers.loc[2021, ["tier", "origin", "agrees", "reference_tier"]].tolist() == ["Tier 3", "scraped", "true", "Tier 3"]
+    assert tiers.loc[2021, "source_url"] == CHINA_2021
+    # scraped page, tier unread, no reference row: empty tier, origin scraped, nothing to agree with
+    assert tiers.loc[2022, ["tier", "origin", "agrees", "reference_tier"]].tolist() == ["", "scraped", "", ""]
+
+    assert [(d.year, d.scraped_tier, d.reference_tier) for d in disagreements] == [(2020, "Tier 2", "Tier 3")]
+    assert "TIER DISAGREES 2020: scraped 'Tier 2'" in disagreements[0].message()
+    assert "https://ref.test/2020" in disagreements[0].message()
+
+    narratives = frames["narratives"].set_index("year")
+    assert narratives.loc[2021, "paragraph_count"] == 3 and narratives.loc[2021, "section_count"] == 2
+    assert narratives.loc[2021, "word_count"] == 6 + 6 + 3
+    assert narratives.loc[2021, "fetched_url"] == "http://127.0.0.1:1/" + CHINA_2021
+    paragraphs = frames["paragraphs"][frames["paragraphs"].year == 2021]
+    assert paragraphs.paragraph_index.tolist() == [0, 1, 2]
+    assert paragraphs.section.tolist() == ["INTRODUCTION", "TRAFFICKING PROFILE", "TRAFFICKING PROFILE"]
+
+    coverage = frames["coverage"].set_index("year")
+    assert coverage.loc[2019, ["status", "detail"]].tolist() == ["fetch_failed", "read timed out"]
+    assert coverage.loc[2021, ["status", "detail"]].tolist() == ["parsed", ""]
+    assert coverage.loc[2022, "detail"] == "tier could not be read from the page"
+
+
+def test_parse_of_an_empty_data_dir_writes_reference_tiers(data_dir):
+    result = parse(data_dir, "china")
+    assert result.parsed_years == []
+    tiers = pd.read_csv(data_dir / "tiers.csv", keep_default_na=False)
+    assert (tiers.origin == "reference").all() and tiers.year.min() == 2001
+    for name in ("narratives", "paragraphs", "coverage"):
+        assert pd.read_csv(data_dir / f"{name}.csv").empty
+    assert not list(data_dir.glob("**/.*.tmp"))
+
+
+def test_unknown_country_is_a_value_error(data_dir):
+    with pytest.raises(ValueError, match="unknown country 'atlantis'"):
+        parse(data_dir, "atlantis")
+
+
+def test_status_of_an_empty_data_dir_lists_reference_years(data_dir):
+    report = status(data_dir, "china")
+    assert report.cached_pages == 0
+    first = report.years[0]
+    assert (first.year, first.cached, first.origin) == (2001, False, "reference")
+    assert any("not cached" in p for p in first.problems)
+    assert get_country("china").slug == report.country

@@ -1,0 +1,40 @@
+"""Text normalisation: typographic characters to ASCII, non-breaking spaces, collapsed whitespace."""
+from __future__ import annotations
+
+import pytest
+
+from scrapers.text import fold, normalise_text, word_count
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("People\u2019s Republic", "People's Republic"),
+        ("\u2018re-education\u2019 camps", "'re-education' camps"),
+        ("\u201cvocational training centers\u201d", '"vocational training centers"'),
+        ("Tier\u00a03", "Tier 3"),
+        ("Tier&nbsp;3", "Tier 3"),
+        ("Tier&NBSP;3 and&#160;more", "Tier 3 and more"),
+        ("  North\n\tKorean   women  ", "North Korean women"),
+        ("soft\u00adhyphen and zero\u200bwidth", "softhyphen and zerowidth"),
+        ("wait\u2026", "wait..."),
+        ("\ufeffBOM first", "BOM first"),
+        ("", ""),
+    ],
+)
+def test_normalise_text(raw, expected):
+    assert normalise_text(raw) == expected
+
+
+def test_normalise_text_keeps_ordinary_text_unchanged():
+    text = "China is placed on Tier 2 Watch List; AT&T - 2,000 (PRC)."
+    assert normalise_text(text) == text
+
+
+def test_fold_is_case_insensitive_and_normalised():
+    assert fold("PEOPLE\u2019S  REPUBLIC") == fold("people's republic") == "people's republic"
+
+
+def test_word_count():
+    assert word_count(normalise_text("North\u00a0Korean women  and girls")) == 5
+    assert word_count("") == 0
