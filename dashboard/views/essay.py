@@ -65,7 +65,7 @@ else:
             st.badge(verdict, color=VERDICT_COLORS.get(verdict, "gray"), icon=VERDICT_ICONS.get(verdict))
             st.markdown(f"**{escape_markdown(row['claim'])}**")
             if str(row.get("quote", "")):
-                st.markdown(f"> “{escape_markdown(row['quote'])}”  \n> — essay, citing "
+                st.markdown(f"> “{escape_markdown(row['quote'])}”  \n> — "
                             f"{escape_markdown(row.get('citation', '') or 'no source given')}")
             figure, denom = str(row.get("figure", "") or ""), str(row.get("denominator", "") or "")
             if figure:
