@@ -82,12 +82,15 @@ def _group_spans(text: str, sentences: list[Sentence], lexicon: Lexicon) -> dict
                 continue
             chunk = folded[sent.start : sent.end]
             for pat in group.patterns:
-                for m in pat.regex.finditer(chunk):
-                    if pat.requires is not None and not pat.requires.search(chunk):
-                        continue
-                    if pat.unless is not None and pat.unless.search(chunk):
-                        continue
-                    spans.append((sent.start + m.start(), sent.start + m.end()))
+                found = [(sent.start + m.start(), sent.start + m.end()) for m in pat.regex.finditer(chunk)]
+                if not found:
+                    continue
+                # requires/unless look at the whole sentence: test them once, only when it has hits
+                if pat.requires is not None and not pat.requires.search(chunk):
+                    continue
+                if pat.unless is not None and pat.unless.search(chunk):
+                    continue
+                spans.extend(found)
         if spans:
             out[slug] = _merge(spans)
     for slug in list(out):
