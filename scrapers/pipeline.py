@@ -327,6 +327,12 @@ def _frame(rows: list[dict], columns: list[str], sort: list[str]) -> pd.DataFram
     return frame
 
 
+def _tier_unread_detail(narrative: Narrative) -> str:
+    """Why a parsed page has no tier: the parser's own reason when it gave one."""
+    reason = narrative.tier.sentence
+    return f"{TIER_UNREAD_DETAIL} ({reason})" if reason else TIER_UNREAD_DETAIL
+
+
 def build_corpus_tables(country: str, scans: dict[int, YearParse], cache: RawCache,
                         reference: dict[int, dict[str, str]]) -> tuple[dict[str, pd.DataFrame], list[TierDisagreement]]:
     """tiers, narratives, paragraphs and coverage frames (contract columns, sorted) from the scans."""
@@ -349,7 +355,7 @@ def build_corpus_tables(country: str, scans: dict[int, YearParse], cache: RawCac
             "paragraph_count": len(rows), "section_count": len(narrative.sections),
         })
         coverage.append({"country": country, "year": year, "status": PARSED,
-                         "detail": "" if narrative.tier.tier else TIER_UNREAD_DETAIL,
+                         "detail": "" if narrative.tier.tier else _tier_unread_detail(narrative),
                          "source_url": narrative.source_url or scan.source_url})
     for year, scan in scans.items():
         if scan.status == PARSE_FAILED:
@@ -617,7 +623,7 @@ def refresh(data_dir: Path | str = "data", country: str = "china", years: Sequen
             status_, detail, url = scan.status, scan.detail, scan.source_url or url
             if scan.status == PARSED and scan.narrative is not None:
                 tier = scan.narrative.tier.tier or ""
-                detail = "" if tier else TIER_UNREAD_DETAIL
+                detail = "" if tier else _tier_unread_detail(scan.narrative)
             elif scan.status != PARSE_FAILED:  # cannot happen: the page was just stored
                 status_, detail = FETCH_FAILED, f"page not readable from the cache: {scan.detail}"
             cache.record_year(country_obj.slug, year, status_, detail, url)
@@ -652,7 +658,7 @@ def status(data_dir: Path | str = "data", country: str = "china") -> StatusRepor
         if year in by_year:
             problems.append(by_year[year].message())
         if cached and scan.status == PARSED and scan.narrative is not None and not scan.narrative.tier.tier:
-            problems.append(f"TIER UNREAD: {TIER_UNREAD_DETAIL} {scan.source_url}")
+            problems.append(f"TIER UNREAD: {_tier_unread_detail(scan.narrative)} {scan.source_url}")
         if cached and scan.status == PARSE_FAILED:
             problems.append(f"PARSE FAILED: {scan.detail}")
         record = records.get(year)

@@ -1,6 +1,8 @@
 """scrapers.pipeline pieces that need no server: --years, table writing, reference lookup, tables."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -135,6 +137,15 @@ def test_corpus_tables_follow_the_contract(tmp_path):
     assert coverage.loc[2019, ["status", "detail"]].tolist() == ["fetch_failed", "read timed out"]
     assert coverage.loc[2021, ["status", "detail"]].tolist() == ["parsed", ""]
     assert coverage.loc[2022, "detail"] == "tier could not be read from the page"
+
+
+def test_coverage_names_the_parsers_reason_for_an_unread_tier(tmp_path):
+    cache = _cache_with_pages(tmp_path, [2022])
+    reason = "tier unreadable: heading says Tier 2 but the placement sentence says Tier 3"
+    narrative = replace(_narrative(2022, None), tier=TierReading(None, reason))
+    scans = {2022: YearParse(2022, "parsed", source_url=narrative.source_url, narrative=narrative)}
+    frames, _ = build_corpus_tables("china", scans, cache, {})
+    assert frames["coverage"].loc[0, "detail"] == f"tier could not be read from the page ({reason})"
 
 
 def test_parse_of_an_empty_data_dir_writes_reference_tiers(data_dir):
