@@ -27,6 +27,24 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 SITE_ROOT = Path(__file__).resolve().parent / "fixtures" / "site"
+
+
+def site_file(original_url: str, root: Path = SITE_ROOT) -> Path | None:
+    """The fixture file for an original URL (https://HOST/PATH -> root/HOST/PATH, '/' -> index.html),
+    or None when there is none."""
+    root = Path(root).resolve()
+    parts = urlsplit(original_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    path = unquote(parts.path)
+    if not path or path.endswith("/"):
+        path += "index.html"
+    candidate = (root / parts.hostname / path.lstrip("/")).resolve()
+    if not candidate.is_relative_to(root):
+        return None
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
 FAULT_KINDS = ("timeout", "reset", "403", "404", "429", "500", "503", "truncated", "empty", "short",
                "replace")
 
@@ -128,18 +146,7 @@ class SiteServer:
 
     def file_for(self, original_url: str) -> Path | None:
         """The fixture file serving an original URL, or None when there is none (404)."""
-        parts = urlsplit(original_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return None
-        path = unquote(parts.path)
-        if not path or path.endswith("/"):
-            path += "index.html"
-        candidate = (self.root / parts.hostname / path.lstrip("/")).resolve()
-        if not candidate.is_relative_to(self.root):
-            return None
-        if candidate.is_dir():
-            candidate = candidate / "index.html"
-        return candidate if candidate.is_file() else None
+        return site_file(original_url, self.root)
 
     def _take_fault(self, url: str) -> Fault | None:
         with self._lock:

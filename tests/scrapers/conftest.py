@@ -1,41 +1,22 @@
 """Fixtures for the scraper tests: the local fixture-site server and a fresh data directory."""
 from __future__ import annotations
 
-import importlib.util
 import io
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import site_expected as site_expected_module
+from site_server import SITE_ROOT, SiteServer
 
 TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
 FAULTS_SITE = TESTS / "fixtures" / "faults"
 
 
-def _load_site_server():
-    """Import tests/site_server.py as a module (tests/ is not a package)."""
-    name = "tip_site_server"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, TESTS / "site_server.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-site_server_module = _load_site_server()
-SiteServer = site_server_module.SiteServer
-SITE_ROOT = site_server_module.SITE_ROOT
-
-
 @pytest.fixture
 def site_server():
-    """The fixture site (tests/fixtures/site/) served on 127.0.0.1; skips until the site exists."""
-    if not SITE_ROOT.is_dir():
-        pytest.skip(f"fixture site {SITE_ROOT} not present yet")
+    """The fixture site (tests/fixtures/site/) served on 127.0.0.1."""
     with SiteServer(SITE_ROOT) as server:
         yield server
 
@@ -57,14 +38,8 @@ def data_dir(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def site_expected():
-    """tests/fixtures/site_expected.py (EXPECTED, FIXTURE_YEARS ...); skips until it exists."""
-    path = TESTS / "fixtures" / "site_expected.py"
-    if not path.is_file():
-        pytest.skip(f"{path} not present yet")
-    spec = importlib.util.spec_from_file_location("tip_site_expected", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """tests/fixtures/site_expected.py: EXPECTED, FIXTURE_YEARS ... of the fixture site."""
+    return site_expected_module
 
 
 @dataclass

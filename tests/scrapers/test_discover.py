@@ -1,28 +1,17 @@
 """Discovery: each fixture year's China page is found from that year's landing page, 404s and all."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+import site_expected as SITE_EXPECTED
+from site_server import site_file
 
 from scrapers.countries import get_country
 from scrapers.discover import landing_urls, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SITE = FIXTURES / "site"
 CHINA = get_country("china")
 
 
-def _load_expected():
-    spec = importlib.util.spec_from_file_location("tip_site_expected_discover", FIXTURES / "site_expected.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SITE_EXPECTED = _load_expected()
 EXPECTED = SITE_EXPECTED.EXPECTED
 
 
@@ -40,9 +29,8 @@ class DiskSite:
             raise PageNotFound(url)
         if url in self.overrides:
             return self.overrides[url]
-        rel = url.split("://", 1)[1]
-        path = SITE / (rel + "index.html" if rel.endswith("/") else rel)
-        if not path.is_file():
+        path = site_file(url)
+        if path is None:
             raise PageNotFound(url)
         return path.read_text(encoding="utf-8")
 

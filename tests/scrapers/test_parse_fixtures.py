@@ -1,38 +1,20 @@
 """Parsing every page of the synthetic fixture site (all three eras) against site_expected.EXPECTED."""
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
+import site_expected as SITE_EXPECTED
+from site_server import SITE_ROOT as SITE, site_file
 
 from scrapers.countries import get_country
 from scrapers.errors import NarrativeNotFound
 from scrapers.models import SECTION_NAMES, TIERS
 from scrapers.parse_html import parse_narrative
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SITE = FIXTURES / "site"
 CHINA = get_country("china")
-
-
-def _load_expected():
-    spec = importlib.util.spec_from_file_location("tip_site_expected", FIXTURES / "site_expected.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SITE_EXPECTED = _load_expected()
 EXPECTED = SITE_EXPECTED.EXPECTED
 YEARS = SITE_EXPECTED.FIXTURE_YEARS
-
-
-def site_file(url: str) -> Path:
-    """The fixture file for an original URL (https://HOST/PATH -> site/HOST/PATH, '/' -> index.html)."""
-    rel = url.split("://", 1)[1]
-    return SITE / (rel + "index.html" if rel.endswith("/") else rel)
 
 
 def parse_year(year: int):
