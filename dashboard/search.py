@@ -6,9 +6,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from analysis.search import PatternError, count_phrase
 from dashboard.data import Loaded, load_table
 
 MAX_PATTERN = 200
+SEARCH_TIMEOUT_S = 2.0  # a visitor's runaway regular expression is stopped, not left to hang a thread
 PHRASE_HELP = (
     "Counts hits, sentences and paragraphs per report year. Literal and case-insensitive by default; "
     "tick 'Regular expression' for a Python regular expression."
@@ -25,15 +27,11 @@ class PhraseResult:
 
 @st.cache_data(show_spinner="Searching every year…", max_entries=64)
 def _search_cached(signature: tuple[str, int, int], pattern: str, regex: bool) -> tuple[pd.DataFrame | None, str]:
-    try:
-        from analysis.search import PatternError, count_phrase
-    except ImportError as exc:
-        return None, f"The phrase search needs analysis.search, which is not available here ({exc})."
     paragraphs = load_table("paragraphs")
     if not paragraphs.ok:
         return None, paragraphs.message
     try:
-        counts = count_phrase(paragraphs.df, pattern, regex=regex)
+        counts = count_phrase(paragraphs.df, pattern, regex=regex, timeout=SEARCH_TIMEOUT_S)
     except PatternError as exc:
         hint = " Untick 'Regular expression' to search for the text literally." if regex else ""
         return None, f"The search could not run: {exc}.{hint}"

@@ -69,3 +69,18 @@ def test_literal_with_regex_characters_is_not_an_error():
 def test_missing_column_is_reported():
     with pytest.raises(ValueError, match="missing column"):
         count_phrase(PARAGRAPHS.drop(columns=["text"]), "x")
+
+
+def test_a_runaway_regex_is_stopped_by_the_time_limit():
+    # (a|aa)+$ backtracks exponentially on a long run of a's that ends in another character
+    paragraphs = pd.DataFrame({"year": [2021], "text": ["a" * 40 + "!"]})
+    with pytest.raises(PatternError, match="took longer than 0.2 s"):
+        count_phrase(paragraphs, "(a|aa)+$", regex=True, timeout=0.2)
+
+
+def test_a_time_limit_does_not_change_the_counts():
+    paragraphs = pd.DataFrame({"year": [2020, 2021], "text": ["North Korean women. Some North Korean girls.", "None."]})
+    plain = count_phrase(paragraphs, r"north korean (women|girls)", regex=True)
+    limited = count_phrase(paragraphs, r"north korean (women|girls)", regex=True, timeout=5)
+    pd.testing.assert_frame_equal(plain, limited)
+    assert plain.hits.tolist() == [2, 0] and plain.sentences.tolist() == [2, 0]
