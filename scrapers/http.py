@@ -198,7 +198,8 @@ class Fetcher:
                 target, timeout=(self.config.connect_timeout, self.config.read_timeout)
             )
         except requests.RequestException as exc:
-            raise FetchError(url, f"{_describe_exception(exc, self.config)} [fetching {target}]") from exc
+            via = f" [fetching {target}]" if target != url else ""  # name the mirror URL only when it differs
+            raise FetchError(url, f"{_describe_exception(exc, self.config)}{via}") from exc
         with response:
             return self._check(url, target, response, fetched_at)
 
