@@ -287,6 +287,11 @@ def phrase_chart(counts: pd.DataFrame, phrase: str, *, source: str) -> go.Figure
                         y_title=f"Sentences containing “{html.escape(phrase[:40])}” (count)")
 
 
+def _is_range(e: Estimate) -> bool:
+    """True for an estimate given as a low-high range (e.g. 70-80 percent)."""
+    return e.low is not None and e.high is not None and e.high > e.low
+
+
 def estimates_chart(estimates: tuple[Estimate, ...], report_words: str, *, source: str) -> go.Figure:
     """NGO estimates as bars on two panels with their denominators, beside the report's word (no figure)."""
     fig = make_subplots(
@@ -299,15 +304,17 @@ def estimates_chart(estimates: tuple[Estimate, ...], report_words: str, *, sourc
         names = [e.label for e in items]
         fig.add_trace(go.Bar(
             y=names, x=[e.low for e in items], orientation="h", marker_color="#d62728",
-            text=[e.amount for e in items], textposition="outside", showlegend=False,
+            # a range prints its figure after the range bar below, not inside it
+            text=["" if _is_range(e) else e.amount for e in items], textposition="outside", showlegend=False,
             hovertext=[f"{html.escape(e.amount)} of {html.escape(e.denominator)}<br>{html.escape(e.source)}"
                        for e in items], hoverinfo="text",
         ), row=row, col=1)
-        spans = [e for e in items if e.high and e.low is not None and e.high > e.low]
+        spans = [e for e in items if _is_range(e)]
         if spans:
             fig.add_trace(go.Bar(
                 y=[e.label for e in spans], x=[e.high - e.low for e in spans], base=[e.low for e in spans],
                 orientation="h", marker_color="rgba(214,39,40,0.35)", showlegend=False, hoverinfo="skip",
+                text=[e.amount for e in spans], textposition="outside",
             ), row=row, col=1)
         if row == 1:
             fig.add_trace(go.Bar(y=["TIP report (NK women)"], x=[0], orientation="h", showlegend=False,

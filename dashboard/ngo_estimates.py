@@ -1,11 +1,15 @@
 """The NGO estimates the essay (Hynes 2022) sets against the report's "some", with their denominators.
 
+They are read from the essay's claims (data/essay/claims.csv), the one place the figures are kept.
 These are figures quoted in the essay, not report text; each keeps the essay's citation and says
 what it is a share of, because 50% and 15% are shares of the *trafficked*, not of all women.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -22,48 +26,34 @@ class Estimate:
     basis: str                   # "all female refugees", "the trafficked", "amount"
 
 
-ESTIMATES: tuple[Estimate, ...] = (
-    Estimate(
-        label="Korea Future Initiative (2019)",
-        low=60, high=60, amount="60%",
-        denominator="female North Korean refugees in China",
-        quote="60 percent of female North Korean refugees in China are trafficked into the sex trade",
-        source="Korea Future Initiative, quoted in Choe (2019), New York Times",
-        basis="all female refugees",
-    ),
-    Estimate(
-        label="Korean NGOs (2019)",
-        low=70, high=80, amount="70-80%",
-        denominator="female North Korean refugees in China",
-        quote="70% to 80%",
-        source="Korean NGOs, quoted in Zaugg (2019), CNN",
-        basis="all female refugees",
-    ),
-    Estimate(
-        label="Prostitution (KFI 2019)",
-        low=50, high=50, amount="about 50%",
-        denominator="North Korean women and girls in China who were trafficked into the sex trade",
-        quote="close to 50% are forced into prostitution",
-        source="Yoon (2019), Korea Future Initiative, Sex Slaves",
-        basis="the trafficked",
-    ),
-    Estimate(
-        label="Cybersex (KFI 2019)",
-        low=15, high=15, amount="15%",
-        denominator="North Koreans sex-trafficked in China",
-        quote="15 percent [are] forced to engage in cybersex",
-        source="Korea Future Initiative testimonies, quoted in Enos & Kim (2019), Providence",
-        basis="the trafficked",
-    ),
-    Estimate(
-        label="Annual earnings (KFI 2019)",
-        low=None, high=None, amount="$105 million a year",
-        denominator="not a share: money earned each year from the sale of North Korean women and girls",
-        quote="$105,000,000 United States Dollars [are earned] annually from the sale of female North Korean bodies",
-        source="Yoon (2019), Korea Future Initiative, Sex Slaves",
-        basis="amount",
-    ),
-)
+NGO_CHECK = "ngo_figure"  # the `check` of the essay-claims rows that quote an NGO estimate
+TRAFFICKED_MARK = "share of the trafficked"  # how those rows' denominators say "not of all women"
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)(?:\s*[-\u2013]\s*(\d+(?:\.\d+)?))?\s*(?:%|percent)", re.IGNORECASE)
+
+
+def estimates_from_claims(claims: pd.DataFrame) -> tuple[Estimate, ...]:
+    """The NGO estimates among the essay's claims (data/essay/claims.csv rows whose check is
+    'ngo_figure'), in file order: the figure's percent range, its denominator and its basis."""
+    out: list[Estimate] = []
+    for row in claims.fillna("").astype(str).to_dict("records"):
+        if row.get("check", "") != NGO_CHECK:
+            continue
+        figure, denominator = row.get("figure", ""), row.get("denominator", "")
+        match = _PERCENT.search(figure)
+        low = float(match.group(1)) if match else None
+        high = float(match.group(2) or match.group(1)) if match else None
+        if match is None:
+            basis = "amount"
+        elif TRAFFICKED_MARK in denominator.lower():
+            basis = "the trafficked"
+        else:
+            basis = "all female refugees"
+        out.append(Estimate(
+            label=row.get("label", "") or row.get("claim_id", ""), low=low, high=high, amount=figure,
+            denominator=denominator, quote=row.get("quote", ""), source=row.get("citation", ""), basis=basis,
+        ))
+    return tuple(out)
+
 
 ESSAY_CITATION = (
     "Kristin Hynes, North Korean Female Defectors in China: Human Trafficking and Exploitation, "

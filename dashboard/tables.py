@@ -220,6 +220,9 @@ ESSAY_CLAIMS = TableSpec(
         "figure": "the figure quoted, if any",
         "denominator": "what the figure is a share of",
         "report_year": "report year the claim speaks of",
+        "check": "the rule that checks the claim (analysis/claims.py)",
+        "check_arg": "the rule's argument",
+        "label": "short name of an NGO estimate, for charts",
     },
     written_by="maintained by hand in the repository",
 )

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, ui
-from dashboard.ngo_estimates import ESSAY_CITATION, ESSAY_URL, ESTIMATES
+from dashboard.ngo_estimates import ESSAY_CITATION, ESSAY_URL, estimates_from_claims
 from dashboard.textsafe import escape_markdown, markdown_link
 
 VERDICT_COLORS = {"supported": "green", "partly supported": "orange", "not supported": "red", "needs data": "gray"}
@@ -38,6 +38,7 @@ essay_input = data.load_table("essay_claims")
 check_by_id: dict[str, str] = {}
 if essay_input.ok and "check" in essay_input.df.columns:
     check_by_id = dict(zip(essay_input.df["claim_id"].astype(str), essay_input.df["check"].astype(str)))
+estimates = estimates_from_claims(essay_input.df) if essay_input.ok else ()
 
 
 def rule_for(row) -> str:
@@ -121,15 +122,19 @@ with left:
         ui.refresh_hint("the report's own words about North Korean women")
 with right:
     st.subheader("What the NGOs estimate")
-    st.dataframe(
-        pd.DataFrame([{"estimate": e.amount, "of (denominator)": e.denominator, "by": e.source,
-                       "essay's quote": e.quote} for e in ESTIMATES]),
-        hide_index=True, width="stretch",
+    if estimates:
+        st.dataframe(
+            pd.DataFrame([{"estimate": e.amount, "of (denominator)": e.denominator, "by": e.source,
+                           "essay's quote": e.quote} for e in estimates]),
+            hide_index=True, width="stretch",
+        )
+        st.caption("50% and 15% are shares of those already trafficked into the sex trade, not of all women: "
+                   "15% of the 60-80% trafficked would be about 9-12% of all female refugees (arithmetic, not an estimate).")
+    else:
+        st.warning(f"No NGO estimates to show: {essay_input.message or 'essay/claims.csv has no ngo_figure rows'}")
+if estimates:
+    ui.show_chart(
+        charts.estimates_chart(estimates, report_words, source=ui.ESSAY_SOURCE + "; " + ui.REPORT_SOURCE),
+        f"{ui.ESSAY_SOURCE} (Korea Future Initiative 2019; Korean NGOs via CNN 2019); the report's words from kwic.csv.",
+        key="essay-estimates",
     )
-    st.caption("50% and 15% are shares of those already trafficked into the sex trade, not of all women: "
-               "15% of the 60-80% trafficked would be about 9-12% of all female refugees (arithmetic, not an estimate).")
-ui.show_chart(
-    charts.estimates_chart(ESTIMATES, report_words, source=ui.ESSAY_SOURCE + "; " + ui.REPORT_SOURCE),
-    f"{ui.ESSAY_SOURCE} (Korea Future Initiative 2019; Korean NGOs via CNN 2019); the report's words from kwic.csv.",
-    key="essay-estimates",
-)

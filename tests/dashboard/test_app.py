@@ -78,7 +78,7 @@ def test_essay_page_shows_every_verdict_and_the_ngo_denominators(monkeypatch):
         assert f"{verdict}]" in body, verdict  # the badge markdown ends with the verdict
     assert charts(at), "NGO estimates chart"
     table = at.dataframe[-1].value
-    assert set(table["estimate"]) >= {"60%", "70-80%", "about 50%", "15%", "$105 million a year"}
+    assert set(table["estimate"]) >= {"60 percent", "70-80 percent", "close to 50 percent", "15 percent", "$105 million a year"}
     assert "trafficked into the sex trade" in " ".join(table["of (denominator)"])
 
 

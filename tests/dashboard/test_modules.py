@@ -13,7 +13,7 @@ from dashboard import charts
 from dashboard.bundle import build_zip
 from dashboard.colors import group_color, group_family, order_groups
 from dashboard.data import parse_table
-from dashboard.ngo_estimates import ESTIMATES
+from dashboard.ngo_estimates import estimates_from_claims
 from dashboard.sentence_diff import diff_sentences, word_diff_markdown
 from dashboard.summaries import headline, tier_spells
 from dashboard.tables import BY_NAME, MENTIONS, TIERS
@@ -136,10 +136,13 @@ def test_colours_are_stable_and_families_match():
 
 
 def test_estimates_keep_the_denominators_apart():
-    by_basis = {e.amount: e.basis for e in ESTIMATES}
-    assert by_basis["60%"] == by_basis["70-80%"] == "all female refugees"
-    assert by_basis["about 50%"] == by_basis["15%"] == "the trafficked"
-    fig = charts.estimates_chart(ESTIMATES, "some", source="s")
+    estimates = estimates_from_claims(pd.read_csv(ROOT / "data" / "essay" / "claims.csv", keep_default_na=False))
+    by_basis = {e.amount: e.basis for e in estimates}
+    assert by_basis["60 percent"] == by_basis["70-80 percent"] == "all female refugees"
+    assert by_basis["close to 50 percent"] == by_basis["15 percent"] == "the trafficked"
+    assert by_basis["$105 million a year"] == "amount"
+    assert {e.amount: (e.low, e.high) for e in estimates}["70-80 percent"] == (70, 80)
+    fig = charts.estimates_chart(estimates, "some", source="s")
     assert any("some" in (a.text or "") for a in fig.layout.annotations)
 
 
