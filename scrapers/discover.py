@@ -5,7 +5,8 @@ import re
 from collections.abc import Callable
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from bs4 import BeautifulSoup
+import lxml.html
+from lxml import etree
 
 from scrapers.countries import Country
 from scrapers.errors import NarrativeNotFound, PageNotFound
@@ -16,6 +17,11 @@ FIRST_REPORT_YEAR = 2001
 RECENT_LANDING = "https://www.state.gov/reports/{year}-trafficking-in-persons-report/"
 ARCHIVE_2009_LANDING = "https://2009-2017.state.gov/j/tip/rls/tiprpt/{year}/index.htm"
 ARCHIVE_2001_LANDING = "https://2001-2009.state.gov/g/tip/rls/tiprpt/{year}/index.htm"
+# The pre-2019 www.state.gov layout, where the 2017 and 2018 reports were first published
+# (China at www.state.gov/j/tip/rls/tiprpt/countries/2017/271165.htm and .../2018/282760.htm).
+OLD_WWW_LANDING = "https://www.state.gov/j/tip/rls/tiprpt/{year}/index.htm"
+# Bump when the rules that find a year's narrative change (cached locations are then re-walked).
+DISCOVERY_VERSION = "2"
 MAX_INDEX_HOPS = 2  # landing -> index page -> sub-index page, then the narrative link
 MAX_INDEX_PAGES = 8  # intermediate pages fetched per landing page at most
 
@@ -28,10 +34,13 @@ def landing_urls(year: int) -> list[str]:
     """Candidate original landing-page URLs of a report year, in the order to try (two at era borders)."""
     if not isinstance(year, int) or year < FIRST_REPORT_YEAR:
         raise ValueError(f"no TIP report for year {year!r}: the first report was published in {FIRST_REPORT_YEAR}")
-    if year >= 2018:
+    if year >= 2019:
         return [RECENT_LANDING.format(year=year)]
+    if year == 2018:
+        return [RECENT_LANDING.format(year=year), OLD_WWW_LANDING.format(year=year)]
     if year == 2017:
-        return [RECENT_LANDING.format(year=year), ARCHIVE_2009_LANDING.format(year=year)]
+        return [RECENT_LANDING.format(year=year), ARCHIVE_2009_LANDING.format(year=year),
+                OLD_WWW_LANDING.format(year=year)]
     if year >= 2010:
         return [ARCHIVE_2009_LANDING.format(year=year)]
     if year == 2009:
@@ -40,16 +49,22 @@ def landing_urls(year: int) -> list[str]:
 
 
 def _links(html: str, base_url: str) -> list[tuple[str, str]]:
-    """(normalised link text, absolute URL without fragment) of every <a href> and <option value> link."""
-    soup = BeautifulSoup(html or "", "lxml")
-    for nav in soup.select("#report-nav"):
-        nav.decompose()  # the year selector links other years, never this year's narratives
+    """(normalised link text, absolute URL without fragment) of every <a href>, <area href> and
+    <option value> link, in document order (lxml: landing pages carry menus of hundreds of links)."""
+    if not html or not html.strip():
+        return []
+    try:
+        root = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    for nav in root.xpath('//*[@id="report-nav"]'):
+        nav.drop_tree()  # the year selector links other years, never this year's narratives
     out: list[tuple[str, str]] = []
-    for tag in soup.find_all(["a", "option", "area"]):
-        target = tag.get("href") if tag.name != "option" else tag.get("value")
-        if not target or target.startswith(("mailto:", "javascript:", "tel:")):
+    for tag in root.iter("a", "option", "area"):
+        target = tag.get("value") if tag.tag == "option" else tag.get("href")
+        if not target or target.strip().startswith(("mailto:", "javascript:", "tel:")):
             continue
-        text = normalise_text(tag.get_text(" ") or tag.get("title") or tag.get("alt") or "")
+        text = normalise_text(tag.text_content() or tag.get("title") or tag.get("alt") or "")
         url = _same_archive(urldefrag(urljoin(base_url, target.strip()))[0], base_url)
         if url.startswith(("http://", "https://")):
             out.append((text, url))

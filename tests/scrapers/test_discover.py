@@ -58,7 +58,10 @@ def test_two_hop_years_go_through_their_index_page():
 def test_landing_urls_by_era():
     assert landing_urls(2023) == ["https://www.state.gov/reports/2023-trafficking-in-persons-report/"]
     assert landing_urls(2017) == ["https://www.state.gov/reports/2017-trafficking-in-persons-report/",
-                                  "https://2009-2017.state.gov/j/tip/rls/tiprpt/2017/index.htm"]
+                                  "https://2009-2017.state.gov/j/tip/rls/tiprpt/2017/index.htm",
+                                  "https://www.state.gov/j/tip/rls/tiprpt/2017/index.htm"]
+    assert landing_urls(2018) == ["https://www.state.gov/reports/2018-trafficking-in-persons-report/",
+                                  "https://www.state.gov/j/tip/rls/tiprpt/2018/index.htm"]
     assert landing_urls(2013) == ["https://2009-2017.state.gov/j/tip/rls/tiprpt/2013/index.htm"]
     assert landing_urls(2009) == ["https://2009-2017.state.gov/j/tip/rls/tiprpt/2009/index.htm",
                                   "https://2001-2009.state.gov/g/tip/rls/tiprpt/2009/index.htm"]
@@ -76,11 +79,27 @@ def test_unpublished_year_raises_page_not_found_after_trying_every_candidate():
 
 
 def test_era_border_falls_back_to_the_second_candidate():
-    recent_landing, archive_landing = landing_urls(2017)
+    recent_landing, archive_landing, _ = landing_urls(2017)
     landing = '<html><body><a href="/j/tip/rls/tiprpt/countries/2017/271166.htm">China</a></body></html>'
     site = DiskSite({archive_landing: landing}, missing=(recent_landing,))
     assert locate_narrative(2017, CHINA, site) == "https://2009-2017.state.gov/j/tip/rls/tiprpt/countries/2017/271166.htm"
     assert site.fetched == [recent_landing, archive_landing]
+
+
+@pytest.mark.parametrize("year, page_id", [(2017, "271165"), (2018, "282760")])
+def test_2017_and_2018_are_found_on_the_pre_2019_www_layout(year, page_id):
+    """When the /reports/ landing and the archive are gone, the year's first home is tried: the
+    pre-2019 www.state.gov landing, whose country links are .../countries/{YEAR}/{ID}.htm."""
+    old_landing = landing_urls(year)[-1]
+    assert old_landing == f"https://www.state.gov/j/tip/rls/tiprpt/{year}/index.htm"
+    landing = ("<html><body><nav class='menu'><a href='https://www.state.gov/countries-areas/china/'>China</a></nav>"
+               f"<ul><li><a href='/j/tip/rls/tiprpt/countries/{year}/{int(page_id) - 1}.htm'>Chile</a></li>"
+               f"<li><a href='/j/tip/rls/tiprpt/countries/{year}/{page_id}.htm'>China</a></li></ul></body></html>")
+    others = [u for u in landing_urls(year) if u != old_landing]
+    site = DiskSite({old_landing: landing}, missing=tuple(others))
+    found = locate_narrative(year, CHINA, site)
+    assert found == f"https://www.state.gov/j/tip/rls/tiprpt/countries/{year}/{page_id}.htm"
+    assert site.fetched == [*others, old_landing]
 
 
 def test_landing_without_a_country_link_raises_narrative_not_found():
