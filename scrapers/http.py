@@ -1,17 +1,21 @@
 """Polite HTTP fetching: one requests Session with urllib3 retries, timeouts, a rate limit and a mirror.
 
 Every outcome maps onto scrapers.errors: 404/410 -> PageNotFound, anything else that does not give
-a complete HTML page -> FetchError with a reason a user can act on.
+a complete HTML page -> FetchError with a reason a user can act on. A hostile server cannot hold a
+fetch forever (a total deadline per request), fill memory (a cap on the decoded body, read as a
+stream) or send us elsewhere (redirects are followed only within the report's hosts or the mirror).
 """
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 import urllib3
@@ -27,13 +31,66 @@ WAYBACK_PREFIX = "https://web.archive.org/web/2024id_/"
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 NOT_FOUND_STATUSES = (404, 410)
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+# Redirects are followed only to these domains (and their subdomains), the fetched URL's own host
+# and the --mirror host.
+REPORT_HOSTS = ("state.gov", "web.archive.org")
+MAX_REDIRECTS = 10
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_READ_CHUNK = 64 * 1024  # decoded bytes per read: a gzip bomb inflates at most this much per step
 
 _CLOSING_HTML = re.compile(rb"</html\s*>", re.IGNORECASE)
 
 
+def _redact(url: str) -> str:
+    """The URL without any user:password part (secrets never reach messages or files)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(unparseable URL)"
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def normalise_mirror(text: str) -> str:
+    """A --mirror prefix, cleaned: surrounding spaces stripped, a trailing '/' added after the host.
+
+    Raises ValueError (with the fix) for anything that is not an http(s) URL with a host, for
+    credentials (user:password@, never written anywhere) and for a query or fragment."""
+    cleaned = text.strip()
+    example = f"e.g. {WAYBACK_PREFIX} or http://127.0.0.1:8000/"
+    if not re.match(r"^https?://", cleaned, re.IGNORECASE):
+        shown = cleaned if "@" not in cleaned else "(a value with '@')"
+        raise ValueError(f"--mirror must be a URL prefix starting with http:// or https://, got "
+                         f"{shown!r} ({example})")
+    if any(ch.isspace() for ch in cleaned):
+        raise ValueError(f"--mirror must not contain spaces, got {_redact(cleaned)!r} ({example})")
+    try:
+        parts = urlsplit(cleaned)
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError as exc:
+        raise ValueError(f"--mirror is not a valid URL ({exc}): {_redact(cleaned)!r} ({example})") from None
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise ValueError("--mirror must not contain a user name or password (they would be written to "
+                         "the manifest and the tables): drop the credentials, e.g. "
+                         f"{_redact(cleaned)}")
+    if not parts.hostname:
+        raise ValueError(f"--mirror has no host: {cleaned!r} ({example})")
+    if parts.query or parts.fragment:
+        raise ValueError(f"--mirror must be a plain prefix without '?' or '#': {cleaned!r} ({example})")
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
+
+
 @dataclass(frozen=True)
 class FetchConfig:
-    """How to fetch: pause between requests, retries and backoff, timeouts (seconds), mirror prefix."""
+    """How to fetch: pause between requests, retries and backoff, timeouts (seconds), mirror prefix.
+
+    `deadline` bounds one fetch() from its first byte sent to its last byte read (retries and
+    redirects included); `read_timeout` bounds each socket read; `max_bytes` caps the decoded body.
+    The mirror is normalised (see normalise_mirror); non-finite numbers are refused."""
 
     delay: float = 1.0
     retries: int = 3
@@ -43,21 +100,36 @@ class FetchConfig:
     read_timeout: float = 30.0
     mirror: str | None = None
     user_agent: str = USER_AGENT
+    deadline: float = 60.0
+    max_bytes: int = DEFAULT_MAX_BYTES
+    allowed_hosts: tuple[str, ...] = REPORT_HOSTS
 
     def __post_init__(self) -> None:
+        for name in ("delay", "backoff_factor", "backoff_max", "connect_timeout", "read_timeout",
+                     "deadline"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number of seconds, got {value!r}")
         if self.delay < 0:
             raise ValueError(f"delay must be >= 0 seconds, got {self.delay}")
         if self.retries < 0:
             raise ValueError(f"retries must be >= 0, got {self.retries}")
-        if self.connect_timeout <= 0 or self.read_timeout <= 0:
+        if self.backoff_factor < 0:
+            raise ValueError(f"backoff_factor must be >= 0, got {self.backoff_factor}")
+        if self.connect_timeout <= 0 or self.read_timeout <= 0 or self.deadline <= 0:
             raise ValueError("timeouts must be > 0 seconds")
-        if self.mirror is not None and not re.match(r"^https?://", self.mirror):
-            raise ValueError(f"--mirror must start with http:// or https://, got {self.mirror!r}")
+        if self.max_bytes <= 0:
+            raise ValueError(f"max_bytes must be > 0, got {self.max_bytes}")
+        if self.mirror is not None:
+            object.__setattr__(self, "mirror", normalise_mirror(self.mirror))
 
 
 @dataclass(frozen=True)
 class FetchResult:
-    """One successfully fetched page: the original URL, the URL that served it, status and raw body."""
+    """One successfully fetched page: the original URL, the URL that served it, status and raw body.
+
+    `not_modified` is True for a 304 answer to a conditional GET (status 304, empty body: the
+    cached copy is still current). `etag` / `last_modified` are the response's validators."""
 
     url: str
     fetched_url: str
@@ -65,6 +137,9 @@ class FetchResult:
     body: bytes
     content_type: str
     fetched_at: str  # UTC, ISO 8601, seconds precision, e.g. 2026-06-30T12:00:00Z
+    etag: str = ""
+    last_modified: str = ""
+    not_modified: bool = False
 
     @property
     def sha256(self) -> str:
@@ -148,6 +223,8 @@ def _describe_exception(exc: requests.RequestException, config: FetchConfig) -> 
         return f"the connection broke while reading the body: {cause}"
     if isinstance(exc, requests.exceptions.TooManyRedirects):
         return "too many redirects"
+    if isinstance(exc, requests.exceptions.ContentDecodingError):
+        return f"the body could not be decoded (bad Content-Encoding data): {cause}"
     if isinstance(exc, requests.ConnectionError):
         return f"could not connect ({tries}): {cause}"
     return f"request failed: {cause}"
@@ -187,27 +264,115 @@ class Fetcher:
                     self._sleep(wait)
             self._last_request = time.monotonic()
 
-    def fetch(self, url: str) -> FetchResult:
-        """GET one original URL; returns a complete HTML page or raises PageNotFound / FetchError."""
+    def host_allowed(self, url: str, original: str) -> bool:
+        """May a redirect go to url? Only to the report's hosts (REPORT_HOSTS and subdomains), the
+        original URL's own host, or the --mirror host."""
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            return False
+        if parts.scheme not in ("http", "https") or not host or parts.username or parts.password:
+            return False
+        if any(host == h or host.endswith("." + h) for h in self.config.allowed_hosts):
+            return True
+        own = {(urlsplit(original).hostname or "").lower()}
+        if self.config.mirror:
+            own.add((urlsplit(self.config.mirror).hostname or "").lower())
+        return host in own
+
+    def fetch(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
+        """GET one original URL; returns a complete HTML page or raises PageNotFound / FetchError.
+
+        With etag / last_modified the request is conditional (If-None-Match / If-Modified-Since)
+        and a 304 answer returns a FetchResult with not_modified=True and an empty body."""
         target = self.url_to_fetch(url)
+        via = f" [fetching {_redact(target)}]" if target != url else ""  # the mirror URL only when it differs
         self._throttle()
         self.requests_made += 1
         fetched_at = utc_now_iso()
-        try:
-            response = self.session.get(
-                target, timeout=(self.config.connect_timeout, self.config.read_timeout)
-            )
-        except requests.RequestException as exc:
-            via = f" [fetching {target}]" if target != url else ""  # name the mirror URL only when it differs
-            raise FetchError(url, f"{_describe_exception(exc, self.config)}{via}") from exc
-        with response:
-            return self._check(url, target, response, fetched_at)
+        started = time.monotonic()
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current = target
+        for _hop in range(MAX_REDIRECTS + 1):
+            try:
+                response = self.session.get(
+                    current, headers=headers, stream=True, allow_redirects=False,
+                    timeout=(self.config.connect_timeout, self.config.read_timeout),
+                )
+            except requests.RequestException as exc:
+                raise FetchError(url, f"{_describe_exception(exc, self.config)}{via}") from exc
+            with response:
+                location = response.headers.get("Location")
+                if response.status_code in REDIRECT_STATUSES and location:
+                    following = urljoin(current, location.strip())
+                    if not self.host_allowed(following, url):
+                        raise FetchError(url, (
+                            f"HTTP {response.status_code} redirect to {_redact(following)}, outside the "
+                            f"report's hosts ({', '.join(self.config.allowed_hosts)}"
+                            f"{' and the --mirror host' if self.config.mirror else ''}): not followed"
+                            + via))
+                    current = following
+                    continue
+                return self._check(url, target, response, fetched_at, started,
+                                   conditional=bool(headers))
+        raise FetchError(url, f"too many redirects (more than {MAX_REDIRECTS})" + via)
 
-    def _check(self, url: str, target: str, response: requests.Response, fetched_at: str) -> FetchResult:
+    def _read_body(self, url: str, response: requests.Response, started: float, via: str) -> bytes:
+        """The decoded body, read as a stream: FetchError past the deadline or past max_bytes."""
+        cap = self.config.max_bytes
+        deadline = started + self.config.deadline
+        raw = response.raw
+        read = getattr(raw, "read1", None) or raw.read  # read1: returns what arrived, never waits for a full chunk
+        encoding = response.headers.get("Content-Encoding", "identity").lower().strip()
+        announced = response.headers.get("Content-Length", "")
+        if encoding in ("", "identity") and announced.isdigit() and int(announced) > cap:
+            raise FetchError(url, f"page larger than {_size(cap)} (Content-Length announces "
+                                  f"{int(announced)} bytes); not read" + via)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            if time.monotonic() > deadline:
+                raise FetchError(url, f"no complete response within {self.config.deadline:g} s "
+                                      f"({size} bytes received); the server is too slow" + via)
+            try:
+                chunk = read(_READ_CHUNK, decode_content=True)
+            except Exception as exc:  # urllib3/socket/zlib errors while reading the body
+                wrapped = _wrap_read_error(exc)
+                if wrapped is None:
+                    raise
+                raise FetchError(url, f"{_describe_exception(wrapped, self.config)}{via}") from exc
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > cap:
+                decoded = "" if encoding in ("", "identity") else f" once decoded ({encoding})"
+                raise FetchError(url, f"page larger than {_size(cap)}{decoded}; stopped reading"
+                                      + via)
+            chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise FetchError(url, f"no complete response within {self.config.deadline:g} s "
+                                  f"({size} bytes received); the server is too slow" + via)
+        return b"".join(chunks)
+
+    def _check(self, url: str, target: str, response: requests.Response, fetched_at: str,
+               started: float | None = None, *, conditional: bool = False) -> FetchResult:
         status = response.status_code
-        via = f" [fetching {target}]" if target != url else ""
+        via = f" [fetching {_redact(target)}]" if target != url else ""
+        fetched_url = _redact(response.url or target)
+        etag = response.headers.get("ETag", "")
+        last_modified = response.headers.get("Last-Modified", "")
         if status in NOT_FOUND_STATUSES:
             raise PageNotFound(url, status)
+        if status == 304 and conditional:
+            return FetchResult(url=url, fetched_url=fetched_url, status=304, body=b"",
+                               content_type=response.headers.get("Content-Type", ""),
+                               fetched_at=fetched_at, etag=etag, last_modified=last_modified,
+                               not_modified=True)
         if status == 403:
             raise FetchError(url, (
                 "HTTP 403 Forbidden. state.gov refuses clients whose User-Agent does not begin with "
@@ -219,9 +384,11 @@ class Fetcher:
             hint = f", server asked to retry after {retry_after}" if retry_after else ""
             raise FetchError(url, f"HTTP {status} {response.reason} {_after_retries(self.config.retries)}"
                                   f"{hint}; try again later or use --mirror" + via)
+        if status in REDIRECT_STATUSES:
+            raise FetchError(url, f"HTTP {status} redirect without a Location header" + via)
         if status != 200:
             raise FetchError(url, f"unexpected HTTP {status} {response.reason}" + via)
-        body = response.content
+        body = self._read_body(url, response, time.monotonic() if started is None else started, via)
         encoding = response.headers.get("Content-Encoding", "identity").lower()
         announced = response.headers.get("Content-Length")
         if announced and announced.isdigit() and encoding in ("", "identity") and int(announced) != len(body):
@@ -232,5 +399,32 @@ class Fetcher:
         content_type = response.headers.get("Content-Type", "")
         if not _CLOSING_HTML.search(body):
             raise FetchError(url, f"truncated HTML: no closing </html> tag in {len(body)} bytes" + via)
-        return FetchResult(url=url, fetched_url=response.url or target, status=status, body=body,
-                           content_type=content_type, fetched_at=fetched_at)
+        return FetchResult(url=url, fetched_url=fetched_url, status=status, body=body,
+                           content_type=content_type, fetched_at=fetched_at, etag=etag,
+                           last_modified=last_modified)
+
+
+def _size(n: int) -> str:
+    """A byte count for messages: '20 MB' for the default cap (MB = 2**20 bytes)."""
+    if n % (1024 * 1024) == 0:
+        return f"{n // (1024 * 1024)} MB"
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB"
+    return f"{n} bytes"
+
+
+def _wrap_read_error(exc: BaseException) -> requests.RequestException | None:
+    """A body-read error as the requests exception requests itself would raise (None: not ours)."""
+    if isinstance(exc, requests.RequestException):
+        return exc
+    if isinstance(exc, urllib3.exceptions.DecodeError):
+        return requests.exceptions.ContentDecodingError(exc)
+    if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
+        return requests.exceptions.ReadTimeout(exc)
+    if isinstance(exc, urllib3.exceptions.ProtocolError):
+        return requests.exceptions.ChunkedEncodingError(exc)
+    if isinstance(exc, urllib3.exceptions.SSLError):
+        return requests.exceptions.SSLError(exc)
+    if isinstance(exc, (urllib3.exceptions.HTTPError, OSError)):
+        return requests.exceptions.ConnectionError(exc)
+    return None

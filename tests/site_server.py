@@ -12,9 +12,25 @@ first `times` requests only:
     empty      a 200 with an empty body
     short      a 200 whose Content-Length announces more bytes than are sent
     replace    serve another file of the site (`replace_with`, relative to the site root)
+    drip       a 200 with the right Content-Length whose body comes one byte every `delay` seconds
+    endless    a 200 without Content-Length whose body never ends (HTML paragraphs, until the
+               client hangs up); `endless_chunked` the same with Transfer-Encoding: chunked
+    gzip_bomb  a 200, Content-Encoding: gzip, `size` bytes inflated (default 1 GiB) from about
+               size/1024 bytes on the wire (1 MiB gzip members of spaces, concatenated)
+    redirect   a 302 to `location` (absolute, or relative to the request)
+    bad_utf8   the page with invalid UTF-8 bytes (0xFF 0xFE 0x80) inside its first paragraph
+    moved      a 200 with a short "This page has moved." page under an <h1> of the country
+    deep_nesting  the page with its <body> content inside `size` nested <div><span> (default 1500)
+
+Pages it serves carry an ETag (quoted sha256 prefix of the body) and a Last-Modified (file mtime, or
+the time set_content was called); a request with a matching If-None-Match, or an If-Modified-Since
+not older than Last-Modified (when no If-None-Match is sent), gets 304 Not Modified. set_content()
+changes a page's content at runtime (to test a changed page).
 """
 from __future__ import annotations
 
+import gzip
+import hashlib
 import mimetypes
 import socket
 import struct
@@ -22,6 +38,8 @@ import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -45,8 +63,24 @@ def site_file(original_url: str, root: Path = SITE_ROOT) -> Path | None:
     if candidate.is_dir():
         candidate = candidate / "index.html"
     return candidate if candidate.is_file() else None
+
 FAULT_KINDS = ("timeout", "reset", "403", "404", "429", "500", "503", "truncated", "empty", "short",
-               "replace")
+               "replace", "drip", "endless", "endless_chunked", "gzip_bomb", "redirect", "bad_utf8",
+               "moved", "deep_nesting")
+BAD_UTF8 = b"\xff\xfe\x80"
+MOVED_PAGE = (b"<!DOCTYPE html><html><head><title>China</title></head><body><h1>China</h1>"
+              b"<p>This page has moved.</p></body></html>")
+
+
+@lru_cache(maxsize=1)
+def _gzip_member() -> bytes:
+    """One gzip member inflating to 1 MiB of spaces (about 1 KB)."""
+    return gzip.compress(b" " * (1 << 20), 9)
+
+
+def etag_for(body: bytes) -> str:
+    """The ETag the server sends for a body: a quoted sha256 prefix."""
+    return '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
 
 
 @dataclass
@@ -59,6 +93,8 @@ class Fault:
     retry_after: int = 1
     replace_with: str = ""
     served: int = 0
+    location: str = ""
+    size: int = 0
 
     def active(self) -> bool:
         return self.times is None or self.served < self.times
@@ -77,6 +113,8 @@ class SiteServer:
         self.counts: Counter[str] = Counter()  # original URL -> requests received
         self.times: defaultdict[str, list[float]] = defaultdict(list)  # original URL -> arrival times
         self._faults: dict[str, Fault] = {}
+        self._content: dict[str, tuple[bytes, float]] = {}  # original URL -> (body, mtime) override
+        self.not_modified: Counter[str] = Counter()  # original URL -> 304 answers sent
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd: _Server | None = None
@@ -130,14 +168,26 @@ class SiteServer:
             self.times.clear()
 
     def set_fault(self, url: str, kind: str, *, times: int | None = None, delay: float = 5.0,
-                  retry_after: int = 1, replace_with: str = "") -> None:
+                  retry_after: int = 1, replace_with: str = "", location: str = "",
+                  size: int = 0) -> None:
         """Inject a fault for one original URL (see the module docstring for the kinds)."""
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}; one of {FAULT_KINDS}")
         if kind == "replace" and not (self.root / replace_with).is_file():
             raise ValueError(f"replace_with must be a file under {self.root}: {replace_with!r}")
+        if kind == "redirect" and not location:
+            raise ValueError("a redirect fault needs location=")
         with self._lock:
-            self._faults[url] = Fault(kind, times, delay, retry_after, replace_with)
+            self._faults[url] = Fault(kind, times, delay, retry_after, replace_with, location=location,
+                                      size=size)
+
+    def set_content(self, url: str, body: bytes | None) -> None:
+        """Serve body for an original URL from now on (Last-Modified: now); None restores the file."""
+        with self._lock:
+            if body is None:
+                self._content.pop(url, None)
+            else:
+                self._content[url] = (bytes(body), time.time())
 
     def clear_faults(self) -> None:
         """Remove every injected fault."""
@@ -147,6 +197,17 @@ class SiteServer:
     def file_for(self, original_url: str) -> Path | None:
         """The fixture file serving an original URL, or None when there is none (404)."""
         return site_file(original_url, self.root)
+
+    def page_for(self, original_url: str) -> tuple[bytes, float] | None:
+        """(body, mtime) served for an original URL: the set_content override, else the file."""
+        with self._lock:
+            override = self._content.get(original_url)
+        if override is not None:
+            return override
+        path = self.file_for(original_url)
+        if path is None:
+            return None
+        return path.read_bytes(), path.stat().st_mtime
 
     def _take_fault(self, url: str) -> Fault | None:
         with self._lock:
@@ -196,22 +257,65 @@ class SiteServer:
                     extra = {"Retry-After": str(fault.retry_after)} if kind in ("429", "503") else None
                     self._send(int(kind), f"<html><body>fault {kind}</body></html>".encode(), extra=extra)
                     return
-                path = server.file_for(url)
+                if kind == "redirect":
+                    self._send(302, b"<html><body>moved</body></html>", extra={"Location": fault.location})
+                    return
+                if kind == "moved":
+                    self._send(200, MOVED_PAGE)
+                    return
+                if kind in ("endless", "endless_chunked"):
+                    self._endless(chunked=kind == "endless_chunked")
+                    return
+                if kind == "gzip_bomb":
+                    self._gzip_bomb(fault.size or (1 << 30))
+                    return
                 if kind == "replace":
                     path = server.root / fault.replace_with
-                if path is None:
+                    page = (path.read_bytes(), path.stat().st_mtime)
+                    name = path.name
+                else:
+                    page = server.page_for(url)
+                    name = urlsplit(url).path.rsplit("/", 1)[-1] or "index.html"
+                if page is None:
                     self._send(404, b"<html><body>404 Not Found</body></html>")
                     return
-                body = path.read_bytes()
-                ctype = mimetypes.guess_type(path.name)[0] or "text/html"
+                body, mtime = page
+                ctype = mimetypes.guess_type(name if "." in name else "index.html")[0] or "text/html"
                 if ctype.startswith("text/"):
                     ctype += "; charset=utf-8"
+                if kind == "bad_utf8":
+                    body = body.replace(b"<p>", b"<p>" + BAD_UTF8 + b" ", 1)
+                elif kind == "deep_nesting":
+                    depth = fault.size or 1500
+                    head, sep, rest = body.partition(b"<body>")
+                    inner, sep2, tail = rest.rpartition(b"</body>")
+                    body = (head + sep + b"<div><span>" * depth + inner + b"</span></div>" * depth
+                            + sep2 + tail)
+                validators = {"ETag": etag_for(body), "Last-Modified": formatdate(mtime, usegmt=True)}
+                if not kind and self._not_modified(validators["ETag"], mtime):
+                    with server._lock:
+                        server.not_modified[url] += 1
+                    self.send_response(304)
+                    for key, value in validators.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    return
                 if kind == "truncated":
                     self._send(200, body[: len(body) // 2], content_type=ctype)
                 elif kind == "empty":
                     self._send(200, b"", content_type=ctype)
                 elif kind == "short":
                     self._send(200, body, content_type=ctype, length=len(body) + 1000)
+                elif kind == "drip":
+                    self.send_response(200)
+                    self.send_header("Content-Type", ctype)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    for i in range(len(body)):
+                        self.wfile.write(body[i:i + 1])
+                        self.wfile.flush()
+                        if server._stopping.wait(fault.delay):
+                            return
                 elif kind == "reset":
                     self.send_response(200)
                     self.send_header("Content-Type", ctype)
@@ -223,7 +327,52 @@ class SiteServer:
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     self.connection.close()
                 else:
-                    self._send(200, body, content_type=ctype)
+                    self._send(200, body, content_type=ctype, extra=validators)
+
+            def _not_modified(self, etag: str, mtime: float) -> bool:
+                """Does the request's If-None-Match / If-Modified-Since say the client's copy is current?"""
+                if_none_match = self.headers.get("If-None-Match")
+                if if_none_match is not None:
+                    tags = [t.strip() for t in if_none_match.split(",")]
+                    return "*" in tags or etag in tags or f"W/{etag}" in tags
+                since = self.headers.get("If-Modified-Since")
+                if since:
+                    try:
+                        return parsedate_to_datetime(since).timestamp() >= int(mtime)
+                    except (TypeError, ValueError):
+                        return False
+                return False
+
+            def _endless(self, *, chunked: bool) -> None:
+                """An HTML body that never ends (until the client hangs up or the server stops)."""
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                if chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                block = b"<p>" + b"endless " * 8000 + b"</p>\n"
+                first = b"<!DOCTYPE html><html><body>"
+                while not server._stopping.is_set():
+                    data, first = first + block, b""
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data) if chunked else data)
+                    self.wfile.flush()
+
+            def _gzip_bomb(self, size: int) -> None:
+                """Content-Encoding gzip: size bytes of spaces inflated, from 1 MiB members (~1 KB each)."""
+                member = _gzip_member()
+                count = max(1, size >> 20)
+                head = gzip.compress(b"<!DOCTYPE html><html><body><p>")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(head) + count * len(member)))
+                self.end_headers()
+                self.wfile.write(head)
+                for _ in range(count):
+                    if server._stopping.is_set():
+                        return
+                    self.wfile.write(member)
+                self.wfile.flush()
 
         return Handler
 

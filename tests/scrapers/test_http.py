@@ -26,9 +26,9 @@ def test_user_agent_is_sent(faults_server):
     captured = {}
 
     class Probe(Fetcher):
-        def _check(self, url, target, response, fetched_at):
+        def _check(self, url, target, response, *args, **kwargs):
             captured["ua"] = response.request.headers["User-Agent"]
-            return super()._check(url, target, response, fetched_at)
+            return super()._check(url, target, response, *args, **kwargs)
 
     with Probe(FetchConfig(delay=0, mirror=faults_server.base_url)) as fetcher:
         fetcher.fetch(PAGE)
