@@ -1,34 +1,55 @@
-"""Parsing one report page (any of the three eras of markup) into the country's Narrative."""
+"""Parsing one report page (any of the three eras of markup) into the country's Narrative.
+
+The hot path parses with lxml (libxml2, the parser beautifulsoup4 itself recommends) and walks the
+tree with explicit stacks, never recursion, so page depth cannot raise RecursionError and time
+grows linearly with the page. Page furniture is skipped while walking instead of being removed.
+"""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+import lxml.html
+from lxml import etree
 
 from scrapers.countries import Country
 from scrapers.errors import NarrativeNotFound
 from scrapers.models import Narrative, Section
 from scrapers.sections import clean_title, normalise_section, split_run_in
 from scrapers.text import normalise_text
-from scrapers.tiers import canonical_tier, heading_tier, parse_tier_heading, read_tier
+from scrapers.tiers import canonical_tier, has_placement, heading_tier, parse_tier_heading, read_tier
+
+# Bump whenever the Narrative that parse_narrative returns for some page can change: the parse
+# cache of the pipeline is keyed on it.
+PARSER_VERSION = "2"
+
+# A narrative that names the country only in a tier-less heading ("China", "2021 Trafficking in
+# Persons Report: China") must have at least this many words, or printed report sections; else the
+# page is not a narrative (a "This page has moved." notice, a site menu page...).
+MIN_NARRATIVE_WORDS = 150
+# libxml2 stops at this nesting depth (with its "huge" option on); the rest of the page is lost.
+MAX_PARSE_DEPTH = 2048
 
 _HEADING_LEVELS = {f"h{i}": i for i in range(1, 7)}
 # Elements whose text is one paragraph (unless they hold nested blocks, then we descend).
-_BLOCK_TAGS = {"p", "li", "blockquote", "pre", "dt", "dd", "td", "th", "caption", "figcaption", "address", *_HEADING_LEVELS}
-_INLINE_TAGS = {
+_BLOCK_TAGS = frozenset({"p", "li", "blockquote", "pre", "dt", "dd", "td", "th", "caption", "figcaption", "address",
+                         *_HEADING_LEVELS})
+_INLINE_TAGS = frozenset({
     "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i",
     "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt",
     "u", "var", "wbr", "nobr", "img",
-}
-_BOLD_TAGS = {"b", "strong"}
+})
+_INLINE_OR_BR = _INLINE_TAGS | {"br"}
+_BOLD_TAGS = frozenset({"b", "strong"})
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.IGNORECASE)
-_JUNK_TAGS = (
+_JUNK_TAGS = frozenset({
     "script", "style", "noscript", "template", "nav", "select", "option", "input", "button", "textarea",
     "iframe", "svg", "object", "embed", "aside", "link", "meta", "map", "canvas", "video", "audio",
-)
+})
+_NEVER_JUNK = frozenset({"html", "body", "main", "article"})
+_SCOPE_TAGS = frozenset({"main", "article"})
 # class/id tokens of page furniture: share widgets, breadcrumbs, footnotes, menus, sidebars...
 _JUNK_TOKEN = re.compile(
     r"(?:^|[-_])(?:share|sharing|social|addthis|sharethis|breadcrumbs?|footnotes?|skip-?link|skip-?to-?content"
@@ -42,15 +63,22 @@ _CONTENT_ROOT = re.compile(
     r"|content-main|article-body|body-text|bodytext|entry-content",
     re.IGNORECASE,
 )
+_ENTRY = "entry-content"
 _BACK_TO_TOP = re.compile(r"^\W*(?:(?:back|return|go)\s+to\s+(?:the\s+)?top(?:\s+of\s+(?:the\s+)?page)?|top\s+of\s+page|top)\W*$", re.IGNORECASE)
 _FOOTNOTE_MARK = re.compile(r"^\s*[\[(]?(?:\d{1,3}|[*\u2020\u2021])[\])]?\s*$")
+_FOOTNOTE_HREF = re.compile(r"#_?(?:ftn|fn|footnote)", re.IGNORECASE)
 _ASSESSMENT = re.compile(
     r"\b(?:does\s+not\s+fully\s+(?:comply|meet)|fully\s+(?:complies|comply|meets|meet)\s+with\s+the\s+minimum"
     r"|minimum\s+standards\s+for\s+the\s+elimination\s+of\s+trafficking"
     r"|(?:placed|remained|remains|downgraded|upgraded)\s+(?:on|to)\s+(?:the\s+)?tier)",
     re.IGNORECASE,
 )
+_CLOSING_TAG = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 _MAX_HEADING_WORDS = 14
+_SHORT_LINK_TEXT = 80  # a 'back to top' link text is short; longer link texts are never read in full
+# Sections that only a real narrative prints (INTRODUCTION and OTHER are what any page would give).
+_REPORT_SECTIONS = frozenset({"PRIORITIZED RECOMMENDATIONS", "PROSECUTION", "PROTECTION", "PREVENTION",
+                              "TRAFFICKING PROFILE"})
 
 
 @dataclass
@@ -62,70 +90,201 @@ class Block:
     bold_lead: str  # the bold text the block opens with ("Prosecution"), "" if none
     all_bold: bool
     linked: bool  # the whole text is one hyperlink (a table-of-contents entry, not a heading)
-    element: Tag
+    in_entry: bool  # inside a WordPress <section class="entry-content">
+    scopes: tuple[int, ...]  # serials of the content blocks (main, article, #centerblock...) around it
+    own_scope: bool  # the block's own element is the last of `scopes` (loose text of a content block)
 
 
 # ---------------------------------------------------------------------------------------------
-# Cleaning and flattening the page
+# Parsing and classifying elements
+
+_local = threading.local()
 
 
-def _is_inside(tag: Tag, roots: list[Tag]) -> bool:
-    ids = {id(root) for root in roots}
-    return id(tag) in ids or any(id(parent) in ids for parent in tag.parents)
+def _parser() -> lxml.html.HTMLParser:
+    """One lxml parser per thread (lxml parsers must not be shared between threads)."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = lxml.html.HTMLParser(
+            encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True, no_network=True)
+    return parser
 
 
-def _clean(soup: BeautifulSoup) -> None:
-    """Remove scripts, navigation, page headers/footers, share widgets, footnotes, 'back to top' links."""
-    for tag in soup.find_all(_JUNK_TAGS):
-        tag.decompose()
-    entry = soup.select(".entry-content")
-    for tag in soup.find_all(["header", "footer"]):
-        if not tag.decomposed and not _is_inside(tag, entry):
-            tag.decompose()
-    protected = {id(t) for t in entry} | {id(t) for t in soup.find_all(id=_CONTENT_ROOT)}
-    for tag in soup.find_all(True):
-        if tag.decomposed or tag.name in ("html", "body", "main", "article") or id(tag) in protected:
+class _Unparseable(Exception):
+    """The page could not be turned into a tree; str() says why."""
+
+
+def _document(html: str):
+    """The page's lxml tree; _Unparseable when libxml2 gives up (empty page, nesting too deep)."""
+    parser = _parser()
+    data = html.replace("\x00", "").encode("utf-8", "replace")
+    try:
+        root = lxml.html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise _Unparseable(f"the HTML parser found no document ({exc})") from None
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT" or "xcessive depth" in error.message:
+            raise _Unparseable(f"the page nests its elements more than {MAX_PARSE_DEPTH} levels deep, beyond what "
+                               f"the HTML parser reads (the rest of the page would be lost)")
+    return root
+
+
+@lru_cache(maxsize=4096)
+def _tokens_junk(classes: str, ident: str, role: str) -> bool:
+    return any(t and _JUNK_TOKEN.search(t) for t in (*classes.split(), ident, role))
+
+
+@lru_cache(maxsize=4096)
+def _tokens_scope(classes: str, ident: str) -> bool:
+    return any(t and _CONTENT_ROOT.search(t) for t in (*classes.split(), ident))
+
+
+def _is_entry(el) -> bool:
+    classes = el.get("class")
+    return bool(classes) and _ENTRY in classes.split()
+
+
+def _is_bold(el) -> bool:
+    if el.tag in _BOLD_TAGS:
+        return True
+    style = el.get("style")
+    return bool(style) and bool(_BOLD_STYLE.search(style))
+
+
+def _short_text(el, limit: int = _SHORT_LINK_TEXT) -> str | None:
+    """The text of `el`, or None when it is longer than `limit` characters."""
+    out: list[str] = []
+    size = 0
+    for text in el.itertext():
+        out.append(text)
+        size += len(text)
+        if size > limit:
+            return None
+    return "".join(out)
+
+
+def _ancestors(el) -> list:
+    """`el` and its ancestors, outermost first (iterative)."""
+    chain = []
+    while el is not None:
+        chain.append(el)
+        el = el.getparent()
+    chain.reverse()
+    return chain
+
+
+def _keep_set(root) -> set:
+    """Protected content blocks (entry-content, #centerblock...) that survive cleaning, and their
+    ancestors: furniture-looking containers that hold the content are kept."""
+    keep: set = set()
+    for el in root.xpath("//*[@id or contains(@class, 'entry-content')]"):
+        if not (_is_entry(el) or (el.get("id") and _CONTENT_ROOT.search(el.get("id")))):
             continue
-        tokens = [*(tag.get("class") or []), tag.get("id") or "", tag.get("role") or ""]
-        if any(t and _JUNK_TOKEN.search(t) for t in tokens):
-            if any(id(d) in protected for d in tag.find_all(True)):
-                continue
-            tag.decompose()
-    for sup in soup.find_all("sup"):
-        if not sup.decomposed and _FOOTNOTE_MARK.match(sup.get_text()):
-            sup.decompose()
-    for link in soup.find_all("a"):
-        if link.decomposed:
-            continue
-        href = link.get("href") or ""
-        if _BACK_TO_TOP.match(link.get_text()) or re.match(r"#_?(?:ftn|fn|footnote)", href, re.IGNORECASE):
-            link.decompose()
+        chain = _ancestors(el)
+        in_entry = False
+        for node in chain:
+            if node.tag in _JUNK_TAGS:
+                break
+            if node.tag in ("header", "footer") and not in_entry and not _is_entry(node):
+                break
+            in_entry = in_entry or _is_entry(node)
+        else:
+            keep.update(chain)
+    return keep
 
 
-def _is_bold(tag: Tag) -> bool:
-    return tag.name in _BOLD_TAGS or bool(_BOLD_STYLE.search(tag.get("style") or ""))
+class _Cleaner:
+    """Decides which elements are page furniture (the rules of the original bs4 cleaner)."""
+
+    def __init__(self, root):
+        self.keep = _keep_set(root)
+        self.has_entry = False  # set by _kept_tree: some entry-content block survives cleaning
+
+    def dropped(self, el, in_entry: bool) -> bool:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _JUNK_TAGS:
+            return True
+        if (tag == "header" or tag == "footer") and not in_entry and not _is_entry(el):
+            return True
+        if tag not in _NEVER_JUNK and el not in self.keep:
+            classes, ident, role = el.get("class"), el.get("id"), el.get("role")
+            if (classes or ident or role) and _tokens_junk(classes or "", ident or "", role or ""):
+                return True
+        if tag == "sup":
+            text = _short_text(el, 12)
+            if text is not None and _FOOTNOTE_MARK.match(text):
+                return True
+        elif tag == "a":
+            href = el.get("href")
+            if href and _FOOTNOTE_HREF.match(href):
+                return True
+            text = _short_text(el)
+            if text is not None and _BACK_TO_TOP.match(text):
+                return True
+        return False
 
 
-def _has_block_child(tag: Tag) -> bool:
-    return any(isinstance(d, Tag) and d.name not in _INLINE_TAGS and d.name != "br" for d in tag.descendants)
-
+# ---------------------------------------------------------------------------------------------
+# Flattening the page into blocks
 
 Piece = tuple[str | None, bool]  # (text, is_bold); text None marks a <br>
 
 
-def _inline_pieces(node, bold: bool) -> Iterator[Piece]:
-    """(text, is_bold) pieces of inline content; a <br> is the piece (None, bold)."""
-    if isinstance(node, (Comment, Declaration, Doctype, ProcessingInstruction)):
-        return
-    if isinstance(node, NavigableString):
-        yield str(node), bold
-        return
-    if node.name == "br":
-        yield None, bold
-        return
-    inner_bold = bold or _is_bold(node)
-    for child in node.children:
-        yield from _inline_pieces(child, inner_bold)
+def _kept_tree(body, cleaner: _Cleaner) -> dict:
+    """{element: has a kept block-level descendant} for every element kept under `body`.
+
+    Iterative post-order walk; dropped subtrees are never entered."""
+    has_block: dict = {}
+    stack: list = [(body, False)]
+    order: list = []
+    while stack:
+        el, in_entry = stack.pop()
+        inside = in_entry or _is_entry(el)
+        if inside and not in_entry:
+            cleaner.has_entry = True
+        order.append(el)
+        has_block[el] = False
+        for child in el:
+            if not cleaner.dropped(child, inside):
+                stack.append((child, inside))
+    for el in reversed(order):  # every descendant comes before its ancestors
+        parent = el.getparent()
+        if parent is not None and parent in has_block and el is not body:
+            if has_block[el] or el.tag not in _INLINE_OR_BR:
+                has_block[parent] = True
+    return has_block
+
+
+def _inline_pieces(el, bold: bool, kept: dict) -> tuple[list[Piece], int, str | None]:
+    """(pieces, number of <a href> links, text of the first link) of `el`'s content, without its tail."""
+    out: list[Piece] = []
+    links = 0
+    first_link: str | None = None
+    stack: list = [(0, el, bold)]
+    while stack:
+        kind, node, b = stack.pop()
+        if kind == 1:  # text
+            out.append((node, b))
+            continue
+        if kind == 2:  # end of the first link: node is where its pieces start
+            first_link = "".join(t for t, _ in out[node:] if t)
+            continue
+        if node.tag == "br":
+            out.append((None, b))
+            continue
+        inner = b or _is_bold(node)
+        if node.text:
+            out.append((node.text, inner))
+        if node.tag == "a" and node.get("href") is not None:
+            links += 1
+            if links == 1:
+                stack.append((2, len(out) - (1 if node.text else 0), inner))
+        for child in reversed(node):
+            if child.tail:
+                stack.append((1, child.tail, inner))
+            if child in kept:
+                stack.append((0, child, inner))
+    return out, links, first_link
 
 
 def _all_bold(pieces: list[Piece]) -> bool:
@@ -152,59 +311,102 @@ def _split_at_breaks(pieces: list[Piece]) -> list[list[Piece]]:
     return groups
 
 
-def _make_block(pieces: list[Piece], level: int, element: Tag, linked: bool) -> Block | None:
-    text = normalise_text("".join(t for t, _ in pieces if t))
-    if not text or _BACK_TO_TOP.match(text):
-        return None
-    lead: list[str] = []
-    all_bold = True
-    for piece, bold in pieces:
-        if not piece or not piece.strip():
-            if lead and piece:
-                lead.append(piece)
-            continue
-        if bold and all_bold:
-            lead.append(piece)
-        else:
-            all_bold = False
-    return Block(level, text, normalise_text("".join(lead)), all_bold, linked, element)
+class _Walker:
+    """Flattens the kept tree into Blocks in document order (iterative depth-first walk)."""
 
+    def __init__(self, kept: dict):
+        self.kept = kept
+        self.blocks: list[Block] = []
+        self.serial = 0
 
-def _whole_link(tag: Tag) -> bool:
-    links = tag.find_all("a", href=True)
-    return len(links) == 1 and normalise_text(links[0].get_text()) == normalise_text(tag.get_text())
-
-
-def _blocks(root: Tag) -> list[Block]:
-    """Flatten `root` into blocks in document order (text split at <br><br> and after bold lines)."""
-    out: list[Block] = []
-
-    def emit(pieces: list[Piece], level: int, element: Tag, linked: bool) -> None:
-        for group in _split_at_breaks(pieces) if not level else [[(t or " ", b) for t, b in pieces]]:
-            block = _make_block(group, level, element, linked)
-            if block:
-                out.append(block)
-
-    def walk(container: Tag, bold: bool) -> None:
-        buffer: list[Piece] = []
-        for child in container.children:
-            if isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
+    def emit(self, pieces: list[Piece], level: int, linked: bool, in_entry: bool, scopes: tuple[int, ...],
+             own_scope: bool) -> None:
+        groups = _split_at_breaks(pieces) if not level else [[(t or " ", b) for t, b in pieces]]
+        for group in groups:
+            text = normalise_text("".join(t for t, _ in group if t))
+            if not text or _BACK_TO_TOP.match(text):
                 continue
-            if isinstance(child, NavigableString) or child.name == "br" or (
-                child.name in _INLINE_TAGS and not _has_block_child(child)
-            ):
-                buffer.extend(_inline_pieces(child, bold))
-                continue
-            emit(buffer, 0, container, False)
-            buffer = []
-            if child.name in _BLOCK_TAGS and not _has_block_child(child):
-                emit(list(_inline_pieces(child, bold)), _HEADING_LEVELS.get(child.name, 0), child, _whole_link(child))
-            else:
-                walk(child, bold or _is_bold(child))
-        emit(buffer, 0, container, False)
+            lead: list[str] = []
+            all_bold = True
+            for piece, bold in group:
+                if not piece or not piece.strip():
+                    if lead and piece:
+                        lead.append(piece)
+                    continue
+                if bold and all_bold:
+                    lead.append(piece)
+                else:
+                    all_bold = False
+            self.blocks.append(Block(level, text, normalise_text("".join(lead)), all_bold, linked, in_entry,
+                                     scopes, own_scope))
 
-    walk(root, False)
-    return out
+    def _scope_of(self, el, scopes: tuple[int, ...]) -> tuple[tuple[int, ...], bool]:
+        self.serial += 1
+        classes, ident = el.get("class"), el.get("id")
+        if el.tag in _SCOPE_TAGS or ((classes or ident) and _tokens_scope(classes or "", ident or "")):
+            return (*scopes, self.serial), True
+        return scopes, False
+
+    def walk(self, body) -> list[Block]:
+        kept = self.kept
+        scopes, own = self._scope_of(body, ())
+        in_entry = _is_entry(body)
+        # frame: [container, bold, in_entry, scopes, own_scope, buffer, children iterator]
+        stack = [[body, False, in_entry, scopes, own, self._start_buffer(body), iter(body)]]
+        while stack:
+            frame = stack[-1]
+            container, bold, in_entry, scopes, own, buffer, children = frame
+            child = next(children, None)
+            if child is None:
+                self.emit(buffer, 0, False, in_entry, scopes, own)
+                stack.pop()
+                if stack:  # the tail of the finished container continues its parent's loose text
+                    parent = stack[-1]
+                    if container.tail:
+                        parent[5].append((container.tail, parent[1]))
+                continue
+            if child not in kept:
+                if child.tail:
+                    buffer.append((child.tail, bold))
+                continue
+            tag = child.tag
+            if tag == "br" or (tag in _INLINE_TAGS and not kept[child]):
+                pieces, _, _ = _inline_pieces(child, bold, kept)
+                buffer.extend(pieces)
+                if child.tail:
+                    buffer.append((child.tail, bold))
+                continue
+            self.emit(buffer, 0, False, in_entry, scopes, own)
+            frame[5] = buffer = []
+            child_entry = in_entry or _is_entry(child)
+            child_scopes, child_own = self._scope_of(child, scopes)
+            if tag in _BLOCK_TAGS and not kept[child]:
+                pieces, links, link_text = _inline_pieces(child, bold, kept)
+                linked = links == 1 and normalise_text(link_text or "") == normalise_text(
+                    "".join(t for t, _ in pieces if t))
+                self.emit(pieces, _HEADING_LEVELS.get(tag, 0), linked, child_entry, child_scopes, child_own)
+                if child.tail:
+                    buffer.append((child.tail, bold))
+                continue
+            child_bold = bold or _is_bold(child)
+            stack.append([child, child_bold, child_entry, child_scopes, child_own, self._start_buffer(child, child_bold),
+                          iter(child)])
+        return self.blocks
+
+    @staticmethod
+    def _start_buffer(el, bold: bool = False) -> list[Piece]:
+        return [(el.text, bold)] if el.text else []
+
+
+def _blocks_of(html: str) -> tuple[list[Block], bool]:
+    """(blocks of the page's body in document order, whether the page has an entry-content block)."""
+    root = _document(html)
+    body = root.find("body")
+    if body is None:
+        body = root
+    cleaner = _Cleaner(root)
+    kept = _kept_tree(body, cleaner)
+    return _Walker(kept).walk(body), cleaner.has_entry
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,6 +422,11 @@ class _Start:
     name_only: bool = False  # the heading names the country without a tier ("China")
 
 
+_NAME_SPLIT = re.compile(r"\s*[:\u2013\u2014]\s*")
+_REPORT_WORD = re.compile(r"report|narrative", re.IGNORECASE)
+_TIER_LINE = re.compile(r"[\w\s():-]+")
+
+
 def _heading_candidates(blocks: list[Block], country: Country, tier_only: bool = False) -> list[_Start]:
     starts: list[_Start] = []
     for i, block in enumerate(blocks):
@@ -232,34 +439,30 @@ def _heading_candidates(blocks: list[Block], country: Country, tier_only: bool =
     for i, block in enumerate(blocks):  # a heading with the name only ("China"), maybe a tier line next
         if block.linked or not (block.level or block.all_bold) or len(block.text.split()) > _MAX_HEADING_WORDS:
             continue
-        name = re.split(r"\s*[:\u2013\u2014]\s*", block.text)[-1]
-        if country.matches_name(block.text) or (country.matches_name(name) and re.search(r"report|narrative", block.text, re.I)):
+        name = _NAME_SPLIT.split(block.text)[-1]
+        if country.matches_name(block.text) or (country.matches_name(name) and _REPORT_WORD.search(block.text)):
             following = blocks[i + 1].text if i + 1 < len(blocks) else ""
-            if canonical_tier(following) and len(following.split()) <= 5 and re.fullmatch(r"[\w\s():-]+", following):
+            if len(following.split()) <= 5 and canonical_tier(following) and _TIER_LINE.fullmatch(following):
                 starts.append(_Start(i, f"{country.name} ({canonical_tier(following)})", block.level, 1, True))
             else:
                 starts.append(_Start(i, block.text, block.level, 0, True))
     return starts
 
 
-def _scope_roots(soup: BeautifulSoup, heading: Tag) -> list[Tag]:
-    entry = [t for t in soup.select(".entry-content") if not any("entry-content" in (p.get("class") or []) for p in t.parents)]
-    if entry:
-        return entry
-    for parent in heading.parents:
-        if not isinstance(parent, Tag):
-            continue
-        tokens = [*(parent.get("class") or []), parent.get("id") or ""]
-        if parent.name in ("main", "article") or any(t and _CONTENT_ROOT.search(t) for t in tokens):
-            return [parent]
-    return [soup.body or soup]
+def _narrative_blocks(blocks: list[Block], start: _Start, has_entry: bool) -> list[Block]:
+    heading = blocks[start.index]
+    if has_entry:
+        def inside(block: Block) -> bool:
+            return block.in_entry
+    else:
+        own = heading.scopes[:-1] if heading.own_scope else heading.scopes
+        root = own[-1] if own else None
 
-
-def _narrative_blocks(soup: BeautifulSoup, blocks: list[Block], start: _Start) -> list[Block]:
-    roots = _scope_roots(soup, blocks[start.index].element)
+        def inside(block: Block) -> bool:
+            return root is None or root in block.scopes
     out: list[Block] = []
     for block in blocks[start.index + 1 + start.skip:]:
-        if not _is_inside(block.element, roots):
+        if not inside(block):
             continue
         if not block.linked and len(block.text) <= 120 and parse_tier_heading(block.text):
             break  # the next country's heading ("HONG KONG (TIER 1)", "CHINA (MACAU) (Tier 2)")
@@ -288,8 +491,8 @@ def _next_name_heading(block: Block, start: _Start) -> bool:
 def _is_heading_like(block: Block) -> bool:
     if block.level:
         return True
-    words = len(block.text.split())
-    return block.all_bold and words <= _MAX_HEADING_WORDS and not block.text.rstrip().endswith((".", "?", "!", '."'))
+    return (block.all_bold and len(block.text.split()) <= _MAX_HEADING_WORDS
+            and not block.text.rstrip().endswith((".", "?", "!", '."')))
 
 
 def _sections(blocks: list[Block]) -> list[Section]:
@@ -316,7 +519,9 @@ def _sections(blocks: list[Block]) -> list[Section]:
                     continue  # an unknown sub-heading inside a known section: not a paragraph
                 start("OTHER", clean_title(block.text), block.level)
                 continue
-        run_in = split_run_in(block.text, block.bold_lead)
+        head = block.text[:120]
+        run_in = split_run_in(block.text, block.bold_lead) \
+            if block.bold_lead or ":" in head or "\u2013" in head or "\u2014" in head else None
         if run_in:
             start(run_in.name, run_in.title_printed, 0)
             if run_in.rest:
@@ -351,11 +556,31 @@ def _not_found(country: Country, source_url: str, detail: str, hint: bool = True
     return NarrativeNotFound(message)
 
 
+def _not_a_narrative(start: _Start, sections: list[Section], country: Country) -> str | None:
+    """Why the text under a heading is not a narrative, or None when it looks like one.
+
+    A heading that prints the country's tier, or a placement sentence naming the country, is enough;
+    under a heading with the name only, the text needs MIN_NARRATIVE_WORDS words or report sections."""
+    if not start.name_only or start.skip:
+        return None
+    words = sum(len(p.split()) for s in sections for p in s.paragraphs)
+    printed = [s.name for s in sections if s.name in _REPORT_SECTIONS and s.title_printed]
+    if words >= MIN_NARRATIVE_WORDS or printed or has_placement([p for s in sections for p in s.paragraphs], country):
+        return None
+    return (f"the text under the heading '{start.heading}' does not look like a narrative: {words} words "
+            f"(a narrative has at least {MIN_NARRATIVE_WORDS}), no tier statement and no report sections "
+            f"(Prosecution, Protection, Prevention...); a 'page moved' notice or a menu page?")
+
+
 def find_country_heading(html: str, country: Country) -> str | None:
     """The country's own heading with its tier in `html` (e.g. 'CHINA (TIER 2)'), or None if there is none."""
-    soup = BeautifulSoup(html or "", "lxml")
-    _clean(soup)
-    starts = _heading_candidates(_blocks(soup.body or soup), country, tier_only=True)
+    if not html or not html.strip():
+        return None
+    try:
+        blocks, _ = _blocks_of(html)
+    except _Unparseable:
+        return None
+    starts = _heading_candidates(blocks, country, tier_only=True)
     return starts[0].heading if starts else None
 
 
@@ -363,19 +588,28 @@ def parse_narrative(html: str, *, country: Country, year: int, source_url: str) 
     """The country's Narrative in one page; NarrativeNotFound (with the reason) when none is there."""
     if not html or not html.strip():
         raise _not_found(country, source_url, "the page is empty", hint=False)
-    if not re.search(r"</(?:html|body)\s*>", html[-16384:], re.IGNORECASE):
+    if not _CLOSING_TAG.search(html[-16384:]):
         raise _not_found(country, source_url, "the page appears truncated (it ends without </body> or </html>)",
                          hint=False)
-    soup = BeautifulSoup(html, "lxml")
-    _clean(soup)
-    blocks = _blocks(soup.body or soup)
+    try:
+        blocks, has_entry = _blocks_of(html)
+    except _Unparseable as exc:
+        raise _not_found(country, source_url, str(exc), hint=False) from None
     starts = _heading_candidates(blocks, country)
     if not starts:
         raise _not_found(country, source_url, f"no heading for {country.name} in {len(blocks)} text blocks")
+    rejected: list[str] = []
     for start in starts:
-        sections = _sections(_narrative_blocks(soup, blocks, start))
-        if sections:
-            paragraphs = [p for s in sections for p in s.paragraphs]
-            tier = read_tier(start.heading, paragraphs, country)
-            return Narrative(country=country.slug, year=year, source_url=source_url, tier=tier, sections=tuple(sections))
+        sections = _sections(_narrative_blocks(blocks, start, has_entry))
+        if not sections:
+            continue
+        paragraphs = [p for s in sections for p in s.paragraphs]
+        tier = read_tier(start.heading, paragraphs, country)
+        reason = _not_a_narrative(start, sections, country)
+        if reason:
+            rejected.append(reason)
+            continue
+        return Narrative(country=country.slug, year=year, source_url=source_url, tier=tier, sections=tuple(sections))
+    if rejected:
+        raise _not_found(country, source_url, rejected[0], hint=False)
     raise _not_found(country, source_url, f"the heading '{starts[0].heading}' is followed by no paragraphs")

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from analysis.sentences import split_sentences
 from scrapers.countries import Country
 from scrapers.models import TierReading
 from scrapers.text import normalise_text
@@ -41,7 +43,11 @@ _HISTORICAL_AFTER = re.compile(
     re.IGNORECASE,
 )
 _STRONG = re.compile(r"\b(?:therefore|thus|accordingly|consequently|hereby|waiver|deemed)\b|\bis\s+placed\b", re.IGNORECASE)
-_ABBREVIATIONS = re.compile(r"(?:\b(?:U\.S|U\.N|Mr|Mrs|Ms|Dr|St|No|Nos|Art|Arts|e\.g|i\.e|etc|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.)$")
+# "placed on Tier 2 Watch List or Tier 3": the sentence names alternatives, not one placement.
+_ALTERNATIVE_AFTER = re.compile(rf"^\s*,?\s*(?:or|and/or|nor)\s+(?:(?:on|to|in)\s+)?(?:the\s+)?(?P<tier>{TIER_PATTERN})",
+                                re.IGNORECASE)
+# Only text holding one of these can state a placement (a cheap test before the sentence patterns).
+_TIER_WORD = re.compile(r"tier|special\s+case", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -83,18 +89,7 @@ def heading_tier(text: str, country: Country) -> str | None:
     return parts.tier
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences (simple rule: end punctuation, space, capital letter)."""
-    pieces = re.split(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])", text)
-    out: list[str] = []
-    for piece in pieces:
-        if out and _ABBREVIATIONS.search(out[-1]):
-            out[-1] = f"{out[-1]} {piece}"
-        else:
-            out.append(piece)
-    return [s.strip() for s in out if s.strip()]
-
-
+@lru_cache(maxsize=16)
 def _placement_patterns(country: Country) -> list[re.Pattern[str]]:
     subj = country.name_regex
     adv = r"(?:(?:therefore|thus|hereby|accordingly|consequently|again|now)\s*,?\s+)"
@@ -121,14 +116,19 @@ class _Placement:
     sentence: str
     paragraph: str
     strong: bool
+    alternative: str | None = None  # "Tier 3" in "placed on Tier 2 Watch List or Tier 3"
 
 
 def _placements(paragraphs: Sequence[str], country: Country) -> list[_Placement]:
     patterns = _placement_patterns(country)
     found: list[_Placement] = []
     for paragraph in paragraphs:
+        if not _TIER_WORD.search(paragraph):
+            continue
         paragraph = normalise_text(paragraph)
-        for sentence in split_sentences(paragraph):
+        for sentence in (s.text for s in split_sentences(paragraph)):
+            if not _TIER_WORD.search(sentence):
+                continue
             for pattern in patterns:
                 match = pattern.search(sentence)
                 if not match:
@@ -139,8 +139,10 @@ def _placements(paragraphs: Sequence[str], country: Country) -> list[_Placement]
                     continue
                 if _HISTORICAL_AFTER.search(after):
                     continue
+                alternative = _ALTERNATIVE_AFTER.match(after)
                 found.append(_Placement(canonical_tier(match.group("tier")), sentence, paragraph,
-                                        bool(_STRONG.search(sentence))))
+                                        bool(_STRONG.search(sentence)),
+                                        canonical_tier(alternative.group("tier")) if alternative else None))
                 break
     return found
 
@@ -160,13 +162,16 @@ def read_tier(heading: str | None, paragraphs: Sequence[str], country: Country) 
     from_heading = heading_tier(heading_text, country) if heading_text else None
 
     placements = _placements(paragraphs, country)
-    strong = [p for p in placements if p.strong]
-    chosen = strong or placements
-    tiers = list(dict.fromkeys(p.tier for p in chosen))
+    for p in placements:
+        if p.alternative:
+            return TierReading(None, f"tier unreadable: the placement sentence names alternatives ({p.tier} or "
+                                     f"{p.alternative}): '{p.sentence}'")
+    tiers = list(dict.fromkeys(p.tier for p in placements))
     if len(tiers) > 1:
-        quoted = " / ".join(f"'{p.sentence}'" for p in chosen)
+        quoted = " / ".join(f"'{p.sentence}'" for p in placements)
         return TierReading(None, f"tier unreadable: placement sentences disagree ({', '.join(tiers)}): {quoted}")
-    placement = chosen[0] if chosen else None
+    strong = [p for p in placements if p.strong]
+    placement = (strong or placements or [None])[0]
 
     if placement and from_heading and placement.tier != from_heading:
         return TierReading(
@@ -180,3 +185,8 @@ def read_tier(heading: str | None, paragraphs: Sequence[str], country: Country) 
         return TierReading(from_heading, heading_text, ())
     what = f"heading '{heading_text}' has no tier" if heading_text else "no heading"
     return TierReading(None, f"tier unreadable: {what} and no placement sentence for {country.name} was found")
+
+
+def has_placement(paragraphs: Sequence[str], country: Country) -> bool:
+    """Whether some sentence of `paragraphs` states the country's placement (readable or not)."""
+    return bool(_placements(paragraphs, country))

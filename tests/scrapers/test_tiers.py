@@ -1,11 +1,14 @@
 """Tier reading: real-world headings and placement sentences of every era, and look-alikes that are not."""
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from scrapers.countries import get_country
 from scrapers.models import TIERS
-from scrapers.tiers import canonical_tier, heading_tier, parse_tier_heading, read_tier, split_sentences
+import scrapers.tiers
+from scrapers.tiers import canonical_tier, heading_tier, parse_tier_heading, read_tier
 
 CHINA = get_country("china")
 
@@ -166,6 +169,32 @@ def test_parse_tier_heading_shapes():
     assert heading_tier("The People's Republic of China (Tier 2)", CHINA) == "Tier 2"
 
 
-def test_split_sentences_keeps_abbreviations_together():
-    text = "The U.S. government funded a project. China is placed on Tier 3. It did so."
-    assert split_sentences(text) == ["The U.S. government funded a project.", "China is placed on Tier 3.", "It did so."]
+def test_placement_sentences_are_split_by_the_analysis_splitter():
+    assert "def split_sentences" not in inspect.getsource(scrapers.tiers), "one sentence splitter: analysis's"
+    reading = read_tier(None, ["The U.S. government funded a project. Therefore, China is placed on Tier 3. It did so."],
+                        CHINA)
+    assert reading.sentence == "Therefore, China is placed on Tier 3."
+
+
+def test_a_strong_and_a_plain_placement_that_disagree_give_no_tier():
+    reading = read_tier(None, [ASSESS_2017 + "therefore the PRC remained on Tier 3.",
+                               "China was placed on Tier 2 Watch List."], CHINA)
+    assert reading.tier is None
+    assert "disagree" in reading.sentence and "Tier 3" in reading.sentence and "Tier 2 Watch List" in reading.sentence
+    assert "therefore the PRC remained on Tier 3" in reading.sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    "China was placed on Tier 2 Watch List or Tier 3.",
+    "Therefore, China is placed on Tier 2 Watch List or on Tier 3 pending review.",
+])
+def test_a_placement_naming_alternatives_is_unread(sentence):
+    reading = read_tier("CHINA: Tier 3", [sentence], CHINA)
+    assert reading.tier is None
+    assert reading.sentence.startswith("tier unreadable: the placement sentence names alternatives")
+    assert sentence in reading.sentence
+
+
+def test_agreeing_placements_quote_the_strong_sentence():
+    reading = read_tier(None, ["China was placed on Tier 3.", "Therefore, China is placed on Tier 3."], CHINA)
+    assert (reading.tier, reading.sentence) == ("Tier 3", "Therefore, China is placed on Tier 3.")
