@@ -21,7 +21,7 @@ VIEWS = ROOT / "dashboard" / "views"
 
 st.set_page_config(
     page_title="TIP report on China: North Korean victims",
-    page_icon=":material/travel_explore:",
+    page_icon="🔎",
     layout="wide",
 )
 

@@ -17,8 +17,10 @@ LICENCE = (
 )
 
 
-def readme_text(present: list[tuple[TableSpec, int]], data_dir: str, today: date | None = None) -> str:
-    """The README of the zip: what each file is, its columns, sources, how to cite, licence."""
+def readme_text(present: list[tuple[TableSpec, int]], version: str, today: date | None = None) -> str:
+    """The README of the zip: what each file is, its columns, sources, how to cite, licence.
+
+    `version` names the data version (table set generation and date), never a server path."""
     today = today or date.today()
     lines = [
         "tip-china-dashboard data bundle",
@@ -26,7 +28,7 @@ def readme_text(present: list[tuple[TableSpec, int]], data_dir: str, today: date
         "",
         "China narratives of the U.S. State Department's Trafficking in Persons (TIP) Report, one",
         "row per fact, with counts of the sentences naming North Korean victims and other groups.",
-        f"Exported {today.isoformat()} from {data_dir}.",
+        f"Exported {today.isoformat()}; data version: {version}.",
         "",
         "Files",
         "-----",
@@ -60,7 +62,7 @@ def readme_text(present: list[tuple[TableSpec, int]], data_dir: str, today: date
     return "\n".join(lines)
 
 
-def build_zip(data_dir: Path, files: list[tuple[TableSpec, Path, int]], extra: list[Path] = ()) -> bytes:
+def build_zip(version: str, files: list[tuple[TableSpec, Path, int]], extra: list[Path] = ()) -> bytes:
     """Zip the given table files (stored under their relpath) and extra files, plus README.txt."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -68,6 +70,6 @@ def build_zip(data_dir: Path, files: list[tuple[TableSpec, Path, int]], extra: l
             zf.write(path, arcname=spec.relpath)
         for path in extra:
             zf.write(path, arcname=path.name)
-        zf.writestr("README.txt", readme_text([(s, n) for s, _, n in files], str(data_dir)))
+        zf.writestr("README.txt", readme_text([(s, n) for s, _, n in files], version))
     return buf.getvalue()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import textwrap
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -81,6 +82,39 @@ def empty_figure(message: str, *, source: str, height: int = 260) -> go.Figure:
     return _base_layout(fig, height=height, source=source, x_title="", y_title="")
 
 
+MISSING_FILL = "rgba(150,150,150,0.13)"
+MISSING_NOTE = "grey band: report year not in the data (no text parsed)"
+
+
+def year_span(years: tuple[int, int] | None, corpus_years) -> list[int]:
+    """Every report year from the range's start to its end (or over the corpus years when no range)."""
+    corpus = sorted(int(y) for y in corpus_years)
+    if years:
+        lo, hi = int(years[0]), int(years[1])
+    elif corpus:
+        lo, hi = corpus[0], corpus[-1]
+    else:
+        return []
+    return list(range(lo, hi + 1))
+
+
+def shade_missing(fig: go.Figure, span: list[int], corpus_years, *, categorical: bool = False) -> list[int]:
+    """Grey bands over the years of `span` that are not in the corpus; returns those years."""
+    corpus = {int(y) for y in corpus_years}
+    missing = [y for y in span if y not in corpus]
+    for y in missing:
+        x = span.index(y) if categorical else y
+        fig.add_vrect(x0=x - 0.5, x1=x + 0.5, fillcolor=MISSING_FILL, line_width=0, layer="below")
+    return missing
+
+
+def year_ticks(span: list[int], corpus_years) -> tuple[list[str], list[str]]:
+    """Category values and tick labels for a year axis; years not in the corpus are marked 'no text'."""
+    corpus = {int(y) for y in corpus_years}
+    values = [str(y) for y in span]
+    return values, [v if int(v) in corpus else f"{v} (no text)" for v in values]
+
+
 def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
     """Step chart of the tier by report year: Tier 1 on top, Tier 3 at the bottom, changes annotated.
 
@@ -92,9 +126,11 @@ def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
     if df.empty:
         return empty_figure("No tier could be read for any year.", source=source)
     df["y"] = df["tier"].map(TIER_Y)
+    every = pd.Series(range(int(df["year"].min()), int(df["year"].max()) + 1), name="year")
+    line = every.to_frame().merge(df[["year", "y"]], on="year", how="left")  # no tier: a gap, not a line
     fig.add_trace(go.Scatter(
-        x=df["year"], y=df["y"], mode="lines", line=dict(shape="hv", color="#9a9a9a", width=2),
-        hoverinfo="skip", showlegend=False,
+        x=line["year"], y=line["y"], mode="lines", line=dict(shape="hv", color="#9a9a9a", width=2),
+        hoverinfo="skip", showlegend=False, connectgaps=False,
     ))
 
     def _hover(row) -> str:
@@ -159,104 +195,158 @@ def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
 
 def mentions_trend(mentions: pd.DataFrame, groups: list[str], measure: str, *, source: str,
                    labels: dict[str, str] | None = None, visible: list[str] | None = None,
-                   years: tuple[int, int] | None = None) -> go.Figure:
-    """Line chart of one measure per report year for each group; groups not in `visible` start hidden."""
+                   years: tuple[int, int] | None = None, corpus_years=None,
+                   legend_side: bool = False) -> go.Figure:
+    """Line chart of one measure per report year for each group; groups not in `visible` start hidden.
+
+    Every report year of the range is on the axis; a year not in the corpus (`corpus_years`,
+    default: the years of `mentions`) is a gap in each line and a grey band, never a line drawn through."""
     col = measure if measure in MEASURES else "sentences"
+    corpus = sorted({int(y) for y in (corpus_years if corpus_years is not None else mentions["year"].unique())})
+    span = year_span(years, corpus)
     df = mentions[mentions["group"].isin(groups)]
     if years:
         df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
     if df.empty:
         return empty_figure("No mentions for this selection.", source=source)
     fig = go.Figure()
+    scale = 100 if col == "share_of_sentences" else 1
+    unit = "%" if col == "share_of_sentences" else ""
     for slug in order_groups(groups):
-        part = df[df["group"] == slug].sort_values("year")
+        part = df[df["group"] == slug]
         if part.empty:
             continue
-        y = part[col] * (100 if col == "share_of_sentences" else 1)
+        series = part.groupby("year")[col].sum().reindex(span) * scale  # NaN: year not in the corpus
         label = group_label(slug, labels)
-        unit = "%" if col == "share_of_sentences" else ""
         fig.add_trace(go.Scatter(
-            x=part["year"], y=y, mode="lines+markers", name=label,
+            x=span, y=series.tolist(), mode="lines+markers", name=label, connectgaps=False,
             line=dict(color=group_color(slug), width=3 if slug == "north_korean" else 2),
             marker=dict(size=6), visible=True if visible is None or slug in visible else "legendonly",
             hovertemplate=f"<b>{html.escape(label)}</b><br>%{{x}}: %{{y:.3~f}}{unit}<extra></extra>",
         ))
-    fig.update_xaxes(dtick=2)
+    shade_missing(fig, span, corpus)
+    fig.update_xaxes(dtick=1 if len(span) <= 12 else 2, range=[span[0] - 0.6, span[-1] + 0.6] if span else None)
     fig.update_yaxes(rangemode="tozero")
-    return _base_layout(fig, height=400, source=source, x_title="Report year", y_title=MEASURES[col][1])
+    fig = _base_layout(fig, height=400, source=source, x_title="Report year", y_title=MEASURES[col][1])
+    if legend_side:
+        fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02,
+                                      font=dict(size=11)), margin=dict(r=10))
+    return fig
 
 
-def concordance(kwic: pd.DataFrame, narratives: pd.DataFrame, groups: list[str], *, source: str,
-                labels: dict[str, str] | None = None) -> go.Figure:
-    """Where in each year's narrative the matched sentences fall (0 = first paragraph, 1 = last)."""
-    df = kwic[kwic["group"].isin(groups)]
-    if df.empty or narratives is None or narratives.empty:
-        return empty_figure("No matched sentences for this selection.", source=source)
+@dataclass(frozen=True)
+class ConcordanceData:
+    """kwic rows with their position in the narrative and a ready hover text (built once per data version)."""
+
+    rows: pd.DataFrame  # year, group, pos, hover
+
+
+def concordance_data(kwic: pd.DataFrame, narratives: pd.DataFrame | None,
+                     labels: dict[str, str] | None = None) -> ConcordanceData:
+    """Position (paragraph_index / (paragraph_count - 1)) and hover text of every matched sentence."""
+    if kwic is None or kwic.empty or narratives is None or narratives.empty:
+        return ConcordanceData(pd.DataFrame(columns=["year", "group", "pos", "hover"]))
     counts = narratives.drop_duplicates("year").set_index("year")["paragraph_count"]
-    df = df.assign(n=df["year"].map(counts))
+    df = kwic.assign(n=kwic["year"].map(counts))
     df = df[df["n"].notna()]
-    pos = df["paragraph_index"] / (df["n"] - 1).where(df["n"] > 1, 1)
-    df = df.assign(pos=pos.clip(0, 1))
+    pos = (df["paragraph_index"] / (df["n"] - 1).where(df["n"] > 1, 1)).clip(0, 1)
+    hover = [
+        f"<b>{int(y)}</b> · {html.escape(group_label(g, labels))} · {html.escape(str(sec))}<br>"
+        f"paragraph {int(p) + 1} of {int(n)}<br>{hover_text(s)}"
+        for y, g, sec, p, n, s in zip(df["year"], df["group"], df["section"], df["paragraph_index"], df["n"], df["sentence"])
+    ]
+    out = pd.DataFrame({"year": df["year"].astype(int).to_numpy(), "group": df["group"].to_numpy(),
+                        "pos": pos.to_numpy(), "hover": hover})
+    return ConcordanceData(out)
+
+
+def concordance(data: ConcordanceData, groups: list[str], *, source: str,
+                labels: dict[str, str] | None = None, years: tuple[int, int] | None = None,
+                corpus_years=None) -> go.Figure:
+    """Where in each year's narrative the matched sentences fall (0 = first paragraph, 1 = last).
+
+    Every report year of the range is a row; a row without ticks is a year with no matched sentence,
+    and a year not in the corpus is labelled '(no text)'."""
+    df = data.rows
+    df = df[df["group"].isin(groups)]
+    corpus = sorted({int(y) for y in (corpus_years if corpus_years is not None else data.rows["year"].unique())})
+    span = year_span(years, corpus)
+    if years:
+        df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
+    if not span:
+        return empty_figure("No report years to show.", source=source)
     fig = go.Figure()
     for slug in order_groups(groups):
         part = df[df["group"] == slug]
         if part.empty:
             continue
-        label = group_label(slug, labels)
-        hover = [
-            f"<b>{int(y)}</b> · {html.escape(label)} · {html.escape(str(sec))}<br>"
-            f"paragraph {int(p) + 1} of {int(n)}<br>{hover_text(s)}"
-            for y, sec, p, n, s in zip(part["year"], part["section"], part["paragraph_index"], part["n"], part["sentence"])
-        ]
         fig.add_trace(go.Scatter(
-            x=part["pos"], y=part["year"].astype(int).astype(str), mode="markers", name=label,
+            x=part["pos"], y=part["year"].astype(str), mode="markers", name=group_label(slug, labels),
             marker=dict(symbol="line-ns-open", size=14, line=dict(width=2, color=group_color(slug)),
                         color=group_color(slug)),
-            hovertext=hover, hoverinfo="text",
+            hovertext=part["hover"], hoverinfo="text",
         ))
-    years = sorted(int(y) for y in df["year"].unique())
+    values, ticks = year_ticks(span, corpus)
+    # every year of the range on the axis, also those with no tick
+    fig.add_trace(go.Scatter(x=[None] * len(values), y=values, mode="markers", showlegend=False, hoverinfo="skip"))
     fig.update_xaxes(range=[-0.02, 1.02], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1])
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[str(y) for y in years],
-                     autorange="reversed")
-    return _base_layout(fig, height=max(300, 120 + 18 * len(years)), source=source,
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=values, tickvals=values,
+                     ticktext=ticks, autorange="reversed", range=None)
+    return _base_layout(fig, height=max(300, 120 + 18 * len(values)), source=source,
                         x_title="Position in the narrative (0% = first paragraph, 100% = last)",
                         y_title="Report year")
 
 
 def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
-                    labels: dict[str, str] | None = None, years: tuple[int, int] | None = None) -> go.Figure:
-    """Heat map of sentences naming `group` by section (rows) and report year (columns)."""
+                    labels: dict[str, str] | None = None, years: tuple[int, int] | None = None,
+                    corpus_years=None) -> go.Figure:
+    """Heat map of sentences naming `group` by section (rows) and report year (columns); every
+    report year of the range is a column, a year not in the corpus an empty column marked '(no text)'."""
+    corpus = sorted({int(y) for y in (corpus_years if corpus_years is not None else sections["year"].unique())})
+    span = year_span(years, corpus)
     df = sections[sections["group"] == group]
     if years:
         df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
     if df.empty:
         return empty_figure("No section counts for this selection.", source=source)
     pivot = df.pivot_table(index="section", columns="year", values="sentences", aggfunc="sum")
+    pivot = pivot.reindex(columns=span)
     order = [s for s in SECTION_ORDER if s in pivot.index] + sorted(s for s in pivot.index if s not in SECTION_ORDER)
     pivot = pivot.reindex(order)
     label = group_label(group, labels)
+    values, ticks = year_ticks(span, corpus)
     fig = go.Figure(go.Heatmap(
-        z=pivot.to_numpy(), x=[str(int(c)) for c in pivot.columns], y=[s.title() for s in pivot.index],
+        z=pivot.to_numpy(), x=values, y=[s.title() for s in pivot.index],
         colorscale=[[0, "#f7f7f7"], [1, group_color(group)]], zmin=0,
         colorbar=dict(title=dict(text="sentences", side="right")), xgap=2, ygap=2,
         hovertemplate=f"%{{y}}, %{{x}}: %{{z}} sentences naming {html.escape(label)}<extra></extra>",
     ))
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=values, tickvals=values, ticktext=ticks)
     fig.update_yaxes(autorange="reversed")
-    return _base_layout(fig, height=340, source=source, x_title="Report year",
-                        y_title="Section (empty cell: section absent)")
+    fig = _base_layout(fig, height=360, source=source, x_title="Report year",
+                       y_title="Section (empty cell: section absent)")
+    fig.update_layout(margin=dict(b=120))
+    fig.layout.annotations[-1].update(yshift=-92)  # the source line below the rotated year labels
+    return fig
 
 
-def kinds_chart(kwic: pd.DataFrame, *, source: str, years: tuple[int, int] | None = None) -> go.Figure:
-    """Stacked bars: sentences naming North Korean people per year, by kind (a sentence may count under several)."""
+def kinds_chart(kwic: pd.DataFrame, *, source: str, years: tuple[int, int] | None = None,
+                corpus_years=None) -> go.Figure:
+    """Stacked bars: sentences naming North Korean people per year, by kind (a sentence may count under several).
+
+    Every report year of the range is on the axis: a corpus year without such a sentence shows '0',
+    a year not in the corpus is a grey band marked '(no text)'."""
+    corpus = sorted({int(y) for y in (corpus_years if corpus_years is not None else kwic["year"].unique())})
+    span = year_span(years, corpus)
+    if not span:
+        return empty_figure("No report years to show.", source=source)
     df = kwic[kwic["group"] == "north_korean"]
     if years:
         df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
-    if df.empty:
-        return empty_figure("No sentences naming North Korean people in these years.", source=source)
     kinds = df.assign(kind=df["kinds"].astype(str).replace("", "other").str.split(";")).explode("kind")
     kinds = kinds[kinds["kind"] != ""]
     counts = kinds.groupby(["year", "kind"]).size().rename("n").reset_index()
+    values, ticks = year_ticks(span, corpus)
     fig = go.Figure()
     for kind in KIND_LABELS:
         part = counts[counts["kind"] == kind]
@@ -266,23 +356,36 @@ def kinds_chart(kwic: pd.DataFrame, *, source: str, years: tuple[int, int] | Non
             x=part["year"].astype(int).astype(str), y=part["n"], name=KIND_LABELS[kind], marker_color=KIND_COLORS[kind],
             hovertemplate=f"{KIND_LABELS[kind]}<br>%{{x}}: %{{y}} sentences<extra></extra>",
         ))
+    with_rows = {int(y) for y in df["year"].unique()}
+    zeros = [str(y) for y in span if y in set(corpus) and y not in with_rows]
+    fig.add_trace(go.Scatter(  # every year on the axis; '0' where the corpus year names no North Korean
+        x=values, y=[0] * len(values), mode="text", text=["0" if v in zeros else "" for v in values],
+        textposition="top center", showlegend=False, hoverinfo="skip", textfont=dict(color="#6b6b6b"),
+    ))
+    shade_missing(fig, span, corpus, categorical=True)
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category", categoryorder="array",
-                     categoryarray=[str(int(y)) for y in sorted(counts["year"].unique())])
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=values, tickvals=values, ticktext=ticks)
+    fig.update_yaxes(rangemode="tozero")
     return _base_layout(fig, height=380, source=source, x_title="Report year",
                         y_title="Sentences naming North Korean people, by kind (count)")
 
 
-def phrase_chart(counts: pd.DataFrame, phrase: str, *, source: str) -> go.Figure:
-    """Bars of sentences containing a phrase per report year."""
+def phrase_chart(counts: pd.DataFrame, phrase: str, *, source: str, years: tuple[int, int] | None = None) -> go.Figure:
+    """Bars of sentences containing a phrase per report year; 'no hits' instead of an empty axis."""
     if counts.empty:
         return empty_figure("No narratives to search.", source=source)
+    if int(counts["hits"].sum()) == 0:
+        return empty_figure(f"No hits for “{phrase[:60]}” in {len(counts)} report years.", source=source)
+    corpus = sorted(int(y) for y in counts["year"])
+    span = year_span(years, corpus)
     fig = go.Figure(go.Bar(
         x=counts["year"], y=counts["sentences"], marker_color="#1f3b73",
         customdata=counts[["hits", "paragraphs"]].to_numpy(),
         hovertemplate="%{x}: %{y} sentences, %{customdata[0]} hits, %{customdata[1]} paragraphs<extra></extra>",
     ))
-    fig.update_xaxes(dtick=1 if len(counts) <= 12 else 2)
+    shade_missing(fig, span, corpus)
+    fig.update_xaxes(dtick=1 if len(span) <= 12 else 2, range=[span[0] - 0.6, span[-1] + 0.6])
+    fig.update_yaxes(rangemode="tozero")
     return _base_layout(fig, height=320, source=source, x_title="Report year",
                         y_title=f"Sentences containing “{html.escape(phrase[:40])}” (count)")
 

@@ -1,8 +1,13 @@
-"""Loading the data directory: locate files, read and validate CSVs, cache them by modification time.
+"""Loading the data directory: the current table set, the repository inputs, validation, caching.
+
+The corpus and analysis tables are read ONLY through `scrapers.tableset.current(data_dir)`: one
+complete, published set (DATA_DIR/tables/current -> gNNNNNN/), never files of two runs side by side.
+Reads are cached with `st.cache_data` keyed by the set's key (it changes when a refresh publishes a
+new set), so a refresh shows up on the next rerun without restarting the server. The inputs kept in
+the repository (reference tiers, essay claims, lexicon) are read from their files, keyed by mtime.
 
 Every loader returns a `Loaded` record instead of raising, so a page can show a clear message for a
-missing or corrupt file. Reads are cached with `st.cache_data` keyed on (path, mtime, size): a
-refresh that rewrites a file shows up on the next rerun without restarting the server.
+missing or corrupt file.
 """
 from __future__ import annotations
 
@@ -15,9 +20,11 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
-from dashboard.tables import BY_NAME, REPO_FALLBACK, TableSpec
+from dashboard.tables import BY_NAME, INPUT_NAMES, REPO_FALLBACK, TableSpec
+from scrapers.tableset import TableSet, current
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
 ENV_VAR = "TIPDASH_DATA_DIR"
 REFRESH_COMMAND = "python -m scrapers refresh"
 
@@ -29,18 +36,41 @@ def data_dir() -> Path:
     value = os.environ.get(ENV_VAR, "").strip()
     if value:
         return Path(value).expanduser().resolve()
-    return REPO_ROOT / "data"
+    return DEFAULT_DATA_DIR
+
+
+def is_default_data_dir() -> bool:
+    """True when the dashboard reads the repository's own data/ directory."""
+    try:
+        return data_dir().resolve() == DEFAULT_DATA_DIR.resolve()
+    except OSError:
+        return False
+
+
+def table_set() -> TableSet | None:
+    """The current complete table set of the data directory, or None when none is published yet."""
+    return current(data_dir())
+
+
+def data_key() -> str:
+    """A key that changes whenever the data the pages show changes (the table set's key, or 'none')."""
+    ts = table_set()
+    return ts.key if ts is not None else f"none:{data_dir()}"
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """One table as loaded: the frame when status is 'ok', else a user-facing message."""
+    """One table as loaded: the frame when status is 'ok', else a user-facing message.
+
+    `key` identifies this version of the table (the table set's key, or the input file's mtime and
+    size): use it as a cache key for anything derived from the frame."""
 
     name: str
     path: Path
     status: Status
     message: str = ""
     df: pd.DataFrame | None = None
+    key: tuple = ()
 
     @property
     def ok(self) -> bool:
@@ -51,9 +81,9 @@ class Loaded:
         return self.ok and len(self.df) > 0  # type: ignore[arg-type]
 
     @property
-    def signature(self) -> tuple[str, int, int]:
-        """(path, mtime_ns, size): a cache key that changes when the file changes."""
-        return _signature(self.path)
+    def signature(self) -> tuple:
+        """A cache key that changes when the table changes (same as `key`)."""
+        return self.key or _signature(self.path)
 
 
 def _signature(path: Path) -> tuple[str, int, int]:
@@ -64,8 +94,9 @@ def _signature(path: Path) -> tuple[str, int, int]:
     return (str(path), st_.st_mtime_ns, st_.st_size)
 
 
-def table_path(name: str, base: Path | None = None) -> Path:
-    """Where table `name` is read from: the data directory, or the repository copy for inputs."""
+def input_path(name: str, base: Path | None = None) -> Path:
+    """Where input `name` (reference_tiers, essay_claims) is read from: the data directory's copy,
+    else the repository's."""
     spec = BY_NAME[name]
     base = base or data_dir()
     path = base / spec.relpath
@@ -74,6 +105,16 @@ def table_path(name: str, base: Path | None = None) -> Path:
         if repo_copy.exists():
             return repo_copy
     return path
+
+
+def table_path(name: str, base: Path | None = None) -> Path:
+    """Where table `name` is read from: the current table set for tables, the input's file for inputs."""
+    if name in INPUT_NAMES:
+        return input_path(name, base)
+    ts = current(base) if base is not None else table_set()
+    if ts is None:
+        return (base or data_dir()) / "tables" / "current" / BY_NAME[name].relpath
+    return ts.path(name)
 
 
 def parse_table(raw: bytes, spec: TableSpec) -> tuple[pd.DataFrame | None, str]:
@@ -108,9 +149,10 @@ def parse_table(raw: bytes, spec: TableSpec) -> tuple[pd.DataFrame | None, str]:
     return df, ""
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def _read_cached(name: str, path: str, mtime_ns: int, size: int) -> tuple[pd.DataFrame | None, str]:
-    """Read and validate one file; cached on its signature (mtime_ns and size are the cache key)."""
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _read_cached(name: str, path: str, key: tuple) -> tuple[pd.DataFrame | None, str]:
+    """Read and validate one file once per version; cached on `key` (the table set's key, or the
+    file's mtime/size). The frame is shared between reruns and sessions: never modify it in place."""
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -118,16 +160,44 @@ def _read_cached(name: str, path: str, mtime_ns: int, size: int) -> tuple[pd.Dat
     return parse_table(raw, BY_NAME[name])
 
 
-def load_table(name: str) -> Loaded:
-    """Load table `name` (a key of dashboard.tables.BY_NAME) from the data directory; never raises."""
-    path = table_path(name)
+def _load_input(name: str) -> Loaded:
+    path = input_path(name)
     sig = _signature(path)
     if sig[1] < 0 or not path.is_file():
         return Loaded(name, path, "missing", f"{path.name} is not in {path.parent}")
-    df, problem = _read_cached(name, *sig)
+    df, problem = _read_cached(name, str(path), sig)
     if df is None:
-        return Loaded(name, path, "corrupt", f"{path.name} could not be used: {problem}")
-    return Loaded(name, path, "ok", "", df)
+        return Loaded(name, path, "corrupt", f"{path.name} could not be used: {problem}", key=sig)
+    return Loaded(name, path, "ok", "", df, key=sig)
+
+
+def load_table(name: str, ts: TableSet | None = None, *, _retry: bool = True) -> Loaded:
+    """Load table `name` (a key of dashboard.tables.BY_NAME): a table of the current set, or an
+    input file; never raises."""
+    if name in INPUT_NAMES:
+        return _load_input(name)
+    ts = ts if ts is not None else table_set()
+    file = BY_NAME[name].relpath
+    if ts is None:
+        where = data_dir() / "tables"
+        return Loaded(name, where / "current" / file, "missing",
+                      f"{file} is not there yet: no table set in {where}")
+    path = ts.path(name)
+    if not ts.has(name):
+        return Loaded(name, path, "missing", f"{file} is not in the current table set (generation {ts.generation})")
+    key = (ts.key, name)
+    if not path.is_file() and _retry:  # a newer set was published and this one pruned: read the new one
+        return load_table(name, table_set(), _retry=False)
+    df, problem = _read_cached(name, str(path), key)
+    if df is None:
+        return Loaded(name, path, "corrupt", f"{file} could not be used: {problem}", key=key)
+    return Loaded(name, path, "ok", "", df, key=key)
+
+
+def manifest_synthetic(ts: TableSet | None = None) -> bool:
+    """True when the current table set's manifest says it was built from synthetic pages."""
+    ts = ts if ts is not None else table_set()
+    return bool(ts is not None and ts.manifest.synthetic)
 
 
 def reference_as_tiers(ref: pd.DataFrame) -> pd.DataFrame:

@@ -45,3 +45,41 @@ def write_url(key: str, value: str | Sequence[str], default: str | Sequence[str]
             del st.query_params[key]
         return
     st.query_params[key] = value if isinstance(value, str) else list(value)
+
+
+def seed_range(key: str, lo: int, hi: int) -> None:
+    """Before a range slider is drawn: (a, b) from the URL (`?years=2013&years=2021`, clipped to
+    lo..hi), else the whole range."""
+    if key in st.session_state:
+        a, b = st.session_state[key]
+        a, b = max(lo, min(int(a), hi)), max(lo, min(int(b), hi))
+        st.session_state[key] = (min(a, b), max(a, b))
+        return
+    wanted = [int(v) for v in url_values(key) if v.lstrip("-").isdigit()][:2]
+    if len(wanted) == 2:
+        a, b = sorted(max(lo, min(v, hi)) for v in wanted)
+        st.session_state[key] = (a, b)
+    else:
+        st.session_state[key] = (lo, hi)
+
+
+def seed_text(key: str, default: str = "") -> None:
+    """Before a text input is drawn: its value from the URL, else the default."""
+    if key not in st.session_state:
+        values = st.query_params.get_all(key)
+        st.session_state[key] = values[0] if values else default
+
+
+def seed_flag(key: str) -> None:
+    """Before a checkbox/toggle is drawn: true when the URL says true/1/yes."""
+    if key not in st.session_state:
+        values = st.query_params.get_all(key)
+        st.session_state[key] = bool(values) and values[0].strip().lower() in ("true", "1", "yes", "on")
+
+
+def seed_int(key: str, options: Sequence[int], default: int) -> None:
+    """Before a selectbox of numbers is drawn: the URL's number if it is an option, else the default."""
+    if key in st.session_state and st.session_state[key] in options:
+        return
+    values = [v for v in url_values(key) if v.lstrip("-").isdigit()]
+    st.session_state[key] = int(values[0]) if values and int(values[0]) in options else default

@@ -235,3 +235,5 @@ BY_NAME: dict[str, TableSpec] = {spec.name: spec for spec in ALL_TABLES}
 
 # Files that live in the repository and are used when the data directory has no copy of them.
 REPO_FALLBACK = {"reference_tiers", "essay_claims"}
+# Files read from their own path, not from the table set.
+INPUT_NAMES = frozenset(spec.name for spec in INPUT_TABLES)

@@ -13,6 +13,12 @@ from dashboard.data import REFRESH_COMMAND, Loaded
 from dashboard.textsafe import safe_url
 
 REPORT_SOURCE = "U.S. Department of State, Trafficking in Persons Report, China narratives"
+WRAP_ROW_HEIGHT = 72  # table rows tall enough for three lines of wrapped text
+SYNTHETIC_BANNER = (
+    "**Synthetic data, not report text.** The data directory holds the synthetic test corpus "
+    "(`scripts/make_synthetic_corpus.py`): invented narratives in the style of the report, run through "
+    "the real parser and counting rules. No figure on this page describes the real TIP report."
+)
 ESSAY_SOURCE = "Hynes (2022), E-International Relations, and the NGO reports it cites"
 
 
@@ -31,6 +37,63 @@ def show_chart(fig: go.Figure, caption: str, *, key: str) -> None:
         },
     )
     st.caption(f"Data: {caption}")
+
+
+def year_ranges(years) -> str:
+    """[2002, 2003, 2004, 2009] -> '2002-2004, 2009'."""
+    out: list[list[int]] = []
+    for y in sorted({int(y) for y in years}):
+        if out and out[-1][1] == y - 1:
+            out[-1][1] = y
+        else:
+            out.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in out)
+
+
+def is_synthetic() -> bool:
+    """True when the current table set says it was built from synthetic pages (its manifest, or a
+    `synthetic` column in narratives.csv that is true for some year)."""
+    from dashboard.data import load_table, manifest_synthetic
+
+    if manifest_synthetic():
+        return True
+    narratives = load_table("narratives")
+    if narratives.ok and "synthetic" in narratives.df.columns:
+        return bool(narratives.df["synthetic"].astype(str).str.strip().str.lower().isin(("true", "1")).any())
+    return False
+
+
+def current_status():
+    """The DataStatus of the data directory (dashboard.status) from the loaded tables and the set."""
+    from dashboard.data import load_table, load_tiers, table_set
+    from dashboard.status import data_status
+
+    ts = table_set()
+    tiers, _ = load_tiers()
+    narratives = load_table("narratives")
+    return data_status(tiers, narratives.df if narratives.ok else None,
+                       generation=ts.generation if ts is not None else None,
+                       created_at=ts.manifest.created_at if ts is not None else "", synthetic=is_synthetic())
+
+
+def data_version_text() -> str:
+    """The data version in words (for the zip's README and the citation)."""
+    return current_status().version
+
+
+def how_to_cite() -> None:
+    """A 'How to cite' box: the dashboard, the data version, the report years used."""
+    from dashboard.status import citation
+
+    with st.expander("How to cite", icon="📎"):
+        st.code(citation(current_status()), language=None, wrap_lines=True)
+        st.caption("Cite the report itself as: U.S. Department of State, Trafficking in Persons Report (YEAR), China.")
+
+
+def page_banner() -> None:
+    """The banner every page shows under its title when the data is synthetic."""
+    if is_synthetic():
+        st.warning(SYNTHETIC_BANNER, icon="🧪")
 
 
 def refresh_hint(what: str = "the narratives") -> None:

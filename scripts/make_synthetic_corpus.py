@@ -1,19 +1,23 @@
-"""Write a SYNTHETIC corpus (every table of docs/contract.md) for dashboard tests and benchmarks.
+"""Build a populated SYNTHETIC data directory through the REAL pipeline: pages -> raw cache -> parse.
 
-The text is invented "in the style of" the TIP report's China narratives; it is NOT report text and
-every narrative says so in its first paragraph. Because the generator builds each sentence from a
-template that knows which groups it names, the analysis tables (mentions, mention_sections, kwic)
-are exact by construction and consistent with paragraphs.csv. Tiers come from the repository's
-reference table (real, sourced); scraped rows carry a synthetic tier sentence.
+The narratives are invented "in the style of" the TIP report's China narratives; they are NOT report
+text, every page carries the fixture generators' marker (`<!-- SYNTHETIC TEST FIXTURE - not report
+text -->`) and its first paragraph says so. The pages go into DIR/raw/ exactly as a refresh would
+store them (one landing page and one China page per year, at each era's real URLs), then
+`python -m scrapers parse --data-dir DIR` builds every table: the counts, kinds, quantifiers and the
+essay's verdicts are computed by the real rules, nothing is pre-written. The table set is marked
+synthetic, so the dashboard shows a banner on every page.
 
-    python scripts/make_synthetic_corpus.py                 # 25 years (2001-2025) into a temp dir
-    python scripts/make_synthetic_corpus.py OUT --years 2004 2013 2020 2021 --script-tag 2021
+    python scripts/make_synthetic_corpus.py DIR                  # 25 years (2001-2025)
+    python scripts/make_synthetic_corpus.py DIR --years 2004 2013 2020 2021 --script-tag 2021
+    TIPDASH_DATA_DIR=DIR streamlit run dashboard/app.py        # look at it
 """
 from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
+import html
+import io
 import random
 import sys
 import tempfile
@@ -21,13 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
 REFERENCE = ROOT / "data" / "reference" / "china_tiers.csv"
+MARK = "<!-- SYNTHETIC TEST FIXTURE - not report text -->"
 MARKER = "SYNTHETIC TEST FIXTURE - not report text."
 SCRIPT_TAG = "<script>alert(1)</script>"
-GROUPS = (
-    "north_korean", "north_korea_state", "uyghur_xinjiang", "tibetan", "burmese", "vietnamese",
-    "lao", "cambodian", "mongolian", "nepali", "pakistani", "indonesian", "filipino", "african",
-)
 
 
 @dataclass(frozen=True)
@@ -141,219 +145,172 @@ def layout(year: int, scale: float) -> list[tuple[str, str, int]]:
             ("PREVENTION", "PREVENTION", n(6)), ("TRAFFICKING PROFILE", "TRAFFICKING PROFILE", n(14))]
 
 
-@dataclass
-class Built:
-    """All rows of the corpus, table by table."""
-
-    tables: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in (
-        "tiers", "narratives", "paragraphs", "coverage", "mentions", "mention_sections", "kwic", "claims")})
-
-
 def _reference() -> dict[int, dict]:
     with open(REFERENCE, encoding="utf-8", newline="") as fh:
         return {int(r["year"]): r for r in csv.DictReader(fh)}
 
 
-def build(years: list[int], *, scale: float = 1.0, seed: int = 7, script_tag_year: int | None = None,
-          disagree_year: int | None = None) -> Built:
-    """Generate the synthetic corpus for `years` (rows of every table)."""
+def synthetic_paragraphs(year: int, rng: random.Random, *, scale: float = 1.0,
+                         script_tag: bool = False) -> list[tuple[str, str, str]]:
+    """(section, printed heading, text) of one synthetic narrative, in printed order."""
+    paras: list[tuple[str, str, list[Template]]] = []
+    late = max(0.0, (year - 2015) / 10)  # Uyghur sentences grow after 2017
+    for section, title, count in layout(year, scale):
+        for _ in range(count):
+            sents: list[Template] = []
+            if section == "PRIORITIZED RECOMMENDATIONS":
+                sents.append(Template(rng.choice(RECOMMENDATIONS)))
+                if rng.random() < 0.2:
+                    sents.append(rng.choice(UYGHUR_SENTENCES) if year >= 2017 else rng.choice(NK_SENTENCES[3:4]))
+                paras.append((section, title, sents))
+                continue
+            for _ in range(rng.randint(3, 5)):
+                r = rng.random()
+                if section in ("TRAFFICKING PROFILE", "PROTECTION") and r < 0.12:
+                    sents.append(rng.choice(NK_SENTENCES))
+                elif r < 0.15:
+                    sents.append(rng.choice(NK_STATE_SENTENCES))
+                elif year >= 2017 and r < 0.15 + 0.3 * late:
+                    sents.append(rng.choice(UYGHUR_SENTENCES))
+                elif r < 0.5 and section == "TRAFFICKING PROFILE":
+                    sents.append(rng.choice(NATIONALITY_SENTENCES))
+                elif year >= 2010 and r > 0.96:
+                    sents.append(rng.choice(TIBETAN_SENTENCES))
+                else:
+                    sents.append(Template(rng.choice(NEUTRAL)))
+            paras.append((section, title, sents))
+    paras[0][2].insert(0, Template(MARKER))
+    if era(year) == "recent":  # the essay's point: North Koreans in the very last paragraph
+        paras[-1][2].append(NK_SENTENCES[0])
+    if script_tag:
+        paras[-1][2].append(Template(
+            f"Officials returned North Korean refugees {SCRIPT_TAG} *without* screening [them](x) (synthetic markup test)."))
+    return [(section, title, " ".join(t.text for t in sents)) for section, title, sents in paras]
+
+
+def urls(year: int) -> tuple[str, str]:
+    """(landing page, China page) original URLs of a report year, at the real site's era layout."""
+    from scrapers.discover import landing_urls
+
+    landing = landing_urls(year)[0]
+    if "trafficking-in-persons-report" in landing:
+        return landing, landing + "china/"
+    base = landing.rsplit("/", 1)[0]  # .../tiprpt/YEAR
+    if base.startswith("https://2009-2017"):
+        return landing, base.replace(f"/tiprpt/{year}", f"/tiprpt/countries/{year}") + "/china.htm"
+    return landing, base + "/china.htm"
+
+
+def _page(title: str, body: str) -> str:
+    return (f"{MARK}\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{html.escape(title)}</title>\n</head>\n<body>\n<main id=\"content\">\n<article class=\"report\">\n"
+            f"<h1>{html.escape(title)}</h1>\n<section class=\"entry-content\">\n{body}\n</section>\n"
+            "</article>\n</main>\n<footer><p>Synthetic test page.</p></footer>\n</body>\n</html>\n")
+
+
+def landing_html(year: int, china_url: str) -> str:
+    """A year's landing page: a 'Country Narratives' list that links the China page."""
+    return _page(f"{year} Trafficking in Persons Report",
+                 f"<p>{MARKER} The {year} report's table of contents.</p>\n<h2>Country Narratives</h2>\n"
+                 f"<ul><li><a href=\"{china_url}\">China</a></li></ul>")
+
+
+def china_html(year: int, tier: str, paragraphs: list[tuple[str, str, str]]) -> str:
+    """A year's China page: the tier heading and placement sentence, then the sections."""
+    parts = [f"<h2>CHINA: {html.escape(tier)}</h2>",
+             "<p>The Government of the People's Republic of China does not fully meet the minimum standards "
+             f"for the elimination of trafficking; therefore China was placed on {html.escape(tier)}.</p>"]
+    last_title = None
+    for section, title, text in paragraphs:
+        if title and title != last_title:
+            parts.append(f"<h3>{html.escape(title)}</h3>")
+        last_title = title
+        parts.append(f"<p>{html.escape(text)}</p>")
+    return _page(f"{year} Trafficking in Persons Report: China", "\n".join(parts))
+
+
+def write_pages(out_dir: Path, years: list[int], *, scale: float = 1.0, seed: int = 7,
+                script_tag_year: int | None = None, disagree_year: int | None = None) -> list[str]:
+    """Store every year's landing and China page in OUT/raw as a refresh would; the URLs stored."""
+    from scrapers.cache import RawCache
+    from scrapers.http import FetchResult
+
     rng = random.Random(seed)
     ref = _reference()
-    out = Built()
-    t = out.tables
+    cache = RawCache(out_dir)
+    stored: list[str] = []
     for year in sorted(years):
-        url = f"https://example.org/synthetic-tip/{year}/china/"
-        # paragraphs as lists of templates
-        paras: list[tuple[str, str, list[Template]]] = []
-        late = max(0.0, (year - 2015) / 10)  # Uyghur sentences grow after 2017
-        for section, title, count in layout(year, scale):
-            for k in range(count):
-                sents: list[Template] = []
-                if section == "PRIORITIZED RECOMMENDATIONS":
-                    sents.append(Template(rng.choice(RECOMMENDATIONS)))
-                    if rng.random() < 0.2:
-                        sents.append(rng.choice(UYGHUR_SENTENCES) if year >= 2017 else rng.choice(NK_SENTENCES[3:4]))
-                    paras.append((section, title, sents))
-                    continue
-                for _ in range(rng.randint(3, 5)):
-                    r = rng.random()
-                    if section in ("TRAFFICKING PROFILE", "PROTECTION") and r < 0.12:
-                        sents.append(rng.choice(NK_SENTENCES))
-                    elif r < 0.15:
-                        sents.append(rng.choice(NK_STATE_SENTENCES))
-                    elif year >= 2017 and r < 0.15 + 0.3 * late:
-                        sents.append(rng.choice(UYGHUR_SENTENCES))
-                    elif r < 0.5 and section == "TRAFFICKING PROFILE":
-                        sents.append(rng.choice(NATIONALITY_SENTENCES))
-                    elif year >= 2010 and r > 0.96:
-                        sents.append(rng.choice(TIBETAN_SENTENCES))
-                    else:
-                        sents.append(Template(rng.choice(NEUTRAL)))
-                paras.append((section, title, sents))
-        paras[0][2].insert(0, Template(MARKER))
-        if era(year) == "recent":  # the essay's point: North Koreans in the very last paragraph
-            paras[-1][2].append(NK_SENTENCES[0])
-        if year == script_tag_year:
-            paras[-1][2].append(Template(
-                f"Officials returned North Korean refugees {SCRIPT_TAG} *without* screening [them](x) (synthetic markup test).",
-                {NK: "North Korean refugees"}, ("forced_return",)))
-        # tables
-        total_sentences = sum(len(s) for _, _, s in paras)
-        words = 0
-        texts = []
-        per_group = {g: {"hits": 0, "sent": 0, "paras": set(), "first": None} for g in GROUPS}
-        per_section: dict[tuple[str, str], dict] = {}
-        section_sentences: dict[str, int] = {}
-        for pi, (section, title, sents) in enumerate(paras):
-            text = " ".join(s.text for s in sents)
-            texts.append(text)
-            words += len(text.split())
-            t["paragraphs"].append(dict(country="china", year=year, paragraph_index=pi, section=section,
-                                        section_title_printed=title, text=text))
-            section_sentences[section] = section_sentences.get(section, 0) + len(sents)
-            for si, s in enumerate(sents):
-                for g, term in s.groups.items():
-                    pg = per_group[g]
-                    pg["hits"] += 1
-                    pg["sent"] += 1
-                    pg["paras"].add(pi)
-                    pg["first"] = pi if pg["first"] is None else pg["first"]
-                    ps = per_section.setdefault((g, section), {"hits": 0, "sent": 0, "paras": set()})
-                    ps["hits"] += 1
-                    ps["sent"] += 1
-                    ps["paras"].add(pi)
-                    t["kwic"].append(dict(
-                        country="china", year=year, group=g,
-                        kinds=";".join(s.kinds) if g == NK else "", quantifiers=";".join(s.quantifiers),
-                        section=section, paragraph_index=pi, sentence_index=si, term=term, sentence=s.text,
-                        source_url=url))
-        n_par = len(paras)
-        for g in GROUPS:
-            pg = per_group[g]
-            first = pg["first"]
-            t["mentions"].append(dict(
-                country="china", year=year, group=g, term_hits=pg["hits"], sentences=pg["sent"],
-                paragraphs=len(pg["paras"]), per_1000_words=round(pg["sent"] / words * 1000, 4),
-                share_of_sentences=round(pg["sent"] / total_sentences, 6),
-                first_paragraph_index="" if first is None else first,
-                first_position="" if first is None else (0.0 if n_par == 1 else round(first / (n_par - 1), 6)),
-                total_sentences=total_sentences, word_count=words))
-            for section in dict.fromkeys(p[0] for p in paras):
-                ps = per_section.get((g, section), {"hits": 0, "sent": 0, "paras": set()})
-                t["mention_sections"].append(dict(
-                    country="china", year=year, group=g, section=section, term_hits=ps["hits"],
-                    sentences=ps["sent"], paragraphs=len(ps["paras"]),
-                    section_sentences=section_sentences[section]))
-        digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
-        t["narratives"].append(dict(
-            country="china", year=year, source_url=url, fetched_url=url, fetched_at=f"{year}-07-01T12:00:00Z",
-            sha256=digest, word_count=words, paragraph_count=n_par, section_count=len({p[0] for p in paras})))
-        t["coverage"].append(dict(country="china", year=year, status="parsed", detail="synthetic", source_url=url))
-    corpus = set(years)
-    for year, r in sorted(ref.items()):
-        if year in corpus:
-            tier = ("Tier 2 Watch List" if r["tier"] != "Tier 2 Watch List" else "Tier 2") if year == disagree_year else r["tier"]
-            t["tiers"].append(dict(
-                country="china", year=year, tier=tier,
-                tier_sentence=(f"SYNTHETIC: The Government of the People's Republic of China does not fully meet "
-                               f"the minimum standards; therefore China was placed on {tier}."),
-                source_url=f"https://example.org/synthetic-tip/{year}/china/", origin="scraped",
-                tier_note="remained", reference_tier=r["tier"], reference_source_url=r["source_url"],
-                agrees="true" if tier == r["tier"] else "false"))
-        else:
-            t["tiers"].append(dict(
-                country="china", year=year, tier=r["tier"], tier_sentence="", source_url=r["source_url"],
-                origin="reference", tier_note="", reference_tier=r["tier"],
-                reference_source_url=r["source_url"], agrees=""))
-    t["claims"] = _claims(t, years)
-    return out
+        tier = ref.get(year, {}).get("tier") or "Tier 2"
+        if year == disagree_year:
+            tier = "Tier 2" if tier == "Tier 2 Watch List" else "Tier 2 Watch List"
+        landing, china = urls(year)
+        paras = synthetic_paragraphs(year, rng, scale=scale, script_tag=year == script_tag_year)
+        for url, page in ((landing, landing_html(year, china)), (china, china_html(year, tier, paras))):
+            cache.store(FetchResult(url=url, fetched_url=url, status=200, body=page.encode("utf-8"),
+                                    content_type="text/html; charset=utf-8",
+                                    fetched_at=f"{year}-07-01T12:00:00Z"))
+            stored.append(url)
+    return stored
 
 
-def _claims(t: dict[str, list[dict]], years: list[int]) -> list[dict]:
-    """Six synthetic claim rows with verdicts (illustrative, not computed by analysis.claims)."""
-    has21 = 2021 in years
-    nk21 = [m for m in t["mentions"] if m["year"] == 2021 and m["group"] == NK]
-    links = ";".join(f"{k['year']}:{k['paragraph_index']}" for k in t["kwic"] if k["group"] == NK and k["year"] == 2021)
-    rows = [
-        ("tier3_2021", "tier", "China was on Tier 3 in the 2021 report, once again.", "China once again received the lowest ranking, Tier 3",
-         "2021 Trafficking in Persons Report: China", "2021", "", "",
-         "supported" if has21 else "needs data", "2021: Tier 3 (synthetic fixture)", ""),
-        ("last_paragraph_2021", "last_paragraph", "North Korean refugees appear only in the very last paragraph of the 2021 narrative.",
-         "it is not until the very last paragraph of the report that North Korean refugees and asylum seekers",
-         "2021 Trafficking in Persons Report: China", "2021", "", "",
-         "partly supported" if has21 else "needs data",
-         f"2021: first north_korean mention in paragraph {nk21[0]['first_paragraph_index'] + 1 if nk21 and nk21[0]['first_paragraph_index'] != '' else '?'} (synthetic)", links),
-        ("some_women_2021", "quantifier", "The 2021 report says 'some' North Korean women are lured, drugged, detained or kidnapped.",
-         "traffickers lure, drug, detain, or kidnap some North Korean women", "2021 Trafficking in Persons Report: China",
-         "2021", "", "", "supported" if has21 else "needs data", "2021: quantifier 'some' (synthetic)", links),
-        ("uyghur_focus_2021", "focus", "The report concentrates on Uyghurs and other Muslim minorities rather than North Koreans.",
-         "the TIP Report overwhelmingly focuses on the persecution of Uighurs and other Muslim groups", "Hynes 2022",
-         "2021", "", "", "supported" if has21 else "needs data", "2021: uyghur_xinjiang vs north_korean sentences (synthetic)", ""),
-        ("ngo_kfi_60pct", "ngo_figure", "NGOs estimate 60% or 70-80% of female North Korean refugees in China are trafficked into the sex trade.",
-         "60 percent of female North Korean refugees in China are trafficked into the sex trade", "Choe 2019; Zaugg 2019",
-         "", "60%; 70-80%", "female North Korean refugees in China", "not supported",
-         "No report year gives a share; the report says 'some' (synthetic)", ""),
-        ("underweight_all_years", "underweight", "Taken over all years, the report under-weights North Korean victims.",
-         "a more significant issue than just some women being targeted", "Hynes 2022", "", "", "",
-         "partly supported", f"{len(years)} synthetic years", ""),
-    ]
-    keys = ("claim_id", "check", "claim", "quote", "citation", "report_year", "figure", "denominator", "verdict",
-            "evidence", "links")
-    return [dict(zip(keys, r), rule="") for r in rows]
+README = """SYNTHETIC TEST DATA - not report text.
 
-
-COLUMNS = {
-    "tiers": ["country", "year", "tier", "tier_sentence", "source_url", "origin", "tier_note", "reference_tier",
-              "reference_source_url", "agrees"],
-    "narratives": ["country", "year", "source_url", "fetched_url", "fetched_at", "sha256", "word_count",
-                   "paragraph_count", "section_count"],
-    "paragraphs": ["country", "year", "paragraph_index", "section", "section_title_printed", "text"],
-    "coverage": ["country", "year", "status", "detail", "source_url"],
-    "mentions": ["country", "year", "group", "term_hits", "sentences", "paragraphs", "per_1000_words",
-                 "share_of_sentences", "first_paragraph_index", "first_position", "total_sentences", "word_count"],
-    "mention_sections": ["country", "year", "group", "section", "term_hits", "sentences", "paragraphs",
-                         "section_sentences"],
-    "kwic": ["country", "year", "group", "kinds", "quantifiers", "section", "paragraph_index", "sentence_index",
-             "term", "sentence", "source_url"],
-    "claims": ["claim_id", "claim", "quote", "citation", "report_year", "figure", "denominator", "verdict",
-               "evidence", "links", "check", "rule"],
-}
-README = """SYNTHETIC TEST FIXTURE - not report text.
-
-Every narrative, sentence, tier sentence, count and claim verdict in these CSV files was generated by
-scripts/make_synthetic_corpus.py "in the style of" the TIP report's China narratives. None of it
-is text of the Trafficking in Persons Report. The tier rows of non-corpus years are copied from
-data/reference/china_tiers.csv (real, sourced); {disagree}
+Every page under raw/ was generated by scripts/make_synthetic_corpus.py "in the style of" the TIP
+report's China narratives; none of it is text of the Trafficking in Persons Report. The tables under
+tables/ were built from those pages by the real pipeline (python -m scrapers parse), so every count
+and verdict follows the real rules. Tier placements follow data/reference/china_tiers.csv{disagree}.
 """
 
 
-def write_corpus(out_dir: Path, years: list[int], **kwargs) -> Path:
-    """Write every table for `years` into out_dir (created), plus README.txt; returns out_dir."""
+def _ensure_synthetic_set(out_dir: Path) -> None:
+    """Make sure the published set says it is synthetic (for a pipeline that does not mark it itself)."""
+    import pandas as pd
+    from scrapers.tableset import current, publish
+
+    ts = current(out_dir)
+    if ts is not None:
+        if ts.manifest.synthetic:
+            return
+        frames = {name: ts.read(name) for name in ts.manifest.tables}
+        inputs_key = ts.manifest.inputs_key
+    else:  # a pipeline that still writes flat DIR/*.csv
+        frames = {p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(out_dir.glob("*.csv"))}
+        inputs_key = "synthetic"
+    if "narratives" in frames and "synthetic" not in frames["narratives"].columns:
+        frames["narratives"] = frames["narratives"].assign(synthetic="true")
+    publish(out_dir, frames, inputs_key=inputs_key, synthetic=True)
+
+
+def write_corpus(out_dir: Path, years: list[int], *, scale: float = 1.0, seed: int = 7,
+                 script_tag_year: int | None = None, disagree_year: int | None = None) -> Path:
+    """Store synthetic pages for `years` in out_dir/raw, run the real `parse`, mark the set synthetic."""
+    from scrapers.cli import main as scrapers_main
+
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    built = build(years, **kwargs)
-    for name, rows in built.tables.items():
-        with open(out_dir / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=COLUMNS[name], lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-    disagree = kwargs.get("disagree_year")
-    note = (f"the scraped tier of {disagree} deliberately disagrees with the reference table to exercise "
-            "the disagreement display." if disagree else "no disagreement is planted.")
+    write_pages(out_dir, years, scale=scale, seed=seed, script_tag_year=script_tag_year,
+                disagree_year=disagree_year)
+    log = io.StringIO()
+    code = scrapers_main(["parse", "--data-dir", str(out_dir)], out=log, err=log)
+    if code not in (0, 1):
+        raise RuntimeError(f"python -m scrapers parse failed ({code}):\n{log.getvalue()}")
+    _ensure_synthetic_set(out_dir)
+    note = (f"; the page of {disagree_year} deliberately states another tier, to show a disagreement"
+            if disagree_year else "")
     (out_dir / "README.txt").write_text(README.format(disagree=note), encoding="utf-8")
     return out_dir
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", help="output directory (default: a new temp dir)")
+    parser.add_argument("out", nargs="?", help="output data directory (default: a new temp dir)")
     parser.add_argument("--years", type=int, nargs="+", default=list(range(2001, 2026)))
     parser.add_argument("--scale", type=float, default=1.0, help="paragraphs per section multiplier")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--script-tag", type=int, default=None, metavar="YEAR",
                         help="put a <script> tag into a paragraph of YEAR (escaping test)")
     parser.add_argument("--disagree", type=int, default=None, metavar="YEAR",
-                        help="make the scraped tier of YEAR disagree with the reference table")
+                        help="make the page of YEAR state a tier that disagrees with the reference table")
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="tipdash-synthetic-"))
     write_corpus(out, args.years, scale=args.scale, seed=args.seed, script_tag_year=args.script_tag,

@@ -14,6 +14,7 @@ VERDICT_ICONS = {"supported": ":material/check_circle:", "partly supported": ":m
                  "not supported": ":material/cancel:", "needs data": ":material/hourglass_empty:"}
 
 st.title("The essay's claims against the report")
+ui.page_banner()
 st.markdown(f"Claims of {escape_markdown(ESSAY_CITATION)} ([read the essay]({ESSAY_URL})), each checked "
             "against the China narratives in the data. The rules behind each verdict are shown with it.")
 

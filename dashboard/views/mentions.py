@@ -5,11 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, permalink, ui
+from dashboard import cached, charts, data, derived, permalink, ui
 from dashboard.colors import MAIN_GROUPS, group_label, order_groups
 from dashboard.search import PHRASE_HELP, run_phrase_search
+from dashboard.textsafe import escape_markdown
 
 st.title("Mentions of each group, year by year")
+ui.page_banner()
 
 mentions = data.load_table("mentions")
 if not ui.require(mentions, what="mention counts"):
@@ -22,6 +24,7 @@ labels = data.group_labels()
 
 m = mentions.df
 all_groups = order_groups(m["group"].unique())
+corpus = derived.corpus_years(narratives.df if narratives.ok else None, m)
 years_all = sorted(int(y) for y in m["year"].unique())
 lo, hi = years_all[0], years_all[-1]
 
@@ -41,21 +44,29 @@ with c2:
         help="Sentences naming the group; the same per 1,000 words of the narrative; or as a share of "
         "all its sentences (the narratives grew longer over the years).",
     )
-permalink.write_url("groups", groups, default_groups)
-permalink.write_url("measure", measure, "sentences")
 if lo < hi:
-    years = st.slider("Report years", lo, hi, (lo, hi), key="years", bind="query-params")
+    permalink.seed_range("years", lo, hi)
+    years = tuple(st.slider("Report years", lo, hi, key="years"))
 else:
     years = (lo, hi)
     st.caption(f"One report year in the data: {lo}.")
+permalink.write_url("groups", groups, default_groups)
+permalink.write_url("measure", measure, "sentences")
+permalink.write_url("years", [str(years[0]), str(years[1])], [str(lo), str(hi)])
 
 if not groups:
+    permalink.write_url("phrase", st.session_state.get("phrase", ""), "")
     st.info("Choose at least one group.")
     st.stop()
 
+missing = [y for y in range(years[0], years[1] + 1) if y not in set(corpus)]
+if missing:
+    st.caption(f"Report years without text in the data ({len(missing)}): {ui.year_ranges(missing)}; "
+               "they show as gaps (grey bands), never as a line drawn through.")
+
 source = f"{ui.REPORT_SOURCE}; counted by tip-china-dashboard (mentions.csv)"
 ui.show_chart(
-    charts.mentions_trend(m, groups, measure, labels=labels, years=years, source=source),
+    charts.mentions_trend(m, groups, measure, labels=labels, years=years, corpus_years=corpus, source=source),
     f"{ui.REPORT_SOURCE}; sentences matched with the lexicon `data/lexicon.toml` (file mentions.csv).",
     key="mentions-trend",
 )
@@ -67,9 +78,10 @@ st.markdown(
     "ones end with it, so a move to the end is partly a change of layout."
 )
 if kwic.has_rows and narratives.has_rows:
-    k = kwic.df[(kwic.df["year"] >= years[0]) & (kwic.df["year"] <= years[1])]
+    conc = cached.concordance_data(kwic, narratives, tuple(sorted(labels.items())))
     ui.show_chart(
-        charts.concordance(k, narratives.df, groups, labels=labels, source=source.replace("mentions", "kwic")),
+        charts.concordance(conc, groups, labels=labels, years=years, corpus_years=corpus,
+                           source=source.replace("mentions.csv", "kwic.csv")),
         f"{ui.REPORT_SOURCE}; positions from kwic.csv and narratives.csv (paragraph index / (paragraphs - 1)).",
         key="mentions-concordance",
     )
@@ -82,7 +94,7 @@ if sections.has_rows:
     heat_group = st.selectbox("Group for the section heat map", groups, format_func=lambda s: group_label(s, labels),
                               key="heat_group")
     ui.show_chart(
-        charts.section_heatmap(sections.df, heat_group, labels=labels, years=years,
+        charts.section_heatmap(sections.df, heat_group, labels=labels, years=years, corpus_years=corpus,
                                source=source.replace("mentions.csv", "mention_sections.csv")),
         f"{ui.REPORT_SOURCE}; sentences per section (mention_sections.csv).",
         key="mentions-sections",
@@ -91,62 +103,75 @@ elif sections.status == "corrupt":
     ui.show_problem(sections)
 
 st.subheader("North Korean victims by kind")
-if kwic.has_rows:
+if kwic.ok:
     ui.show_chart(
-        charts.kinds_chart(kwic.df, years=years, source=source.replace("mentions.csv", "kwic.csv")),
+        charts.kinds_chart(kwic.df, years=years, corpus_years=corpus, source=source.replace("mentions.csv", "kwic.csv")),
         f"{ui.REPORT_SOURCE}; kinds read from each sentence naming North Korean people (kwic.csv). "
-        "A sentence naming several kinds counts under each.",
+        "A sentence naming several kinds counts under each; '0': the year's text names no North Korean people.",
         key="mentions-kinds",
     )
 
 st.subheader("Every matched sentence (keyword in context)")
 if kwic.has_rows:
-    cols = ["year", "group", "section", "paragraph_index", "term", "sentence", "kinds", "quantifiers", "source_url"]
-    k = kwic.df
-    k = k[k["group"].isin(groups) & (k["year"] >= years[0]) & (k["year"] <= years[1])]
+    permalink.seed_text("kwic_filter")
     needle = st.text_input("Filter sentences", key="kwic_filter", placeholder="e.g. women, returned, brides")
-    if needle.strip():
-        k = k[k["sentence"].str.contains(needle.strip(), case=False, regex=False, na=False)]
-    shown = k[cols].assign(group=k["group"].map(lambda s: group_label(s, labels)),
-                           paragraph=k["paragraph_index"].astype("Int64") + 1).drop(columns="paragraph_index")
-    shown = shown[["year", "group", "section", "paragraph", "term", "sentence", "kinds", "quantifiers", "source_url"]]
+    permalink.write_url("kwic_filter", needle.strip(), "")
+    k = derived.filter_kwic(kwic.df, groups, years, needle)
+    shown = pd.DataFrame({
+        "year": k["year"], "group": k["group"].map(lambda s: group_label(s, labels)), "section": k["section"],
+        "paragraph": k["paragraph_index"].astype("Int64") + 1, "term": k["term"], "sentence": k["sentence"],
+        "kinds": k["kinds"], "quantifiers": k["quantifiers"], "source_url": k["source_url"],
+    })
     st.dataframe(
-        ui.http_links(shown, "source_url"), hide_index=True, width="stretch", height=360,
+        ui.http_links(shown, "source_url"), hide_index=True, width="stretch", height=400,
+        row_height=ui.WRAP_ROW_HEIGHT,
         column_config={
-            "year": st.column_config.NumberColumn("Year", format="%d"),
-            "paragraph": st.column_config.NumberColumn("¶", help="paragraph number in the narrative (from 1)"),
+            "year": st.column_config.NumberColumn("Year", format="%d", width="small"),
+            "paragraph": st.column_config.NumberColumn("¶", format="%d", width="small",
+                                                       help="paragraph number in the narrative, from 1 (the CSV's paragraph_index + 1)"),
             "sentence": st.column_config.TextColumn("Sentence", width="large"),
+            "term": st.column_config.TextColumn("Term"),
             "source_url": st.column_config.LinkColumn("Source", display_text="open page"),
         },
     )
-    st.caption(f"{len(shown)} sentences. Sort by clicking a column header. Source: {ui.REPORT_SOURCE} (kwic.csv).")
-    ui.download_csv(k[cols + ["sentence_index"]], "kwic_filtered.csv", key="dl-kwic",
+    st.caption(f"{len(shown)} sentences. Sort by clicking a column header. ¶ counts paragraphs from 1 as on the "
+               "Read page; the CSV keeps kwic.csv's columns, where paragraph_index counts from 0 (¶ − 1). "
+               f"Source: {ui.REPORT_SOURCE} (kwic.csv).")
+    ui.download_csv(derived.kwic_csv_frame(k), "kwic_filtered.csv", key="dl-kwic",
                     label="Download these sentences (CSV)")
 elif kwic.status == "corrupt":
     ui.show_problem(kwic)
 
 st.subheader("Count any phrase across all years")
+permalink.seed_text("phrase")
+permalink.seed_flag("regex")
 pc1, pc2 = st.columns([4, 1])
 with pc1:
-    phrase = st.text_input("Phrase", key="phrase", bind="query-params", help=PHRASE_HELP,
-                           placeholder="e.g. forced marriage, brides, repatriat")
+    phrase = st.text_input("Phrase", key="phrase", help=PHRASE_HELP, placeholder="e.g. forced marriage, brides, repatriat")
 with pc2:
-    regex = st.checkbox("Regular expression", key="regex", bind="query-params")
+    regex = st.checkbox("Regular expression", key="regex")
+permalink.write_url("phrase", phrase.strip(), "")
+permalink.write_url("regex", "true" if regex else "false", "false")
 if phrase.strip():
     if not paragraphs.has_rows:
         ui.require(paragraphs, what="the phrase search")
     else:
         result = run_phrase_search(paragraphs, phrase, regex)
         if result.error:
-            st.error(result.error, icon=":material/error:")
+            st.error(result.error, icon="⚠️")
         else:
             counts: pd.DataFrame = result.counts
-            ui.show_chart(
-                charts.phrase_chart(counts, phrase, source=ui.REPORT_SOURCE + " (paragraphs.csv)"),
-                f"{ui.REPORT_SOURCE}; every paragraph of every year searched "
-                f"({'regular expression' if regex else 'literal, case-insensitive'}).",
-                key="mentions-phrase",
-            )
+            if int(counts["hits"].sum()) == 0:
+                st.info(f"No hits for “{escape_markdown(phrase.strip())}” in {len(counts)} report years "
+                        f"({'regular expression' if regex else 'literal, case-insensitive'}).")
+            else:
+                ui.show_chart(
+                    charts.phrase_chart(counts, phrase, years=(years_all[0], years_all[-1]),
+                                        source=ui.REPORT_SOURCE + " (paragraphs.csv)"),
+                    f"{ui.REPORT_SOURCE}; every paragraph of every year searched "
+                    f"({'regular expression' if regex else 'literal, case-insensitive'}).",
+                    key="mentions-phrase",
+                )
             st.caption(f"{int(counts['hits'].sum())} hits in {int(counts['sentences'].sum())} sentences over "
                        f"{int((counts['hits'] > 0).sum())} of {len(counts)} report years.")
             ui.download_csv(counts, "phrase_counts.csv", key="dl-phrase", label="Download the counts (CSV)")

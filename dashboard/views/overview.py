@@ -8,6 +8,7 @@ from dashboard.colors import MAIN_GROUPS, order_groups
 from dashboard.summaries import headline, tier_spells
 
 st.title("China in the Trafficking in Persons Report")
+ui.page_banner()
 st.markdown(
     "How much does the U.S. State Department's annual *Trafficking in Persons (TIP) Report* say about "
     "**North Korean victims** in China, year by year, compared with other groups, and does an essay's "

@@ -7,10 +7,11 @@ import streamlit as st
 from dashboard import data, permalink, ui
 from dashboard.colors import MAIN_GROUPS, group_family, group_label, order_groups
 from dashboard.highlight import nk_sentences, spans_for_year
-from dashboard.sentence_diff import diff_sentences, word_diff_markdown
+from dashboard.sentence_diff import compare_sentences, word_diff_markdown
 from dashboard.textsafe import Span, escape_markdown, highlight_markdown, markdown_link
 
 st.title("Read a year's narrative")
+ui.page_banner()
 
 paragraphs = data.load_table("paragraphs")
 if not ui.require(paragraphs, what="the narratives"):
@@ -62,7 +63,7 @@ if linked_index is not None:
         st.info(f"Linked paragraph {linked_index + 1} of {n} ({hit.iloc[0]['section'].title()}) is marked below "
                 "with a border.", icon=":material/link:")
 
-tab_text, tab_diff = st.tabs(["Narrative", f"North Korean sentences: {year} vs the year before"])
+tab_text, tab_diff = st.tabs(["Narrative", f"North Korean sentences: {year} vs another year"])
 with tab_text:
     selected = set(groups)
     last_section = None
@@ -84,27 +85,40 @@ with tab_text:
 with tab_diff:
     if not kwic.has_rows:
         ui.require(kwic, what="the North Korean sentences")
+    elif len(years) < 2:
+        st.info(f"Only one report year ({year}) is in the data: there is nothing to compare it with.")
     else:
-        earlier = [y for y in years if y < year]
-        if not earlier:
-            st.info(f"No earlier report year than {year} in the data to compare with.")
-        else:
-            prev = earlier[-1]
-            old, new = nk_sentences(kwic.df, prev), nk_sentences(kwic.df, int(year))
-            changes = diff_sentences(old, new)
-            gap = "" if prev == year - 1 else f" (the nearest earlier year in the data; {year - 1} is missing)"
-            st.markdown(f"Comparing {len(new)} sentences naming North Korean people in **{year}** with "
-                        f"{len(old)} in **{prev}**{gap}: {len(new) - sum(c.kind != 'removed' for c in changes)} "
-                        f"unchanged, {sum(c.kind == 'added' for c in changes)} new, "
-                        f"{sum(c.kind == 'removed' for c in changes)} dropped, "
-                        f"{sum(c.kind == 'changed' for c in changes)} reworded.")
-            if not changes:
-                st.success("No change in these sentences.")
-            for c in changes:
-                if c.kind == "added":
-                    st.markdown(f":green-background[**New in {year}**] {escape_markdown(c.new)}")
-                elif c.kind == "removed":
-                    st.markdown(f":red-background[**Dropped after {prev}**] ~~{escape_markdown(c.old)}~~")
-                else:
-                    st.markdown(f":orange-background[**Reworded**] {word_diff_markdown(c.old, c.new)}")
-            st.caption(f"Source: {ui.REPORT_SOURCE} (kwic.csv). Unchanged sentences are not shown.")
+        others = [y for y in years if y != year]
+        earlier = [y for y in others if y < year]
+        default_other = earlier[-1] if earlier else others[0]
+        if st.session_state.get("vs") not in others:
+            st.session_state["vs"] = default_other
+        other = st.selectbox(
+            f"Compare {year} with", others, key="vs",
+            help="Any other report year in the data; by default the year before.",
+        )
+        prev, cur = (other, int(year)) if other < year else (int(year), other)
+        old, new = nk_sentences(kwic.df, prev), nk_sentences(kwic.df, cur)
+        diff = compare_sentences(old, new)
+        gap = ""
+        if cur - prev > 1:
+            missing = [y for y in range(prev + 1, cur) if y not in years]
+            if missing:
+                gap = f" ({len(missing)} report year{'s' if len(missing) > 1 else ''} between them not in the data)"
+        st.markdown(
+            f"Sentences naming North Korean people: **{len(new)} in {cur}**, **{len(old)} in {prev}**{gap}. "
+            f"{diff.unchanged} unchanged (present in both years, wherever they sit), "
+            f"{diff.count('added')} new in {cur}, {diff.count('removed')} dropped after {prev}, "
+            f"{diff.count('changed')} reworded."
+        )
+        if not diff.changes:
+            st.success("No change in these sentences.")
+        for c in diff.changes:
+            if c.kind == "added":
+                st.markdown(f":green-background[**New in {cur}**] {escape_markdown(c.new)}")
+            elif c.kind == "removed":
+                st.markdown(f":red-background[**Dropped after {prev}**] ~~{escape_markdown(c.old)}~~")
+            else:
+                st.markdown(f":orange-background[**Reworded**] {word_diff_markdown(c.old, c.new)}")
+        st.caption(f"Source: {ui.REPORT_SOURCE} (kwic.csv). Unchanged sentences are not listed; a sentence "
+                   "counts as reworded when at least 60% of its words match a sentence of the other year.")

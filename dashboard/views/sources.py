@@ -12,31 +12,48 @@ from dashboard.bundle import build_zip
 from dashboard.tables import ALL_TABLES, BY_NAME
 
 st.title("Data & sources")
+ui.page_banner()
 base = data.data_dir()
+ts = data.table_set()
+where = "`data/`" if data.is_default_data_dir() else f"`{base}`"
 st.markdown(
-    f"All figures come from plain CSV files in `{base}`. Every table can be downloaded as it is, "
-    "one row per fact; the zip holds all of them with a README (what each file is, sources, how to "
-    "cite, licence). The report is a U.S. government work, in the public domain."
+    f"All figures come from plain CSV files in {where} (the current table set under `tables/`). Every "
+    "table can be downloaded as it is, one row per fact; the zip holds all of them with a README (what "
+    "each file is, sources, how to cite, licence). The report is a U.S. government work, in the public domain."
 )
+ui.how_to_cite()
 
 loaded = {spec.name: data.load_table(spec.name) for spec in ALL_TABLES}
 
 
+def _shown_path(t) -> str:
+    """A table's path as the reader should see it: relative to the data directory when inside it."""
+    try:
+        rel = t.path.relative_to(base)
+    except ValueError:
+        try:
+            rel = Path("tables") / t.path.relative_to(ts.dir) if ts is not None else t.path
+        except ValueError:
+            rel = Path(t.path.name)
+    return str(rel)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
-def _zip(signatures: tuple, data_dir: str) -> bytes:
+def _zip(present: tuple, version: str) -> bytes:
     files = []
-    for name, (path, _, _) in signatures:
+    for name, path in present:
         t = data.load_table(name)
         if t.ok:
             files.append((BY_NAME[name], Path(path), len(t.df)))
     extra = [p for p in (data.lexicon_path(),) if p.exists()]
-    return build_zip(Path(data_dir), files, extra)
+    return build_zip(version, files, extra)
 
 
-present = tuple((n, t.signature) for n, t in loaded.items() if t.ok)
+present = tuple((n, str(t.path)) for n, t in loaded.items() if t.ok)
 if present:
+    version = ui.data_version_text()
     st.download_button(
-        "Download all tables (zip with README)", data=_zip(present, str(base)),
+        "Download all tables (zip with README)", data=_zip(present, version),
         file_name="tip-china-dashboard-data.zip", mime="application/zip", key="dl-zip",
         on_click="ignore", type="primary", icon=":material/folder_zip:",
     )
@@ -49,7 +66,7 @@ for spec in ALL_TABLES:
     status = (f"{len(t.df)} rows" if t.ok else ("missing" if t.status == "missing" else "unreadable"))
     with st.expander(f"**{spec.relpath}** · {spec.title} · {status}", expanded=False):
         st.markdown(f"{spec.description} One row per {spec.one_row_per}. Written by: {spec.written_by}.")
-        st.caption(f"File: `{t.path}`")
+        st.caption(f"File: `{_shown_path(t)}`")
         if t.ok:
             ui.download_csv(t.df, Path(spec.relpath).name, key=f"dl-{spec.name}",
                             label=f"Download {Path(spec.relpath).name} ({len(t.df)} rows)")
@@ -106,4 +123,4 @@ st.markdown("The dashboard never scrapes. Whoever runs it updates the tables fro
 st.code(f"{data.REFRESH_COMMAND}          # fetch every report year (internet), then rebuild all tables\n"
         "python -m scrapers parse            # rebuild the tables offline from the raw page cache\n"
         "python -m scrapers status           # which years are present, missing, and why", language="bash")
-st.caption("The page picks up rewritten files on the next interaction: tables are cached by modification time.")
+st.caption("A refresh publishes a new table set; the page shows it on the next interaction, with no restart.")

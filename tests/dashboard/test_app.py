@@ -2,18 +2,15 @@
 no exception, the key elements present, permalinks restored, bad input turned into messages."""
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.dashboard.conftest import publish_fixture, replace_table_bytes
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
-FIXTURES = ROOT / "tests" / "fixtures" / "dashboard_data"
-FULL = FIXTURES / "full"
-REFERENCE_ONLY = FIXTURES / "reference_only"
 PAGES = ("overview", "mentions", "essay", "read", "data")
 REFRESH = "python -m scrapers refresh"
 
@@ -45,15 +42,15 @@ def assert_clean(at: AppTest) -> None:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_the_full_fixture(monkeypatch, page):
-    at = run_app(monkeypatch, FULL, page=page)
+def test_every_page_runs_on_the_full_fixture(monkeypatch, page, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page=page)
     assert_clean(at)
     assert not at.error, [e.value for e in at.error]
     assert at.title, "each page has a title"
 
 
-def test_overview_shows_tier_history_mentions_and_headlines(monkeypatch):
-    at = run_app(monkeypatch, FULL)
+def test_overview_shows_tier_history_mentions_and_headlines(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir)
     assert_clean(at)
     assert len(charts(at)) == 2
     metrics = {m.label: m.value for m in at.metric}
@@ -62,16 +59,16 @@ def test_overview_shows_tier_history_mentions_and_headlines(monkeypatch):
     assert metrics["North Korean sentences, latest year"].endswith("in 2021")
 
 
-def test_mentions_page_has_charts_table_and_download(monkeypatch):
-    at = run_app(monkeypatch, FULL, page="mentions")
+def test_mentions_page_has_charts_table_and_download(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="mentions")
     assert_clean(at)
     assert len(charts(at)) >= 4  # trend, concordance, section heat map, kinds
     assert at.dataframe, "keyword-in-context table"
     assert any(b.proto.label.startswith("Download these sentences") for b in at.get("download_button"))
 
 
-def test_essay_page_shows_every_verdict_and_the_ngo_denominators(monkeypatch):
-    at = run_app(monkeypatch, FULL, page="essay")
+def test_essay_page_shows_every_verdict_and_the_ngo_denominators(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="essay")
     assert_clean(at)
     body = texts(at)
     for verdict in ("supported", "partly supported", "not supported"):
@@ -82,8 +79,8 @@ def test_essay_page_shows_every_verdict_and_the_ngo_denominators(monkeypatch):
     assert "trafficked into the sex trade" in " ".join(table["of (denominator)"])
 
 
-def test_read_page_shows_script_tag_as_text(monkeypatch):
-    at = run_app(monkeypatch, FULL, page="read", year="2021")
+def test_read_page_shows_script_tag_as_text(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="read", year="2021")
     assert_clean(at)
     body = "\n".join(m.value for m in at.markdown)
     assert r"\<script\>alert\(1\)\<\/script\>" in body  # escaped: rendered as characters
@@ -91,8 +88,8 @@ def test_read_page_shows_script_tag_as_text(monkeypatch):
     assert "North Korean sentences" in " ".join(t.label for t in at.tabs)
 
 
-def test_data_page_offers_every_table_and_the_zip(monkeypatch):
-    at = run_app(monkeypatch, FULL, page="data")
+def test_data_page_offers_every_table_and_the_zip(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="data")
     assert_clean(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[0].startswith("Download all tables (zip")
@@ -103,30 +100,30 @@ def test_data_page_offers_every_table_and_the_zip(monkeypatch):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_reference_only_data(monkeypatch, page):
-    at = run_app(monkeypatch, REFERENCE_ONLY, page=page)
+def test_every_page_runs_on_reference_only_data(monkeypatch, page, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, reference_only_dir, page=page)
     assert_clean(at)
     assert not at.error, [e.value for e in at.error]
 
 
-def test_reference_only_shows_tiers_and_the_refresh_command(monkeypatch):
-    at = run_app(monkeypatch, REFERENCE_ONLY)
+def test_reference_only_shows_tiers_and_the_refresh_command(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, reference_only_dir)
     assert len(charts(at)) == 1, "the tier history is drawn from the reference rows"
     assert REFRESH in texts(at)
     assert at.metric[0].value == "Tier 3 since 2017"
-    mentions = run_app(monkeypatch, REFERENCE_ONLY, page="mentions")
+    mentions = run_app(monkeypatch, reference_only_dir, page="mentions")
     assert REFRESH in texts(mentions)
 
 
-def test_reference_only_marks_claims_needs_data(monkeypatch):
-    at = run_app(monkeypatch, REFERENCE_ONLY, page="essay")
+def test_reference_only_marks_claims_needs_data(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, reference_only_dir, page="essay")
     assert_clean(at)
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     assert badges and all(b.endswith("needs data]") for b in badges)
 
 
-def test_query_params_restore_the_mentions_view(monkeypatch):
-    at = run_app(monkeypatch, FULL, page="mentions", groups=["north_korean", "tibetan"],
+def test_query_params_restore_the_mentions_view(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="mentions", groups=["north_korean", "tibetan"],
                  measure="per_1000_words", years=["2013", "2021"], phrase="brides")
     assert_clean(at)
     assert at.multiselect(key="groups").value == ["north_korean", "tibetan"]
@@ -136,15 +133,15 @@ def test_query_params_restore_the_mentions_view(monkeypatch):
     assert len(charts(at)) >= 5, "the phrase chart is drawn too"
 
 
-def test_read_year_and_groups_come_from_the_url(monkeypatch):
-    at = run_app(monkeypatch, FULL, page="read", year="2013", groups="north_korean,uyghur_xinjiang")
+def test_read_year_and_groups_come_from_the_url(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="read", year="2013", groups="north_korean,uyghur_xinjiang")
     assert_clean(at)
     assert at.selectbox(key="year").value == 2013
     assert at.multiselect(key="groups").value == ["north_korean", "uyghur_xinjiang"]
 
 
-def test_changing_a_widget_writes_slugs_to_the_url(monkeypatch):
-    at = run_app(monkeypatch, FULL, page="mentions")
+def test_changing_a_widget_writes_slugs_to_the_url(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="mentions")
     at.radio(key="measure").set_value("share_of_sentences").run()
     at.multiselect(key="groups").set_value(["north_korean", "uyghur_xinjiang"]).run()
     assert_clean(at)
@@ -152,15 +149,15 @@ def test_changing_a_widget_writes_slugs_to_the_url(monkeypatch):
     assert at.query_params.get("groups") == ["north_korean", "uyghur_xinjiang"]
 
 
-def test_bad_regex_gives_a_message_not_a_traceback(monkeypatch):
-    at = run_app(monkeypatch, FULL, page="mentions", phrase="(unclosed", regex="true")
+def test_bad_regex_gives_a_message_not_a_traceback(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="mentions", phrase="(unclosed", regex="true")
     assert_clean(at)
     assert at.checkbox(key="regex").value is True
     assert any("regular expression" in e.value for e in at.error), [e.value for e in at.error]
 
 
-def test_literal_phrase_counts_every_year(monkeypatch):
-    at = run_app(monkeypatch, FULL, page="mentions", phrase="North Korean women")
+def test_literal_phrase_counts_every_year(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="mentions", phrase="North Korean women")
     assert_clean(at)
     assert not at.error
     assert any("hits in" in c.value and "of 4 report years" in c.value for c in at.caption)
@@ -168,12 +165,11 @@ def test_literal_phrase_counts_every_year(monkeypatch):
 
 @pytest.fixture
 def damaged(tmp_path: Path) -> Path:
-    """The full fixture with mentions.csv corrupt, kwic.csv missing and tiers.csv not CSV at all."""
-    target = tmp_path / "data"
-    shutil.copytree(FULL, target)
-    (target / "mentions.csv").write_text("country,year,group\nchina,20x1,north_korean\n", encoding="utf-8")
-    (target / "kwic.csv").unlink()
-    (target / "tiers.csv").write_bytes(b"\xff\xfe\x00garbage\x00")
+    """The full fixture's set with mentions.csv corrupt, kwic.csv missing and tiers.csv not CSV at all."""
+    target = publish_fixture("full", tmp_path / "data")
+    replace_table_bytes(target, "mentions", b"country,year,group\nchina,20x1,north_korean\n")
+    replace_table_bytes(target, "kwic", None)
+    replace_table_bytes(target, "tiers", b"\xff\xfe\x00garbage\x00")
     return target
 
 
@@ -195,8 +191,8 @@ def test_corrupt_and_missing_files_are_named(monkeypatch, damaged):
     assert "columns missing" in texts(data_page)
 
 
-def test_downloads_do_not_rerun_the_page(monkeypatch):
-    at = run_app(monkeypatch, FULL, page="data")
+def test_downloads_do_not_rerun_the_page(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="data")
     buttons = at.get("download_button")
     assert buttons
     for b in buttons:
@@ -204,43 +200,36 @@ def test_downloads_do_not_rerun_the_page(monkeypatch):
         assert b.proto.ignore_rerun, f"{b.proto.label} reruns the page"
 
 
-def test_a_rewritten_file_shows_up_on_the_next_rerun(monkeypatch, tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(FULL, target)
+def test_a_newly_published_set_shows_up_on_the_next_rerun(monkeypatch, tmp_path):
+    from scrapers.tableset import current, publish
+
+    target = publish_fixture("full", tmp_path / "data")
     at = run_app(monkeypatch, target)
     before = {m.label: m.value for m in at.metric}["North Korean sentences, latest year"]
-    path = target / "mentions.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    header = lines[0].split(",")
-    col = header.index("sentences")
-    for i, line in enumerate(lines):
-        cells = line.split(",")
-        if cells[1] == "2021" and cells[2] == "north_korean":
-            cells[col] = "99"
-            lines[i] = ",".join(cells)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
+    ts = current(target)
+    frames = {name: ts.read(name) for name in ts.manifest.tables}
+    m = frames["mentions"]
+    m.loc[(m["year"] == "2021") & (m["group"] == "north_korean"), "sentences"] = "99"
+    publish(target, frames, inputs_key="changed", synthetic=True)
     at.run()
     after = {m.label: m.value for m in at.metric}["North Korean sentences, latest year"]
     assert before != after == "99 in 2021"
 
 
-def test_pages_run_on_tables_built_by_the_analysis_package(monkeypatch, tmp_path):
-    """The fixture's corpus tables fed through analysis.tables.build_analysis_tables: the real
-    analysis output (its dtypes, empty cells, extra columns) must render on every page."""
-    import analysis.lexicon as lexicon_mod
-    import analysis.tables as tables
-    import pandas as pd
+def test_synthetic_corpus_built_by_the_real_pipeline_runs_on_every_page(monkeypatch, tmp_path):
+    """scripts/make_synthetic_corpus.py: pages -> raw cache -> `scrapers parse`: every page renders,
+    says the data is synthetic, and the essay's verdicts are the real rules' (claims.csv has a rule)."""
+    from scripts.make_synthetic_corpus import write_corpus
+    from scrapers.tableset import current
 
-    target = tmp_path / "data"
-    shutil.copytree(FULL, target)
-    read = lambda name: pd.read_csv(target / f"{name}.csv", dtype=str, keep_default_na=False)  # noqa: E731
-    lexicon = lexicon_mod.parse_lexicon((ROOT / "data" / "lexicon.toml").read_text(encoding="utf-8"))
-    essay = pd.read_csv(ROOT / "data" / "essay" / "claims.csv", dtype=str, keep_default_na=False)
-    built = tables.build_analysis_tables(read("paragraphs"), read("narratives"), read("tiers"), lexicon, essay)
-    for name, df in built.items():
-        df.to_csv(target / f"{name}.csv", index=False)
+    target = write_corpus(tmp_path / "data", [2019, 2020, 2021], scale=0.5)
+    ts = current(target)
+    assert ts is not None and ts.manifest.synthetic
+    claims = ts.read("claims")
+    assert set(claims["verdict"]) - {"needs data"}, "verdicts computed from the synthetic text"
+    assert (claims["rule"] != "").all(), "every verdict comes with the rule that decided it"
     for page in PAGES:
         at = run_app(monkeypatch, target, page=page)
         assert_clean(at)
         assert not at.error, (page, [e.value for e in at.error])
+        assert any("synthetic" in w.value.lower() for w in at.warning), (page, "synthetic banner")

@@ -14,7 +14,7 @@ from dashboard.bundle import build_zip
 from dashboard.colors import group_color, group_family, order_groups
 from dashboard.data import parse_table
 from dashboard.ngo_estimates import estimates_from_claims
-from dashboard.sentence_diff import diff_sentences, word_diff_markdown
+from dashboard.sentence_diff import Change, compare_sentences, diff_sentences, word_diff_markdown
 from dashboard.summaries import headline, tier_spells
 from dashboard.tables import BY_NAME, MENTIONS, TIERS
 from dashboard.textsafe import Span, escape_markdown, find_literal_spans, highlight_markdown
@@ -50,6 +50,43 @@ def test_diff_reports_only_changes():
     md = word_diff_markdown(changed.old, changed.new)
     assert ":red-background[~~Some~~]" in md and ":green-background[Many]" in md
     assert diff_sentences(old, old) == []
+
+
+def test_diff_a_moved_sentence_is_unchanged():
+    old = ["A first.", "B second sentence here.", "C third one."]
+    new = ["C third one.", "A first.", "B second sentence here.", "D brand new words entirely."]
+    d = compare_sentences(old, new)
+    assert (d.unchanged, d.count("added"), d.count("removed"), d.count("changed")) == (3, 1, 0, 0)
+    assert d.changes == [Change("added", "", "D brand new words entirely.")]
+
+
+def test_diff_pairs_reworded_sentences_by_similarity_not_position():
+    old = ["Some North Korean women are lured by brokers.", "Officials patrol the border every day."]
+    new = ["Officials patrol the border every single day.", "Many North Korean women are lured by brokers.",
+           "Entirely different words appear in this one."]
+    d = compare_sentences(old, new)
+    changed = {c.old: c.new for c in d.changes if c.kind == "changed"}
+    assert changed == {"Some North Korean women are lured by brokers.": "Many North Korean women are lured by brokers.",
+                       "Officials patrol the border every day.": "Officials patrol the border every single day."}
+    assert d.count("added") == 1 and d.count("removed") == 0 and d.unchanged == 0
+
+
+def test_diff_dropped_and_new_when_nothing_is_similar():
+    d = compare_sentences(["Alpha beta gamma delta."], ["Completely unrelated text here now."])
+    assert [c.kind for c in d.changes] == ["added", "removed"]
+    assert compare_sentences([], ["x y"]).count("added") == 1
+
+
+def test_diff_of_the_synthetic_2020_2021_sentences():
+    kwic = pd.read_csv(FULL / "kwic.csv", dtype=str, keep_default_na=False)
+    kwic["year"] = kwic["year"].astype(int)
+    kwic["paragraph_index"] = kwic["paragraph_index"].astype(int)
+    kwic["sentence_index"] = kwic["sentence_index"].astype(int)
+    from dashboard.highlight import nk_sentences
+    old, new = nk_sentences(kwic, 2020), nk_sentences(kwic, 2021)
+    d = compare_sentences(old, new)
+    assert d.unchanged == len(set(old) & set(new)) > 0
+    assert d.count("removed") == len(set(old) - set(new))
 
 
 def test_parse_table_accepts_the_fixture_and_types_numbers():
@@ -148,12 +185,13 @@ def test_estimates_keep_the_denominators_apart():
 
 def test_zip_holds_every_csv_and_a_readme_with_licence(tmp_path):
     files = [(BY_NAME[p.stem], p, 1) for p in sorted(FULL.glob("*.csv"))]
-    raw = build_zip(FULL, files)
+    raw = build_zip("table set 1 of 2026-01-01", files)
     with zipfile.ZipFile(io.BytesIO(raw)) as zf:
         names = set(zf.namelist())
         readme = zf.read("README.txt").decode("utf-8")
     assert {p.name for p in FULL.glob("*.csv")} | {"README.txt"} == names
     assert "public domain" in readme and "How to cite" in readme
+    assert "table set 1 of 2026-01-01" in readme and str(FULL) not in readme and "/tmp" not in readme
     for p in FULL.glob("*.csv"):
         assert p.name in readme
 

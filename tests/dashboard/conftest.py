@@ -1,0 +1,61 @@
+"""Dashboard test data: the committed fixture tables published as a table set (scrapers.tableset),
+the layout the dashboard reads, into a temporary data directory."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from scrapers.tableset import MANIFEST, current, publish
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "dashboard_data"
+
+
+def publish_fixture(name: str, target: Path, *, synthetic: bool | None = None) -> Path:
+    """Copy fixture `name`'s inputs (reference/, README) to target and publish its CSVs as the
+    current table set; returns target (a data directory). The 'full' fixture is marked synthetic."""
+    source = FIXTURES / name
+    target.mkdir(parents=True, exist_ok=True)
+    frames: dict[str, pd.DataFrame] = {}
+    for path in sorted(source.iterdir()):
+        if path.suffix == ".csv":
+            frames[path.stem] = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[])
+        elif path.is_dir():
+            shutil.copytree(path, target / path.name, dirs_exist_ok=True)
+        else:
+            shutil.copy2(path, target / path.name)
+    publish(target, frames, inputs_key=f"fixture:{name}",
+            synthetic=(name == "full") if synthetic is None else synthetic)
+    return target
+
+
+def replace_table_bytes(data_dir: Path, name: str, raw: bytes | None) -> None:
+    """Overwrite (or, with None, delete) one table file of the current set in place and keep the
+    manifest's size in step, so the set stays 'complete' and the dashboard meets the damaged file."""
+    import json
+
+    ts = current(data_dir)
+    assert ts is not None
+    manifest = json.loads((ts.dir / MANIFEST).read_text(encoding="utf-8"))
+    if raw is None:
+        ts.path(name).unlink()
+        manifest["tables"].pop(name, None)
+    else:
+        ts.path(name).write_bytes(raw)
+        manifest["tables"][name]["bytes"] = len(raw)
+    (ts.dir / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def full_dir(tmp_path_factory) -> Path:
+    """The synthetic 4-year fixture (2004, 2013, 2020, 2021) as a published data directory."""
+    return publish_fixture("full", tmp_path_factory.mktemp("full") / "data")
+
+
+@pytest.fixture(scope="session")
+def reference_only_dir(tmp_path_factory) -> Path:
+    """The data directory as shipped before any scrape: reference tiers only."""
+    return publish_fixture("reference_only", tmp_path_factory.mktemp("refonly") / "data")
