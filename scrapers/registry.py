@@ -9,6 +9,7 @@ API (all lookups are pure and cached; the registry is read once from `data/refer
     as_country(entry) -> scrapers.countries.Country   # what discovery, parsing and tier reading take
     split_heading(text) -> (name, tier | None)        # "CHINA (TIER 2)" -> ("CHINA", "Tier 2")
     name_key(text) -> str                             # the folded form names are compared in
+    python -m scrapers.registry [NAME ...]            # how names resolve (exit 1 if one is unknown); no NAME: the table
 
 Rules:
 - Slugs are stable: once published (in a table, a permalink, a CSV) a slug never changes, even when
@@ -367,3 +368,27 @@ def as_country(entry: CountryEntry) -> Country:
         url_slug=entry.url_slugs[0],
         excluded=entry.excluded,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m scrapers.registry [NAME ...]`: how each printed name resolves (exit 1 if any is unknown);
+    without names, the whole registry as CSV (slug, iso3, name, code_status, names)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    if not args:
+        out.writerow(["slug", "iso3", "name", "code_status", "names"])
+        for e in all_entries():
+            out.writerow([e.slug, e.iso3, e.name, e.code_status, ";".join(e.names)])
+        return 0
+    resolved, unknown = resolve_many(args)
+    out.writerow(["printed", "slug", "iso3", "name"])
+    for name in args:
+        e = resolved.get(name)
+        out.writerow([name, e.slug, e.iso3, e.name] if e else [name, "", "", "UNKNOWN"])
+    return 1 if unknown else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

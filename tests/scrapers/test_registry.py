@@ -162,6 +162,9 @@ def test_variants_of_one_country_share_one_entry():
         ("CHINA (HONG KONG) (Tier 1)", "hong-kong", "Tier 1"),
         ("TAIWAN: Tier 1", "taiwan", "Tier 1"),
         ("T\u00dcRK\u0130YE: Tier 2", "turkiye", "Tier 2"),
+        ("The Federal Republic of Yugoslavia (Tier 3)", "yugoslavia", "Tier 3"),  # 2001
+        ("North Korea (Tier 3)", "north-korea", "Tier 3"),  # 2003
+        ("Democratic People's Republic of Korea (North Korea) (Tier 3)", "north-korea", "Tier 3"),
     ],
 )
 def test_tier_headings_resolve_after_the_tier_is_split_off(heading, slug, tier):
@@ -433,3 +436,14 @@ def test_entry_is_a_frozen_typed_record():
     assert isinstance(entry, CountryEntry)
     with pytest.raises(AttributeError):
         entry.slug = "myanmar"  # type: ignore[misc]
+
+
+def test_command_line_reports_each_name_and_fails_on_an_unknown(capsys):
+    assert registry.main(["Korea, South", "Swaziland"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["printed,slug,iso3,name", '"Korea, South",south-korea,KOR,South Korea', "Swaziland,eswatini,SWZ,Eswatini"]
+    assert registry.main(["Burma", "Atlantis"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "Atlantis,,,UNKNOWN"
+    assert registry.main([]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0] == "slug,iso3,name,code_status,names" and len(table) == len(all_entries()) + 1
