@@ -4,22 +4,35 @@ Layout: raw/pages/HOST/PATH (a URL ending in '/' is stored as .../index.html), r
 (one row per cached URL), raw/failures.csv (latest failed attempt per URL), raw/years.csv (latest
 outcome per country-year asked), raw/rejected/ (re-fetched pages that were not accepted because
 the cached copy parsed and the new one did not). Every write is atomic: a temporary file in the same directory,
-then os.replace, so an interrupted run leaves the previous version or the new one, never half.
+then os.replace, so an interrupted run leaves the previous version or the new one, never half;
+files get the user's umask (0644 usually); a failed write raises DiskError and keeps the old file.
+
+A damaged cache is never taken for an empty one: a page that is missing, truncated, replaced or
+listed outside raw/ raises CacheCorrupt naming the file; a missing or unrecognisable manifest is
+rebuilt from the pages on disk (RawCache.warnings says so); a manifest cut short or with an
+impossible row raises CacheFileError; an unreadable failures.csv or years.csv (logs only) is
+ignored with a warning.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import os
+import re
 import tempfile
-from dataclasses import asdict, dataclass, fields
+import threading
+import time
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
 from bs4 import UnicodeDammit
+from bs4.dammit import EncodingDetector
 
-from scrapers.errors import FetchError
+from scrapers.errors import CacheFileError, DiskError, FetchError
 from scrapers.http import FetchResult, utc_now_iso
 
 MANIFEST = "manifest.csv"
@@ -28,10 +41,27 @@ YEARS = "years.csv"
 PAGES = "pages"
 REJECTED = "rejected"
 _MAX_SEGMENT = 150
+FIX_COMMAND = "python -m scrapers refresh --force --years YEAR"
+# the temporary files atomic_write_bytes creates: .NAME.XXXXXXXX.tmp (tempfile.mkstemp's 8 characters)
+TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+_PROCESS_START = time.time()
 
 
 class CacheCorrupt(FetchError):
-    """A cached page is missing or no longer matches the sha256 in the manifest."""
+    """A cached page is missing, truncated, replaced, or listed outside raw/ (or not cached at all).
+
+    `path` is the manifest's path (relative to raw/), `problem` one of missing, truncated, changed,
+    outside, unreadable, not_cached. str(exc) names the URL, the file and the fix command with a
+    YEAR placeholder; message_for_year(year) fills it in."""
+
+    def __init__(self, url: str, reason: str, *, path: str = "", problem: str = ""):
+        super().__init__(url, reason)
+        self.path = path
+        self.problem = problem
+
+    def message_for_year(self, year: int) -> str:
+        """str(self) with the fix command's YEAR replaced by the report year."""
+        return str(self).replace(FIX_COMMAND, FIX_COMMAND.replace("YEAR", str(year)))
 
 
 @dataclass(frozen=True)
@@ -46,6 +76,8 @@ class CacheEntry:
     bytes: int
     path: str  # relative to raw/, POSIX separators
     content_type: str = ""
+    etag: str = ""  # the response's ETag and Last-Modified (for conditional GETs); may be empty
+    last_modified: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,26 +103,84 @@ class YearRecord:
     when: str
 
 
+_umask_lock = threading.Lock()
+_umask_value: int | None = None
+
+
+def current_umask() -> int:
+    """The process umask, read without a window where it is changed (Linux: /proc/self/status)."""
+    global _umask_value
+    with _umask_lock:
+        if _umask_value is None:
+            try:
+                with open("/proc/self/status", encoding="ascii") as fh:
+                    for line in fh:
+                        if line.startswith("Umask:"):
+                            _umask_value = int(line.split()[1], 8)
+                            break
+            except (OSError, ValueError, IndexError):
+                pass
+            if _umask_value is None:  # elsewhere: set and restore it once, under the lock
+                _umask_value = os.umask(0o022)
+                os.umask(_umask_value)
+        return _umask_value
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> bool:
-    """Write data to path via a temp file in the same directory + os.replace; False if unchanged."""
+    """Write data to path via a temp file in the same directory + os.replace; False if unchanged.
+
+    The file gets mode 0o666 & ~umask. Any OSError (disk full, read-only, permission) raises
+    DiskError naming the path; the previous file is then untouched and no temp file is left."""
     path = Path(path)
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass  # unreadable: try to replace it anyway
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o666 & ~current_umask())
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+        tmp = None
+    except OSError as exc:
+        raise DiskError(path, exc) from exc
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
     return True
+
+
+def cleanup_temporaries(root: Path | str, *, older_than: float | None = None) -> list[Path]:
+    """Remove the temp files atomic_write_bytes left under root (a killed run): files named
+    .NAME.XXXXXXXX.tmp last modified before older_than (default: this process's start). Returns
+    the paths removed; files that cannot be removed are left alone."""
+    root = Path(root)
+    limit = _PROCESS_START if older_than is None else older_than
+    removed: list[Path] = []
+    if not root.is_dir():
+        return removed
+    for dirpath, _dirnames, filenames in os.walk(root):
+        for name in filenames:
+            if not TEMPORARY.match(name):
+                continue
+            candidate = Path(dirpath) / name
+            try:
+                if not candidate.is_file() or candidate.is_symlink() or candidate.stat().st_mtime >= limit:
+                    continue
+                candidate.unlink()
+            except OSError:
+                continue
+            removed.append(candidate)
+    return sorted(removed)
 
 
 def _safe_segment(segment: str) -> str:
@@ -118,24 +208,122 @@ def url_to_relpath(url: str) -> PurePosixPath:
     return PurePosixPath(PAGES, _safe_segment(host), *segments)
 
 
-def decode_html(body: bytes, content_type: str = "") -> str:
-    """Decode page bytes: charset from Content-Type if given, else the page's own declaration/guess."""
-    known = []
+_UTF8_NAMES = {"utf-8", "utf8", "utf_8", "unicode-1-1-utf-8", "x-unicode20utf8", "unicode20utf8"}
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def _charset_of(content_type: str) -> str:
     for part in content_type.split(";"):
         key, _, value = part.strip().partition("=")
         if key.lower() == "charset" and value:
-            known.append(value.strip("\"' "))
+            return value.strip("\"' ").lower()
+    return ""
+
+
+def decode_html_counted(body: bytes, content_type: str = "") -> tuple[str, int]:
+    """Decode page bytes: (text, number of invalid bytes replaced by U+FFFD).
+
+    A page that declares UTF-8 (Content-Type charset, else its BOM or <meta>), or declares nothing
+    and looks UTF-8 (its valid multi-byte characters take at least a quarter as many bytes as
+    its invalid ones),
+    is decoded as UTF-8 with each invalid byte replaced: one bad paragraph never turns the whole
+    page into a legacy code page. Other declared charsets, and undeclared non-UTF-8 pages, are
+    decoded by bs4's UnicodeDammit (declared charset first, then its guess); nothing is replaced."""
+    header = _charset_of(content_type)
+    declared = header
+    if body.startswith(codecs.BOM_UTF8):
+        body, declared = body[len(codecs.BOM_UTF8):], declared or "utf-8"
+    if not declared:
+        found = EncodingDetector.find_declared_encoding(body, is_html=True)
+        declared = (found or "").lower()
+    if declared in _UTF8_NAMES or not declared:
+        text = body.decode("utf-8", errors="surrogateescape")
+        bad = len(_ESCAPED.findall(text)) if not body.isascii() else 0
+        if bad == 0:
+            return text, 0
+        multibyte = sum(len(ch.encode("utf-8")) for ch in text if ord(ch) > 127 and not _ESCAPED.match(ch))
+        if declared or (multibyte and bad <= 4 * multibyte):
+            return _ESCAPED.sub("\ufffd", text), bad
+    known = [header] if header and header not in _UTF8_NAMES else []
     dammit = UnicodeDammit(body, known_definite_encodings=known, is_html=True)
     if dammit.unicode_markup is None:
-        return body.decode("utf-8", errors="replace")
-    return dammit.unicode_markup
+        text = body.decode("utf-8", errors="surrogateescape")
+        return _ESCAPED.sub("\ufffd", text), len(_ESCAPED.findall(text))
+    return dammit.unicode_markup, 0
 
 
-def _read_rows(path: Path) -> list[dict[str, str]]:
-    if not path.is_file():
-        return []
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+def decode_html(body: bytes, content_type: str = "") -> str:
+    """Decode page bytes to text (see decode_html_counted, which also counts replaced bytes)."""
+    return decode_html_counted(body, content_type)[0]
+
+
+def relpath_to_url(relpath: PurePosixPath | str, scheme: str = "https") -> str:
+    """The URL a cache path most likely came from (url_to_relpath's inverse, up to what it drops:
+    the scheme, taken as https; whether an index.html stood for a '/'-final URL, assumed so)."""
+    parts = PurePosixPath(relpath).parts
+    if parts and parts[0] == PAGES:
+        parts = parts[1:]
+    if not parts:
+        raise ValueError(f"not a cache page path: {relpath!r}")
+    host = unquote(parts[0])
+    match = re.fullmatch(r"(.+)_(\d+)", host)
+    if match:
+        host = f"{match.group(1)}:{match.group(2)}"
+    segments = [unquote(seg) for seg in parts[1:]]
+    query = ""
+    if segments and "?" in segments[-1]:
+        segments[-1], query = segments[-1].split("?", 1)
+    trailing = ""
+    if segments and segments[-1] == "index.html" and not query:
+        segments, trailing = segments[:-1], "/"
+    path = "/" + "/".join(quote(seg, safe="-_.~!$&'()+,;=@") for seg in segments)
+    if trailing and not path.endswith("/"):
+        path += "/"
+    return f"{scheme}://{host}{path}" + (f"?{query}" if query else "")
+
+
+class _CsvProblem(Exception):
+    """Why a CSV file of the cache cannot be read (one line)."""
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """(header, [(line number, row)]) of a CSV file this module wrote; _CsvProblem when it is not one:
+    not UTF-8, not CSV, a required column missing, a row cut short or too long, or no final newline."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _CsvProblem(f"cannot be read ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise _CsvProblem("is empty")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _CsvProblem(f"is not UTF-8 text (byte {exc.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        header = next(reader)
+        missing = [c for c in required if c not in header]
+        if missing:
+            shown = text.split("\n", 1)[0][:60]
+            raise _CsvProblem(f"is not a table of this tool (first line {shown!r}; missing column(s) "
+                              f"{', '.join(missing)})")
+        for fields_ in reader:
+            line = reader.line_num
+            if not fields_:
+                continue
+            if len(fields_) != len(header):
+                raise _CsvProblem(f"line {line} has {len(fields_)} field(s) where the header has "
+                                  f"{len(header)} (the file was cut short or edited)")
+            rows.append((line, dict(zip(header, fields_))))
+    except csv.Error as exc:
+        raise _CsvProblem(f"line {reader.line_num} is not valid CSV ({exc})") from None
+    if not text.endswith("\n"):
+        raise _CsvProblem("was cut short (its last line has no line end)")
+    return header, rows
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
@@ -147,37 +335,144 @@ def _csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
 
 
 class RawCache:
-    """The raw cache of one data directory (pages, manifest, failures, year outcomes)."""
+    """The raw cache of one data directory (pages, manifest, failures, year outcomes).
+
+    Opening it never writes. `warnings` lists what was repaired or ignored while loading (a
+    manifest rebuilt from the pages on disk, an unreadable log, an entry pointing outside raw/);
+    a manifest that is cut short or holds an impossible row raises CacheFileError."""
 
     def __init__(self, data_dir: Path | str) -> None:
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / "raw"
+        self.warnings: list[str] = []
         self._entries: dict[str, CacheEntry] = {}
-        for row in _read_rows(self.root / MANIFEST):
+        self._guessed: dict[str, str] = {}  # rebuilt entries: cache path -> URL guessed from it
+        self._load_manifest()
+        self._failures: dict[str, FailedAttempt] = {}
+        for _line, r in self._read_log(FAILURES, ("url",)):
+            self._failures[r["url"]] = FailedAttempt(**{f.name: r.get(f.name, "") for f in fields(FailedAttempt)})
+        self._years: dict[tuple[str, int], YearRecord] = {}
+        bad_years = 0
+        for _line, r in self._read_log(YEARS, ("country", "year", "status")):
+            try:
+                year = int(r["year"])
+            except ValueError:
+                bad_years += 1
+                continue
+            record = YearRecord(country=r["country"], year=year, status=r["status"],
+                                detail=r.get("detail", ""), url=r.get("url", ""), when=r.get("when", ""))
+            self._years[(record.country, record.year)] = record
+        if bad_years:
+            self.warnings.append(f"{self.root / YEARS}: {bad_years} row(s) with an unreadable year ignored")
+
+    # -- loading -------------------------------------------------------------------------------
+    def _read_log(self, name: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+        """Rows of failures.csv / years.csv; an unreadable file is only a log: warn, use none of it."""
+        path = self.root / name
+        if not path.exists():
+            return []
+        try:
+            return _read_csv(path, required)[1]
+        except _CsvProblem as exc:
+            self.warnings.append(f"{path} {exc}: ignored (it is only a log; the next run rewrites it)")
+            return []
+
+    def _load_manifest(self) -> None:
+        path = self.root / MANIFEST
+        if not path.exists() and not path.is_symlink():
+            if self._page_files():
+                self._rebuild(f"{path} is missing")
+            return
+        required = ("url", "status", "sha256", "bytes", "path")
+        try:
+            _header, rows = _read_csv(path, required)
+        except _CsvProblem as exc:
+            if str(exc).startswith(("line ", "was cut short")):  # a manifest, damaged: stop
+                raise CacheFileError(path, f"{exc}; delete it and the next run rebuilds it from the "
+                                           f"pages under {self.root / PAGES}") from None
+            self._rebuild(f"{path} {exc}")  # not a manifest at all (deleted, JSON, garbage...)
+            return
+        for line, row in rows:
             try:
                 entry = CacheEntry(
                     url=row["url"], fetched_url=row.get("fetched_url", ""), status=int(row["status"]),
-                    fetched_at=row.get("fetched_at", ""), sha256=row["sha256"],
+                    fetched_at=row.get("fetched_at", ""), sha256=row["sha256"].lower(),
                     bytes=int(row["bytes"]), path=row["path"], content_type=row.get("content_type", ""),
+                    etag=row.get("etag", ""), last_modified=row.get("last_modified", ""),
                 )
             except (KeyError, ValueError) as exc:
-                raise ValueError(f"{self.root / MANIFEST}: malformed row {row!r} ({exc})") from exc
+                raise CacheFileError(path, f"line {line}: malformed row ({exc}); delete the file and the "
+                                           "next run rebuilds it from the pages on disk") from exc
+            problem = ("" if entry.url.startswith(("http://", "https://")) else "url is not http(s)") or \
+                      ("" if _SHA256.match(entry.sha256) else "sha256 is not 64 hex digits") or \
+                      ("" if entry.bytes >= 0 and 100 <= entry.status <= 599 else "impossible status or size") or \
+                      ("" if entry.path else "path is empty")
+            if problem:
+                raise CacheFileError(path, f"line {line}: malformed row ({problem}); delete the file and "
+                                           "the next run rebuilds it from the pages on disk")
+            if self._resolve(entry.path) is None:
+                self.warnings.append(f"{path} line {line}: path {entry.path!r} of {entry.url} points "
+                                     "outside raw/; that entry is treated as corrupt")
             self._entries[entry.url] = entry
-        self._failures = {
-            r["url"]: FailedAttempt(**{f.name: r.get(f.name, "") for f in fields(FailedAttempt)})
-            for r in _read_rows(self.root / FAILURES)
-        }
-        self._years: dict[tuple[str, int], YearRecord] = {}
-        for r in _read_rows(self.root / YEARS):
-            record = YearRecord(country=r["country"], year=int(r["year"]), status=r["status"],
-                                detail=r.get("detail", ""), url=r.get("url", ""), when=r.get("when", ""))
-            self._years[(record.country, record.year)] = record
+
+    def _page_files(self) -> list[Path]:
+        pages = self.root / PAGES
+        if not pages.is_dir():
+            return []
+        return sorted(p for p in pages.rglob("*") if p.is_file() and not p.is_symlink()
+                      and not TEMPORARY.match(p.name))
+
+    def _rebuild(self, why: str) -> None:
+        """Rebuild the manifest in memory from raw/pages/ (written on the next store)."""
+        files = self._page_files()
+        for file in files:
+            rel = PurePosixPath(file.relative_to(self.root).as_posix())
+            try:
+                url = relpath_to_url(rel)
+                body = file.read_bytes()
+                mtime = file.stat().st_mtime
+            except (OSError, ValueError):
+                continue
+            fetched_at = datetime.fromtimestamp(mtime, timezone.utc).replace(microsecond=0)
+            self._entries[url] = CacheEntry(
+                url=url, fetched_url=url, status=200,
+                fetched_at=fetched_at.isoformat().replace("+00:00", "Z"),
+                sha256=hashlib.sha256(body).hexdigest(), bytes=len(body), path=str(rel))
+            self._guessed[str(rel)] = url
+        self.warnings.append(f"{why}: the manifest was rebuilt from the {len(self._guessed)} page(s) "
+                             f"under {self.root / PAGES} (fetched_at from file times); it is written "
+                             "on the next refresh")
+
+    def _resolve(self, rel: str) -> Path | None:
+        """The file of a manifest path, or None when the path leads outside raw/."""
+        root = self.root.resolve()
+        try:
+            candidate = (root / rel).resolve()
+        except (OSError, RuntimeError, ValueError):
+            return None
+        return candidate if candidate.is_relative_to(root) and candidate != root else None
 
     # -- pages ---------------------------------------------------------------------------------
-    def entry(self, url: str) -> CacheEntry | None:
-        """The manifest row of a cached URL whose file exists, else None."""
+    def _lookup(self, url: str) -> CacheEntry | None:
         entry = self._entries.get(url)
-        if entry is None or not (self.root / entry.path).is_file():
+        if entry is None and self._guessed:  # a rebuilt manifest guessed the URL from its path
+            try:
+                rel = str(url_to_relpath(url))
+            except ValueError:
+                return None
+            guessed = self._guessed.pop(rel, None)
+            if guessed is not None and guessed in self._entries:
+                entry = replace(self._entries.pop(guessed), url=url, fetched_url=url)
+                self._entries[url] = entry
+        return entry
+
+    def entry(self, url: str) -> CacheEntry | None:
+        """The manifest row of a cached URL whose file exists inside raw/, else None."""
+        entry = self._lookup(url)
+        if entry is None:
+            return None
+        file = self._resolve(entry.path)
+        if file is None or not file.is_file():
             return None
         return entry
 
@@ -185,25 +480,63 @@ class RawCache:
         """True when the URL's page is cached (manifest row and file both present)."""
         return self.entry(url) is not None
 
+    def listed(self, url: str) -> bool:
+        """True when the manifest lists the URL (its file may be missing or damaged: see problem)."""
+        return self._lookup(url) is not None
+
     def entries(self) -> list[CacheEntry]:
         """All manifest rows, sorted by URL."""
         return [self._entries[u] for u in sorted(self._entries)]
 
-    def read_bytes(self, url: str) -> bytes:
-        """The cached body of a URL; raises CacheCorrupt if missing or its sha256 changed."""
-        entry = self.entry(url)
+    def problem(self, url: str) -> CacheCorrupt | None:
+        """What is wrong with a listed URL's cached file (missing, truncated, changed, outside raw/,
+        unreadable), or None when it is intact or not listed at all."""
+        entry = self._lookup(url)
         if entry is None:
-            raise CacheCorrupt(url, "not in the raw cache")
-        body = (self.root / entry.path).read_bytes()
-        if hashlib.sha256(body).hexdigest() != entry.sha256:
-            raise CacheCorrupt(url, f"cached file raw/{entry.path} does not match its sha256 in "
-                                    f"raw/{MANIFEST}; re-fetch it with refresh --force")
+            return None
+        try:
+            self._checked_body(entry)
+        except CacheCorrupt as exc:
+            return exc
+        return None
+
+    def _corrupt(self, entry: CacheEntry, what: str, problem: str) -> CacheCorrupt:
+        where = f"cached file raw/{entry.path}" if problem != "outside" else f"raw/{MANIFEST} entry"
+        return CacheCorrupt(entry.url, f"{where} {what}; fetch it again with `{FIX_COMMAND}`",
+                            path=entry.path, problem=problem)
+
+    def _checked_body(self, entry: CacheEntry) -> bytes:
+        file = self._resolve(entry.path)
+        if file is None:
+            raise self._corrupt(entry, f"has path {entry.path!r}, which points outside raw/ (not read)",
+                                "outside")
+        try:
+            body = file.read_bytes()
+        except FileNotFoundError:
+            raise self._corrupt(entry, f"is missing (listed in raw/{MANIFEST})", "missing") from None
+        except OSError as exc:
+            raise self._corrupt(entry, f"cannot be read ({exc.strerror or exc})", "unreadable") from None
+        if len(body) < entry.bytes:
+            raise self._corrupt(entry, f"is truncated ({len(body)} of {entry.bytes} bytes; its sha256 no "
+                                       f"longer matches raw/{MANIFEST})", "truncated")
+        if len(body) != entry.bytes or hashlib.sha256(body).hexdigest() != entry.sha256:
+            raise self._corrupt(entry, f"was changed: it does not match its sha256 in raw/{MANIFEST} "
+                                       f"({len(body)} bytes, {entry.bytes} listed)", "changed")
         return body
+
+    def read_bytes(self, url: str) -> bytes:
+        """The cached body of a URL; raises CacheCorrupt if not cached, missing, truncated, changed
+        (sha256) or listed outside raw/."""
+        entry = self._lookup(url)
+        if entry is None:
+            raise CacheCorrupt(url, "not in the raw cache", problem="not_cached")
+        return self._checked_body(entry)
 
     def read_text(self, url: str) -> str:
         """The cached page decoded to text (see decode_html)."""
-        entry = self.entry(url)
-        return decode_html(self.read_bytes(url), entry.content_type if entry else "")
+        body = self.read_bytes(url)
+        entry = self._lookup(url)
+        return decode_html(body, entry.content_type if entry else "")
 
     def store(self, result: FetchResult) -> CacheEntry:
         """Save a fetched page and its manifest row (both atomically); clears the URL's failure."""
@@ -212,8 +545,10 @@ class RawCache:
         entry = CacheEntry(
             url=result.url, fetched_url=result.fetched_url, status=result.status,
             fetched_at=result.fetched_at, sha256=result.sha256, bytes=len(result.body),
-            path=str(rel), content_type=result.content_type,
+            path=str(rel), content_type=result.content_type, etag=result.etag,
+            last_modified=result.last_modified,
         )
+        self._guessed.pop(str(rel), None)
         self._entries[result.url] = entry
         self._write_manifest()
         if self._failures.pop(result.url, None) is not None:

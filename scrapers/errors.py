@@ -26,3 +26,31 @@ class FetchError(ScraperError):
 
 class NarrativeNotFound(ScraperError):
     """A page was fetched but holds no recognisable narrative for the country (markup changed?)."""
+
+
+class CacheFileError(ScraperError):
+    """A file of the raw cache (raw/manifest.csv...) cannot be read as what it should be.
+
+    str(exc) is one line naming the file, what is wrong and the fix."""
+
+    def __init__(self, path: object, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = str(path)
+        self.problem = problem
+
+
+class DiskError(ScraperError):
+    """A file could not be written (disk full, read-only or permission denied); the old file is intact.
+
+    str(exc) names the path and the system's reason; `errno` is the OSError's errno (or None)."""
+
+    def __init__(self, path: object, error: OSError):
+        import errno as _errno
+
+        reason = error.strerror or str(error)
+        code = _errno.errorcode.get(error.errno, "") if error.errno is not None else ""
+        super().__init__(f"cannot write {path}: {reason}{f' [{code}]' if code else ''}; "
+                         "the previous file is unchanged")
+        self.path = str(path)
+        self.errno = error.errno
+

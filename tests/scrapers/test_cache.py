@@ -2,12 +2,21 @@
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import os
+import shutil
+import stat
+import subprocess
+import time
 
 import pytest
 
-from scrapers.cache import CacheCorrupt, RawCache, atomic_write_bytes, decode_html, url_to_relpath
+from scrapers.cache import (
+    CacheCorrupt, RawCache, atomic_write_bytes, cleanup_temporaries, current_umask, decode_html,
+    decode_html_counted, url_to_relpath,
+)
+from scrapers.errors import CacheFileError, DiskError
 from scrapers.http import FetchResult
 
 
@@ -62,7 +71,7 @@ def test_store_writes_page_and_manifest(tmp_path):
         "url": url, "fetched_url": "http://127.0.0.1:1/" + url, "status": "200",
         "fetched_at": "2026-01-02T03:04:05Z", "sha256": hashlib.sha256(body).hexdigest(),
         "bytes": str(len(body)), "path": "pages/www.example.test/reports/sample/index.html",
-        "content_type": "text/html; charset=utf-8",
+        "content_type": "text/html; charset=utf-8", "etag": "", "last_modified": "",
     }]
     reopened = RawCache(tmp_path)
     assert reopened.has(url)
@@ -86,6 +95,23 @@ def test_changed_file_is_reported_corrupt(tmp_path):
         RawCache(tmp_path).read_bytes(url)
 
 
+def test_validators_are_stored_and_old_manifests_still_load(tmp_path):
+    url = "https://www.example.test/p.htm"
+    stored = FetchResult(url=url, fetched_url=url, status=200, body=b"<html>x</html>", content_type="",
+                         fetched_at="2026-01-02T03:04:05Z", etag='"abc"',
+                         last_modified="Sun, 29 Nov 2026 10:55:15 GMT")
+    RawCache(tmp_path).store(stored)
+    entry = RawCache(tmp_path).entry(url)
+    assert (entry.etag, entry.last_modified) == ('"abc"', "Sun, 29 Nov 2026 10:55:15 GMT")
+    manifest = tmp_path / "raw" / "manifest.csv"
+    rows = list(csv.reader(manifest.read_text(encoding="utf-8").splitlines()))
+    old = "".join(",".join(row[:8]) + "\n" for row in rows)  # the columns before etag/last_modified
+    manifest.write_text(old, encoding="utf-8")
+    reopened = RawCache(tmp_path)
+    assert reopened.warnings == []
+    assert reopened.entry(url).etag == "" and reopened.read_bytes(url) == b"<html>x</html>"
+
+
 def test_failures_are_logged_and_cleared_by_success(tmp_path):
     cache = RawCache(tmp_path)
     url = "https://www.example.test/p.htm"
@@ -107,9 +133,10 @@ def test_year_records_round_trip(tmp_path):
 
 
 def test_malformed_manifest_is_a_clear_error(tmp_path):
-    (tmp_path / "raw").mkdir()
-    (tmp_path / "raw" / "manifest.csv").write_text("url,status\nhttps://x.test/,abc\n")
-    with pytest.raises(ValueError, match="manifest.csv: malformed row"):
+    RawCache(tmp_path).store(result("https://x.test/p.htm"))
+    manifest = tmp_path / "raw" / "manifest.csv"
+    manifest.write_text(manifest.read_text().replace(",200,", ",abc,"))
+    with pytest.raises(CacheFileError, match=r"manifest.csv: line 2: malformed row .*delete the file"):
         RawCache(tmp_path)
 
 
@@ -127,13 +154,82 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path, monkeypatch):
     atomic_write_bytes(target, b"old\n")
 
     def broken_replace(src, dst):
-        raise OSError("disk full")
+        raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(DiskError, match=r"cannot write .*t.csv: Input/output error \[EIO\]"):
         atomic_write_bytes(target, b"new\n")
     assert target.read_bytes() == b"old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+@pytest.fixture
+def small_tmpfs(tmp_path):
+    """A 64 KiB tmpfs mounted on tmp_path/fs (needs root and mount rights; skipped otherwise)."""
+    mountpoint = tmp_path / "fs"
+    mountpoint.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a tmpfs needs root")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mountpoint)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mountpoint
+    finally:
+        subprocess.run(["umount", str(mountpoint)], check=False)
+
+
+def test_disk_full_is_a_disk_error_and_keeps_the_old_file(small_tmpfs):
+    target = small_tmpfs / "raw" / "manifest.csv"
+    atomic_write_bytes(target, b"old\n")
+    with pytest.raises(DiskError) as info:
+        atomic_write_bytes(target, b"x" * 200_000)  # more than the 64 KiB file system holds
+    assert str(target) in str(info.value) and "No space left on device [ENOSPC]" in str(info.value)
+    assert info.value.errno == errno.ENOSPC
+    assert target.read_bytes() == b"old\n"
+    assert [p.name for p in target.parent.iterdir()] == ["manifest.csv"], "no temporary file left"
+
+
+def test_read_only_file_system_is_a_disk_error(small_tmpfs):
+    target = small_tmpfs / "tiers.csv"
+    atomic_write_bytes(target, b"old\n")
+    subprocess.run(["mount", "-o", "remount,ro", str(small_tmpfs)], check=True)
+    with pytest.raises(DiskError, match=r"Read-only file system \[EROFS\]; the previous file is unchanged"):
+        atomic_write_bytes(target, b"new\n")
+    assert target.read_bytes() == b"old\n"
+
+
+def test_written_files_follow_the_umask_not_mkstemp(tmp_path):
+    previous = os.umask(0o022)
+    os.umask(previous)
+    assert current_umask() == previous
+    target = tmp_path / "t.csv"
+    atomic_write_bytes(target, b"x\n")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~previous
+    cache = RawCache(tmp_path)
+    entry = cache.store(result("https://www.example.test/p.htm"))
+    for path in (tmp_path / "raw" / entry.path, tmp_path / "raw" / "manifest.csv"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~previous, path
+
+
+def test_cleanup_temporaries_removes_only_our_leftovers(tmp_path):
+    raw = tmp_path / "raw" / "pages" / "h"
+    raw.mkdir(parents=True)
+    leftovers = [tmp_path / ".tiers.csv.a1b2c3d4.tmp", raw / ".index.html.zz_9y8x7.tmp"]
+    keep = [tmp_path / "tiers.csv", tmp_path / "notes.tmp", tmp_path / ".hidden.tmp",
+            raw / ".index.html.TOOLONG123.tmp"]
+    for path in leftovers + keep:
+        path.write_bytes(b"x")
+    fresh = tmp_path / ".kwic.csv.q1w2e3r4.tmp"  # a temp file of a write in progress (newer)
+    fresh.write_bytes(b"x")
+    old = time.time() - 3600
+    for path in leftovers + keep:
+        os.utime(path, (old, old))
+    removed = cleanup_temporaries(tmp_path, older_than=time.time() - 60)
+    assert removed == sorted(leftovers)
+    assert all(p.exists() for p in keep + [fresh])
+    assert cleanup_temporaries(tmp_path / "missing") == []
 
 
 @pytest.mark.parametrize("body, content_type, text", [
@@ -143,3 +239,30 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path, monkeypatch):
 ])
 def test_decode_html_uses_declared_charsets(body, content_type, text):
     assert decode_html(body, content_type) == text
+
+
+PEOPLES = "People\u2019s Republic of China".encode("utf-8")
+
+
+@pytest.mark.parametrize("content_type, head", [
+    ("text/html; charset=utf-8", b"<html><head></head>"),  # declared by the server
+    ("text/html", b'<html><head><meta charset="utf-8"></head>'),  # declared by the page
+    ("", b"<html><head></head>"),  # not declared: looks UTF-8
+])
+def test_bad_utf8_bytes_are_replaced_not_the_whole_page_re_decoded(content_type, head):
+    body = (head + b"<body><p>The " + PEOPLES + b" is Tier 3.</p><p>bad \xff\xfe\x80 bytes</p>"
+            + "<p>\u201cquoted\u201d</p></body></html>".encode("utf-8"))
+    text, replaced = decode_html_counted(body, content_type)
+    assert "People\u2019s Republic of China" in text
+    assert "Peopl\u00e2\u20ac\u2122s" not in text
+    assert "bad \ufffd\ufffd\ufffd bytes" in text
+    assert replaced == 3
+    assert decode_html(body, content_type) == text
+
+
+def test_clean_pages_replace_nothing():
+    assert decode_html_counted(b"<p>" + PEOPLES + b"</p>", "text/html; charset=utf-8") == (
+        "<p>People\u2019s Republic of China</p>", 0)
+    # a legacy page that declares nothing stays a legacy page (no valid UTF-8 sequence in it)
+    text, replaced = decode_html_counted("<p>caf\u00e9 \u2013 cr\u00e8me</p>".encode("cp1252"), "")
+    assert "caf\u00e9" in text and "\ufffd" not in text and replaced == 0
