@@ -228,7 +228,6 @@ def build_registry(rows: Iterable[_Row]) -> _Registry:
         library, status = _library_names(row.iso3)
         status_of[row.slug] = status
         names: list[str] = []
-        keys: set[str] = set()
         for n in (row.name, *row.variants, *library):
             key = name_key(n)
             if not key or key in ambiguous:
@@ -239,7 +238,6 @@ def build_registry(rows: Iterable[_Row]) -> _Registry:
             index[key] = row.slug
             if n not in names:
                 names.append(n)
-            keys.add(key)
         names_of[row.slug] = names
     entries: dict[str, CountryEntry] = {}
     for row in rows:
