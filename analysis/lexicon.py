@@ -1,7 +1,8 @@
 """The victim-group lexicon: parse data/lexicon.toml text into typed, validated, compiled records.
 
 Format (see the comments in data/lexicon.toml): `[vocab]` named word lists usable as `{name}` in
-any pattern; `[groups.SLUG]` with label, description, role, anchors, yield_to and patterns;
+any pattern; `[groups.SLUG]` with label, description, role, anchors, yield_to and patterns (a
+pattern may mark the part of its match that counts as the hit with a named group `(?P<hit>...)`);
 `[kinds.SLUG]` and `[quantifiers.SLUG]` with label and patterns. Every pattern is a regular
 expression matched case-insensitively and word-bounded; a space in a pattern matches any run of
 whitespace (line breaks included), except inside a look-behind where it is one space.
@@ -191,6 +192,14 @@ def _compile(src: Any, vocab: dict[str, str], where: str) -> re.Pattern:
     return rx
 
 
+def _hit_group_only(rx: re.Pattern, where: str) -> re.Pattern:
+    """A group pattern may name one group, `hit` (the part of the match that counts); no other names."""
+    other = sorted(set(rx.groupindex) - {"hit"})
+    if other:
+        raise LexiconError(f"{where}: named groups {other} are not allowed (only (?P<hit>...), the part that counts)")
+    return rx
+
+
 # --------------------------------------------------------------------------------------------
 # TOML structure helpers
 
@@ -256,7 +265,7 @@ def _parse_group(slug: str, raw: Any, vocab: dict[str, str]) -> Group:
     for i, item in enumerate(raw_patterns):
         pw = f"{where}.patterns[{i}]"
         if isinstance(item, str):
-            patterns.append(Pattern(item, _compile(item, vocab, pw)))
+            patterns.append(Pattern(item, _hit_group_only(_compile(item, vocab, pw), pw)))
             continue
         entry = _table(item, pw)
         _check_keys(entry, _PATTERN_KEYS, pw)
@@ -266,7 +275,7 @@ def _parse_group(slug: str, raw: Any, vocab: dict[str, str]) -> Group:
         patterns.append(
             Pattern(
                 src if isinstance(src, str) else "",
-                _compile(src, vocab, pw),
+                _hit_group_only(_compile(src, vocab, pw), pw),
                 _compile(requires, vocab, pw + ".requires") if requires is not None else None,
                 _compile(unless, vocab, pw + ".unless") if unless is not None else None,
                 _text(entry, "note", pw, required=False),

@@ -2,7 +2,8 @@
 
 Rules: the unit is the sentence. Each pattern of a group is matched on its own, within one
 sentence (case-insensitive, word-bounded, typographic quotes folded); overlapping matches of one
-group merge into one hit. A pattern with `requires`
+group merge into one hit; a pattern with a named group `(?P<hit>...)` counts only that part of its match
+as the hit (the rest is context). A pattern with `requires`
 (`unless`) counts only when the sentence holding the match start does (not) match that regex.
 A group with `yield_to` drops every hit that overlaps a hit of the groups named there: this is
 how "North Korea" inside "women from North Korea" counts for north_korean and not for
@@ -63,6 +64,13 @@ def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
     return any(os < e and s < oe for os, oe in others)
 
 
+def _hit_span(m) -> tuple[int, int]:
+    """The span a pattern match counts for: its named group `hit` when it has one, else all of it."""
+    if "hit" in m.re.groupindex and m.start("hit") >= 0:
+        return m.span("hit")
+    return m.span()
+
+
 def _group_spans(text: str, sentences: list[Sentence], lexicon: Lexicon) -> dict[str, list[tuple[int, int]]]:
     """Hits per group as merged (start, end) spans. Patterns run sentence by sentence (a hit
     never spans two sentences), and only on sentences holding one of the group's anchors."""
@@ -82,7 +90,7 @@ def _group_spans(text: str, sentences: list[Sentence], lexicon: Lexicon) -> dict
                 continue
             chunk = folded[sent.start : sent.end]
             for pat in group.patterns:
-                found = [(sent.start + m.start(), sent.start + m.end()) for m in pat.regex.finditer(chunk)]
+                found = [(sent.start + s, sent.start + e) for s, e in (_hit_span(m) for m in pat.regex.finditer(chunk)) if s < e]
                 if not found:
                     continue
                 # requires/unless look at the whole sentence: test them once, only when it has hits

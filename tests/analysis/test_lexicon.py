@@ -54,6 +54,12 @@ def test_patterns_are_word_bounded_and_case_insensitive():
     assert not find_matches("Demonianwomen and xDemonia", lx)
 
 
+def test_a_hit_group_marks_the_part_of_the_match_that_counts():
+    lx = parse_lexicon(MINIMAL.replace('patterns = ["Demonian {person}"', 'patterns = ["Demonia sends (?P<hit>{person})", "Demonian {person}"'))
+    hits = find_matches("Demonia sends women abroad.", lx)
+    assert [(m.group, m.term) for m in hits] == [("demo_state", "Demonia"), ("demo", "women")]
+
+
 def test_space_in_lookbehind_stays_one_space(lexicon):
     assert not any(m.group == "mongolian" for m in find_matches("Workers in Inner Mongolia were exploited.", lexicon))
     assert any(m.group == "mongolian" for m in find_matches("Women from Mongolia were exploited.", lexicon))
@@ -79,6 +85,7 @@ def test_space_in_lookbehind_stays_one_space(lexicon):
         ("[groups.a]\nlabel = 'A'\npatterns = ['x']\n[kinds.k]\nlabel = 'K'\npatterns = ['y']\n", "exactly one kind must have fallback"),
         ("", "no [groups.*] defined"),
         ("[vocab]\nbad = ['(']\n[groups.a]\nlabel = 'A'\npatterns = ['x']\n", "vocab.bad: invalid regular expression"),
+        ("[groups.a]\nlabel = 'A'\npatterns = ['(?P<who>x) y']\n", "groups.a.patterns[0]: named groups ['who'] are not allowed"),
     ],
 )
 def test_bad_lexicons_get_clear_errors(text, message):

@@ -26,6 +26,42 @@ def test_one_sentence_can_count_for_people_and_state(lexicon):
     assert sentence_groups("Women from North Korea were sold.", lexicon) == {"north_korean"}
 
 
+@pytest.mark.parametrize(
+    "sentence, groups",
+    [
+        # the country as a source of people: people, and its names there are not also state
+        ("North Korea is a source country for men, women, and children.", {"north_korean"}),
+        ("Korea, North is a source country for men and women.", {"north_korean"}),
+        ("South Korea is a source country for women.", set()),
+        ("China is a source, transit, and destination country for men, women, and children.", set()),
+        # the state acting on people: both
+        ("The DPRK government sent thousands of its citizens abroad.", {"north_korean", "north_korea_state"}),
+        ("North Korea holds thousands of prisoners in camps.", {"north_korean", "north_korea_state"}),
+        ("North Korea sent troops abroad.", {"north_korea_state"}),
+        ("DPRK authorities detained two traffickers.", {"north_korea_state"}),
+        ("The government subjects its nationals to forced labor.", set()),
+        # people in the country vs the country as a place
+        ("Provide assistance to victims exploited in the DPRK.", {"north_korean"}),
+        ("Officials in North Korea denied the reports.", {"north_korea_state"}),
+        # origin lists by any name, and lists that only look like it
+        ("Migrants from several countries, including the DPRK and Nepal, were exploited.", {"north_korean"}),
+        ("Victims came from Japan, South Korea, North Macedonia, and Thailand.", set()),
+        ("KOREA, NORTH (Tier 3)", {"north_korea_state"}),
+        # traffickers are not victims
+        ("Trafficking networks of Korean-Chinese and North Koreans (usually men) recruit women.", set()),
+        ("The Workers' Party of Korea operated the company.", {"north_korea_state"}),
+        ("Ethnic Korean women and South Korean men.", set()),
+    ],
+)
+def test_north_korea_rule_on_other_narratives_wording(lexicon, sentence, groups):
+    assert sentence_groups(sentence, lexicon) & {"north_korean", "north_korea_state"} == groups
+
+
+def test_only_the_people_are_the_hit_when_the_state_acts_on_them(lexicon):
+    hits = [(m.group, m.term) for m in find_matches("The North Korean government sends laborers to Russia.", lexicon)]
+    assert ("north_korean", "laborers") in hits and ("north_korea_state", "North Korean") in hits
+
+
 def test_overlapping_patterns_merge_into_one_hit(lexicon):
     hits = [m for m in find_matches("North Korean women who fled North Korea were sold.", lexicon) if m.group == "north_korean"]
     assert len(hits) == 1
