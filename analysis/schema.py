@@ -98,7 +98,7 @@ TABLES: dict[str, TableSchema] = {t.name: t for t in (*CORPUS_TABLES, *ANALYSIS_
 
 # inputs kept in the repository
 REFERENCE_TIERS_COLUMNS = ("country", "year", "tier", "source_url", "source_note")
-KELLEY_TIERS_COLUMNS = ("countryname", "iso", "year", "ccode", "tier")
+KELLEY_TIERS_COLUMNS = ("countryname", "iso", "year", "ccode", "tier", "source_url")
 KELLEY_TIER_CODES = {"1": "Tier 1", "2": "Tier 2", "3": "Tier 2 Watch List", "4": "Tier 3"}
 ESSAY_CLAIMS_COLUMNS = ("claim_id", "claim", "quote", "citation", "figure", "denominator", "report_year",
                         "check", "check_arg")

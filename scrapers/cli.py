@@ -6,21 +6,27 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
+from analysis.schema import PARSED
+from scrapers.build import BuildResult
 from scrapers.errors import ScraperError
 from scrapers.http import USER_AGENT, WAYBACK_PREFIX, FetchConfig
-from scrapers.pipeline import (
-    FIRST_YEAR, PARSED, ParseResult, RefreshResult, StatusReport, YearOutcome, YearsError,
-    parse, parse_years, refresh, status,
-)
+from scrapers.inputs import FIRST_YEAR, YearsError, parse_years
+from scrapers.lock import RunLocked
+from scrapers.refresh import RefreshResult, YearOutcome, parse, refresh
+from scrapers.status import StatusReport, status
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 DESCRIPTION = """\
 Scrape China's narrative from the U.S. State Department's Trafficking in Persons (TIP) Report for
-every report year, keep every fetched page in a raw cache (DATA_DIR/raw/), and write the tables
+every report year, keep every fetched page in a raw cache (DATA_DIR/raw/), and publish the tables
 tiers.csv, narratives.csv, paragraphs.csv, coverage.csv and the analysis tables (mentions.csv,
-mention_sections.csv, kwic.csv, claims.csv) into DATA_DIR.
+mention_sections.csv, kwic.csv, claims.csv) as one set in DATA_DIR/tables/current/ (all tables of a
+run appear together or not at all).
 
 exit codes: 0 every asked year fetched (or cached) and parsed; 1 some years failed (the others are
-still written, the summary says why); 2 bad arguments."""
+still written, the summary says why); 2 bad arguments; 3 another run holds the data directory
+(use --wait to queue behind it); 130 interrupted."""
 
 REFRESH_HELP = f"""\
 Fetch what is missing into DATA_DIR/raw/, then rebuild every table from the whole cache (as
@@ -32,8 +38,9 @@ Retry-After), never on 404, and carry the User-Agent
   {USER_AGENT}"""
 
 PARSE_HELP = """\
-Rebuild every table from DATA_DIR/raw/ alone, without any network access. Running it after a
-refresh gives byte-identical files."""
+Rebuild every table from DATA_DIR/raw/ alone, without any network access. Each page is parsed once
+in its life (parsed narratives are kept under DATA_DIR/raw/parsed/, keyed by the page's sha256 and the
+parser version); when nothing changed since the last set, nothing is rewritten."""
 
 STATUS_HELP = """\
 Print per year: cached?, tier and where it comes from (scraped or reference), source URL, and
@@ -123,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
                            help="2021, 2013-2021 or 2003,2012,2021 (default: every year from "
                                 f"{FIRST_YEAR} to the newest report)")
     p_refresh.add_argument("--force", action="store_true", help="re-fetch pages even when cached")
+    p_refresh.add_argument("--revalidate", action="store_true",
+                           help="ask the server whether each cached narrative page changed (one conditional "
+                                "GET per year: If-None-Match / If-Modified-Since); 304 changes nothing, a new "
+                                "version replaces the cached page only if it parses and is logged in "
+                                "raw/changes.csv")
     p_refresh.add_argument("--mirror", type=_mirror_arg, metavar="PREFIX",
                            help="fetch PREFIX + original URL instead, e.g. "
                                 f"{WAYBACK_PREFIX} or http://127.0.0.1:PORT/ (both URLs are recorded)")
@@ -134,8 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
                            help="exponential backoff factor between retries (default: 1.0)")
     p_refresh.add_argument("--timeout", type=_positive_float, default=30.0, metavar="SECONDS",
                            help="connect and read timeout per request (default: 30)")
-    commands.add_parser("parse", parents=[common, inputs], help="rebuild every table from data/raw, no network",
-                        description=PARSE_HELP, formatter_class=fmt)
+    p_refresh.add_argument("--wait", action="store_true",
+                           help="if another run holds the data directory, wait for it instead of exiting 3")
+    p_parse = commands.add_parser("parse", parents=[common, inputs], help="rebuild every table from data/raw, no network",
+                                  description=PARSE_HELP, formatter_class=fmt)
+    p_parse.add_argument("--wait", action="store_true",
+                         help="if another run holds the data directory, wait for it instead of exiting 3")
     commands.add_parser("status", parents=[common], help="per year: cached?, tier, source URL, problems",
                         description=STATUS_HELP, formatter_class=fmt)
     p_bench = commands.add_parser("bench", parents=[common], help="time refresh, parse and analysis",
@@ -196,21 +212,28 @@ class BarProgress:
 
 
 # -- reports ------------------------------------------------------------------------------------
-def _print_parse_report(result: ParseResult, out: TextIO) -> None:
+def _print_build_report(result: BuildResult, out: TextIO) -> None:
     for d in result.disagreements:
         print(d.message(), file=out)
     if result.unread_tier_years:
         years = ", ".join(str(y) for y in result.unread_tier_years)
-        print(f"TIER UNREAD in {years}: the tier could not be read from the page (tiers.csv leaves it "
-              "empty; see `status`)", file=out)
+        print(f"TIER UNREAD in {years}: the tier could not be read from the page (tiers.csv shows the "
+              "reference tier, origin=reference; see `status`)", file=out)
     for year, detail in result.parse_failures.items():
         print(f"PARSE FAILED {year}: {detail}", file=out)
+    for year, detail in result.corrupt_years.items():
+        print(f"CACHE CORRUPT {year}: {detail}; fix: python -m scrapers refresh --force --years {year}", file=out)
     for note in result.warnings:
         print(f"warning: {note}", file=out)
-    if result.analysis_error:
-        print(f"ERROR: {result.analysis_error}", file=out)
-    written = ", ".join(f"{name}.csv ({result.row_counts[name]} rows)" for name in result.tables)
-    print(f"tables in {result.data_dir}: {written}", file=out)
+    if result.error:
+        print(f"ERROR: {result.error}", file=out)
+    if result.tables is None:
+        print(f"no tables in {result.data_dir}", file=out)
+        return
+    counts = ", ".join(f"{name} {rows}" for name, rows in sorted(result.row_counts.items()))
+    how = "written" if result.rebuilt else "unchanged (nothing to rebuild)"
+    print(f"tables {how}: {result.tables.dir} (generation {result.tables.generation}; rows: {counts}); "
+          f"{result.parsed_now} page(s) parsed", file=out)
 
 
 def print_refresh_summary(result: RefreshResult, out: TextIO) -> None:
@@ -220,11 +243,14 @@ def print_refresh_summary(result: RefreshResult, out: TextIO) -> None:
     print(f"\n{result.country}: {len(result.years_asked)} year(s) asked; {len(parsed)} parsed "
           f"({fetched} fetched, {len(parsed) - fetched} from cache); {len(result.failed)} failed; "
           f"{result.requests_made} request(s)", file=out)
+    if result.not_modified or result.changed:
+        print(f"revalidated: {result.not_modified} unchanged, {len(result.changed)} changed "
+              f"({', '.join(str(o.year) for o in result.changed) or 'none'}; see raw/changes.csv)", file=out)
     if result.newest_year is not None:
         print(f"newest report year found: {result.newest_year}", file=out)
     for outcome in result.failed:
         print(f"FAILED {outcome.year} ({outcome.status}): {outcome.detail}", file=out)
-    _print_parse_report(result.parse, out)
+    _print_build_report(result.build, out)
 
 
 def print_status(report: StatusReport, out: TextIO) -> None:
@@ -243,6 +269,9 @@ def print_status(report: StatusReport, out: TextIO) -> None:
         print("TIER UNREAD in " + ", ".join(map(str, report.unread_tier_years)), file=out)
     for note in report.warnings:
         print(f"warning: {note}", file=out)
+    if report.tables is not None:
+        m = report.tables.manifest
+        print(f"tables: {report.tables.dir} (generation {m.generation}, {m.created_at})", file=out)
 
 
 # -- main ---------------------------------------------------------------------------------------
@@ -252,16 +281,16 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                              connect_timeout=args.timeout, read_timeout=args.timeout, mirror=args.mirror)
         progress = BarProgress(err) if err.isatty() else LineProgress(out)
         result = refresh(args.data_dir, args.country, args.years, force=args.force,
-                         fetch_config=config, progress=progress, lexicon=args.lexicon,
-                         claims=args.claims)
+                         revalidate=args.revalidate, fetch_config=config, progress=progress,
+                         lexicon=args.lexicon, claims=args.claims, wait=args.wait)
         print_refresh_summary(result, out)
-        return 0 if result.ok else 1
+        return EXIT_OK if result.ok else EXIT_FAILED
     if args.command == "parse":
-        result = parse(args.data_dir, args.country, lexicon=args.lexicon, claims=args.claims)
+        result = parse(args.data_dir, args.country, lexicon=args.lexicon, claims=args.claims, wait=args.wait)
         print(f"{result.country}: parsed {len(result.parsed_years)} year(s) from {args.data_dir}/raw: "
               + (", ".join(map(str, result.parsed_years)) or "none"), file=out)
-        _print_parse_report(result, out)
-        return 0 if not (result.parse_failures or result.analysis_error) else 1
+        _print_build_report(result, out)
+        return EXIT_OK if result.ok else EXIT_FAILED
     if args.command == "status":
         report = status(args.data_dir, args.country)
         print_status(report, out)
@@ -284,6 +313,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         return int(exc.code or 0)
     try:
         return _run(args, out, err)
+    except RunLocked as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_LOCKED
     except KeyboardInterrupt:
         print("\ninterrupted: pages fetched so far are kept in the cache; run the command again to "
               "continue", file=err)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import site_expected as site_expected_module
 from site_server import SITE_ROOT, SiteServer
+from table_paths import tables_dir
 
 TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
@@ -65,8 +66,8 @@ def cli(capsys):
 
 
 def snapshot_tables(data_dir: Path) -> dict[str, bytes]:
-    """Every CSV table in data_dir (not raw/) as bytes, by file name."""
-    return {p.name: p.read_bytes() for p in sorted(Path(data_dir).glob("*.csv"))}
+    """Every CSV table of the data directory's current set as bytes, by file name."""
+    return {p.name: p.read_bytes() for p in sorted(tables_dir(data_dir).glob("*.csv"))}
 
 
 @pytest.fixture

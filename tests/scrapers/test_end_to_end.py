@@ -6,9 +6,10 @@ import csv
 
 import pandas as pd
 import pytest
+from table_paths import tables_dir
 import site_expected as site_expected_module
 
-from scrapers.pipeline import refresh
+from scrapers.refresh import refresh
 from scrapers.http import FetchConfig
 
 ANALYSIS_COLUMNS = {
@@ -46,7 +47,7 @@ def test_refresh_all_fixture_years_then_warm_then_parse_offline(site_server, dat
     assert {"2001-2009.state.gov", "2009-2017.state.gov", "www.state.gov"} <= {
         url.split("/")[2] for url in (e["source_url"] for e in expected.values())}, "all three eras"
 
-    tiers = read(data_dir / "tiers.csv").set_index("year")
+    tiers = read(tables_dir(data_dir) / "tiers.csv").set_index("year")
     assert [int(y) for y in tiers.index] == list(range(2001, 2001 + len(tiers))), "a row for every year"
     for year, exp in expected.items():
         row = tiers.loc[str(year)]
@@ -61,7 +62,7 @@ def test_refresh_all_fixture_years_then_warm_then_parse_offline(site_server, dat
         assert row["origin"] == "reference" and row["tier"] == row["reference_tier"] != ""
         assert row["source_url"] == row["reference_source_url"]
 
-    narratives = read(data_dir / "narratives.csv").set_index("year")
+    narratives = read(tables_dir(data_dir) / "narratives.csv").set_index("year")
     assert sorted(int(y) for y in narratives.index) == sorted(expected)
     for year, exp in expected.items():
         row = narratives.loc[str(year)]
@@ -71,7 +72,7 @@ def test_refresh_all_fixture_years_then_warm_then_parse_offline(site_server, dat
         assert int(row["section_count"]) == len(exp["sections"]), year
         assert int(row["word_count"]) > 0 and len(row["sha256"]) == 64 and row["fetched_at"].endswith("Z")
 
-    paragraphs = read(data_dir / "paragraphs.csv")
+    paragraphs = read(tables_dir(data_dir) / "paragraphs.csv")
     for year, exp in expected.items():
         own = paragraphs[paragraphs.year == str(year)]
         assert own.paragraph_index.astype(int).tolist() == list(range(exp["paragraph_count"])), year
@@ -79,13 +80,13 @@ def test_refresh_all_fixture_years_then_warm_then_parse_offline(site_server, dat
         assert own.text.iloc[0].startswith(exp["first_paragraph_startswith"]), year
         assert own.text.iloc[-1].startswith(exp["last_paragraph_startswith"]), year
 
-    coverage = read(data_dir / "coverage.csv")
+    coverage = read(tables_dir(data_dir) / "coverage.csv")
     assert coverage.status.tolist() == ["parsed"] * len(expected)
     assert sorted(coverage.year.astype(int)) == sorted(expected)
 
     for name, columns in ANALYSIS_COLUMNS.items():
-        assert (data_dir / name).is_file(), f"{name} not written"
-        assert set(columns) <= set(header(data_dir / name)), name
+        assert (tables_dir(data_dir) / name).is_file(), f"{name} not written"
+        assert set(columns) <= set(header(tables_dir(data_dir) / name)), name
 
     manifest = read(data_dir / "raw" / "manifest.csv")
     assert set(manifest.url) >= {e["source_url"] for e in expected.values()}
@@ -104,7 +105,7 @@ def test_refresh_all_fixture_years_then_warm_then_parse_offline(site_server, dat
 
     # parse rebuilds byte-identical tables from the cache alone (the server is stopped: no network)
     site_server.stop()
-    for path in data_dir.glob("*.csv"):
+    for path in tables_dir(data_dir).glob("*.csv"):
         path.unlink()
     run = cli("parse", "--data-dir", data_dir)
     assert run.code == 0, run.output
@@ -123,8 +124,8 @@ def test_newest_year_is_discovered_by_probing_back_from_this_year(site_server, d
     failed = {o.year: o.status for o in result.failed}
     assert set(failed) == set(result.years_asked) - set(site_expected.FIXTURE_YEARS)
     assert set(failed.values()) == {"no_page"}
-    assert result.parse.parsed_years == sorted(site_expected.FIXTURE_YEARS)
-    coverage = read(data_dir / "coverage.csv")
+    assert result.build.parsed_years == sorted(site_expected.FIXTURE_YEARS)
+    coverage = read(tables_dir(data_dir) / "coverage.csv")
     assert coverage.year.astype(int).max() == newest  # unpublished years are probes, not asked years
     failures = read(data_dir / "raw" / "failures.csv")
     assert not set(probed) & set(failures.url), "a not-yet-published year is not logged as a failure"
@@ -160,8 +161,11 @@ def test_data_dir_reference_disagreement_is_shouted(site_server, data_dir, site_
     url = site_expected.EXPECTED[2021]["source_url"]
     assert (f"TIER DISAGREES 2021: scraped 'Tier 3' ({url}) vs reference 'Tier 2' "
             "(https://ref.example.test/2021)") in run.output
-    tiers = read(data_dir / "tiers.csv")
-    assert tiers.year.tolist() == ["2021"] and tiers.agrees.tolist() == ["false"]
+    tiers = read(tables_dir(data_dir) / "tiers.csv")
+    row = tiers.set_index("year").loc["2021"]
+    assert (row.tier, row.origin, row.reference_tier, row.agrees) == ("Tier 3", "scraped", "Tier 2", "false")
+    # the other years come from Kelley's panel (2001-2015) alone: origin reference, nothing to agree with
+    assert set(tiers.year) == {str(y) for y in range(2001, 2016)} | {"2021"}
     status = cli("status", "--data-dir", data_dir)
     assert status.code == 0
     assert "TIER DISAGREES 2021" in status.output

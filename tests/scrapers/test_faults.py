@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from table_paths import tables_dir
 
 YEARS = (2010, 2021, 2023)  # an archive year and two recent ones
 FAULT_YEAR = 2021
@@ -32,12 +33,12 @@ def faulty(site_server, data_dir, site_expected, cli, snapshot):
         assert f"FAILED {FAULT_YEAR} ({status}):" in run.output, run.output
         for message in messages:
             assert message in run.output, run.output
-        narratives = read(data_dir / "narratives.csv")
+        narratives = read(tables_dir(data_dir) / "narratives.csv")
         assert sorted(narratives.year.astype(int)) == [y for y in YEARS if y != FAULT_YEAR]
-        coverage = read(data_dir / "coverage.csv").set_index("year")
+        coverage = read(tables_dir(data_dir) / "coverage.csv").set_index("year")
         assert coverage.loc[str(FAULT_YEAR), "status"] == status
         assert messages[0] in coverage.loc[str(FAULT_YEAR), "detail"]
-        tiers = read(data_dir / "tiers.csv").set_index("year")
+        tiers = read(tables_dir(data_dir) / "tiers.csv").set_index("year")
         assert tiers.loc[str(FAULT_YEAR), "origin"] == "reference"
         assert {tiers.loc[str(y), "origin"] for y in YEARS if y != FAULT_YEAR} == {"scraped"}
         assert not list(data_dir.rglob(".*.tmp")), "no temporary file left behind"
@@ -130,7 +131,7 @@ def test_429_with_retry_after_then_200_recovers(faulty, data_dir):
     assert faulty.server.counts[faulty.page] == 2
     first, second = faulty.server.times[faulty.page]
     assert second - first >= 0.9, "waited for Retry-After"
-    assert read(data_dir / "narratives.csv").year.tolist() == [str(FAULT_YEAR)]
+    assert read(tables_dir(data_dir) / "narratives.csv").year.tolist() == [str(FAULT_YEAR)]
 
 
 def test_500_then_200_recovers(faulty, data_dir):
@@ -138,20 +139,20 @@ def test_500_then_200_recovers(faulty, data_dir):
     run = faulty.refresh([FAULT_YEAR])
     assert run.code == 0, run.output
     assert faulty.server.counts[faulty.page] == 2
-    assert read(data_dir / "narratives.csv").year.tolist() == [str(FAULT_YEAR)]
+    assert read(tables_dir(data_dir) / "narratives.csv").year.tolist() == [str(FAULT_YEAR)]
 
 
 def test_interrupted_run_keeps_what_it_fetched(faulty, data_dir, monkeypatch):
-    import scrapers.pipeline as pipeline
+    import scrapers.refresh as refresh_module
 
-    real = pipeline._refresh_year
+    real = refresh_module._fetch_year
 
     def interrupt_at_fault_year(year, *args):
         if year == FAULT_YEAR:
             raise KeyboardInterrupt
         return real(year, *args)
 
-    monkeypatch.setattr(pipeline, "_refresh_year", interrupt_at_fault_year)
+    monkeypatch.setattr(refresh_module, "_fetch_year", interrupt_at_fault_year)
     run = faulty.refresh(YEARS)
     assert run.code == 130 and "interrupted" in run.output
     monkeypatch.undo()

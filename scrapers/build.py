@@ -1,0 +1,337 @@
+"""Building the table set from the raw cache: read every year (parsed once, see scrapers.parsed),
+make the corpus tables and the analysis tables in memory, and publish them as one atomic set.
+
+Nothing is rebuilt when the set's inputs did not change: the inputs key (code, parser version,
+every year's page sha256 and status, the lexicon, the claims, the reference tables) is stored in
+the set's manifest and compared first.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from analysis.schema import (
+    CACHE_CORRUPT, COVERAGE_TABLE, ESSAY_CLAIMS_COLUMNS, JOIN, NARRATIVES_TABLE, ORIGIN_SCRAPED, PARAGRAPHS_TABLE,
+    PARSE_FAILED, PARSED, TABLES, TIERS_TABLE, TableSchema, decide_tier,
+)
+from scrapers import tableset
+from scrapers.cache import RawCache
+from scrapers.countries import Country
+from scrapers.inputs import (
+    FIRST_YEAR, KELLEY_NAME, REPO_DATA, REPO_ROOT, ReferenceTier, current_utc_year, file_digest, input_path,
+    load_kelley, load_reference,
+)
+from scrapers.models import Narrative
+from scrapers.parse_html import PARSER_VERSION
+from scrapers.parsed import NOT_CACHED, ParseStore, YearParse, read_years
+from scrapers.text import word_count
+
+TIER_UNREAD_DETAIL = "tier could not be read from the page"
+UNREAD_NOTE = "unread_on_page"  # tier_note of a scraped year whose tier came from the reference
+_SYNTHETIC = re.compile(rb"<!--[^>]{0,200}synthetic", re.IGNORECASE)
+_CODE_DIRS = ("analysis", "scrapers")
+
+
+@dataclass(frozen=True)
+class TierDisagreement:
+    """A scraped tier that differs from a reference table's, with both sources."""
+
+    year: int
+    scraped_tier: str
+    scraped_source: str
+    reference_tier: str
+    reference_source: str
+    reference_name: str = "reference"
+
+    def message(self) -> str:
+        """One loud line for the summary and status."""
+        return (f"TIER DISAGREES {self.year}: scraped '{self.scraped_tier}' ({self.scraped_source}) "
+                f"vs {self.reference_name} '{self.reference_tier}' ({self.reference_source})")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build read and published (or why it published nothing)."""
+
+    country: str
+    data_dir: Path
+    years: dict[int, YearParse]
+    tables: tableset.TableSet | None
+    rebuilt: bool  # False when the inputs were unchanged (or the build failed)
+    disagreements: tuple[TierDisagreement, ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: str = ""  # the analysis or the write failed: the previous set stays current
+    parsed_now: int = 0  # pages parsed in this run (the rest came from the parse store)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and not self.parse_failures and not self.corrupt_years
+
+    @property
+    def parsed_years(self) -> list[int]:
+        return sorted(y for y, p in self.years.items() if p.status == PARSED)
+
+    @property
+    def unread_tier_years(self) -> list[int]:
+        """Parsed years whose tier could not be read."""
+        return sorted(y for y, p in self.years.items()
+                      if p.status == PARSED and p.narrative is not None and not p.narrative.tier.tier)
+
+    @property
+    def parse_failures(self) -> dict[int, str]:
+        return {y: p.detail for y, p in sorted(self.years.items()) if p.status == PARSE_FAILED}
+
+    @property
+    def corrupt_years(self) -> dict[int, str]:
+        return {y: p.detail for y, p in sorted(self.years.items()) if p.status == CACHE_CORRUPT}
+
+    @property
+    def row_counts(self) -> dict[str, int]:
+        if self.tables is None:
+            return {}
+        return {name: info.rows for name, info in self.tables.manifest.tables.items()}
+
+
+def fix_command(year: int) -> str:
+    return f"python -m scrapers refresh --force --years {year}"
+
+
+def tier_unread_detail(narrative: Narrative) -> str:
+    """Why a parsed page has no tier: the parser's own reason when it gave one."""
+    reason = narrative.tier.sentence
+    return f"{TIER_UNREAD_DETAIL} ({reason})" if reason else TIER_UNREAD_DETAIL
+
+
+def years_to_scan(cache: RawCache, country: str, extra: Iterable[int] = ()) -> list[int]:
+    """Every report year that may hold a page: 2001 to this year, plus any recorded or asked year."""
+    return sorted(set(range(FIRST_YEAR, current_utc_year() + 1)) | set(cache.year_records(country)) | set(extra))
+
+
+def _frame(rows: list[dict], schema: TableSchema) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(schema.columns))
+    if len(frame):
+        frame = frame.sort_values(list(schema.sort), kind="mergesort").reset_index(drop=True)
+    return frame
+
+
+def _agrees(scraped: str, reference: str) -> str:
+    return "" if not (scraped and reference) else ("true" if scraped == reference else "false")
+
+
+def _is_synthetic(cache: RawCache, url: str) -> bool:
+    entry = cache.entry(url)
+    if entry is None:
+        return False
+    try:
+        with open(cache.root / entry.path, "rb") as fh:
+            return bool(_SYNTHETIC.search(fh.read(2048)))
+    except OSError:
+        return False
+
+
+def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
+                  reference: dict[int, ReferenceTier], kelley: dict[int, ReferenceTier],
+                  previous: tableset.TableSet | None) -> tuple[dict[str, pd.DataFrame], list[TierDisagreement]]:
+    """tiers, narratives, paragraphs and coverage (schema columns, sorted) for one country.
+
+    A year whose cached page is damaged (cache_corrupt) keeps its rows from the previous set."""
+    narratives, paragraphs, coverage = [], [], []
+    parsed = {y: p for y, p in years.items() if p.status == PARSED and p.narrative is not None}
+    for year, page in parsed.items():
+        narrative = page.narrative
+        entry = cache.entry(page.source_url)
+        rows = narrative.paragraphs()
+        for index, section, text in rows:
+            paragraphs.append({"country": country, "year": year, "paragraph_index": index,
+                               "section": section.name, "section_title_printed": section.title_printed,
+                               "text": text})
+        narratives.append({
+            "country": country, "year": year, "source_url": narrative.source_url or page.source_url,
+            "fetched_url": entry.fetched_url if entry else "", "fetched_at": entry.fetched_at if entry else "",
+            "sha256": page.sha256 or (entry.sha256 if entry else ""),
+            "word_count": sum(word_count(text) for _, _, text in rows),
+            "paragraph_count": len(rows), "section_count": len(narrative.sections),
+            "synthetic": _is_synthetic(cache, page.source_url),
+        })
+        notes = [] if narrative.tier.tier else [tier_unread_detail(narrative)]
+        if page.replaced_bytes:
+            notes.append(f"{page.replaced_bytes} invalid UTF-8 byte(s) replaced while decoding the page")
+        coverage.append({"country": country, "year": year, "status": PARSED, "detail": "; ".join(notes),
+                         "source_url": narrative.source_url or page.source_url})
+    kept: dict[str, list[dict]] = {"tiers": [], "narratives": [], "paragraphs": []}
+    for year, page in years.items():
+        if page.status == PARSE_FAILED:
+            coverage.append({"country": country, "year": year, "status": PARSE_FAILED,
+                             "detail": page.detail, "source_url": page.source_url})
+        elif page.status == CACHE_CORRUPT:
+            keeps = _previous_rows(previous, country, year)
+            for name in kept:
+                kept[name].extend(keeps.get(name, []))
+            how = ("its rows are kept from the previous tables" if keeps.get("narratives")
+                   else "no previous rows to keep")
+            coverage.append({"country": country, "year": year, "status": CACHE_CORRUPT,
+                             "detail": f"{page.detail}; {how}; fix: {fix_command(year)}",
+                             "source_url": page.source_url})
+    for year, record in cache.year_records(country).items():
+        if years.get(year) is None or years[year].status == NOT_CACHED:
+            coverage.append({"country": country, "year": year, "status": record.status,
+                             "detail": record.detail, "source_url": record.url})
+    kept_tier_years = {int(r["year"]) for r in kept["tiers"]}
+    tiers, disagreements = tier_rows(country, years, reference, kelley, skip=kept_tier_years)
+    frames = {
+        "tiers": _frame(tiers + kept["tiers"], TIERS_TABLE),
+        "narratives": _frame(narratives + kept["narratives"], NARRATIVES_TABLE),
+        "paragraphs": _frame(paragraphs + kept["paragraphs"], PARAGRAPHS_TABLE),
+        "coverage": _frame(coverage, COVERAGE_TABLE),
+    }
+    return frames, disagreements
+
+
+def tier_rows(country: str, years: dict[int, YearParse], reference: dict[int, ReferenceTier],
+              kelley: dict[int, ReferenceTier], skip: set[int] = frozenset()) -> tuple[list[dict], list[TierDisagreement]]:
+    """tiers.csv rows (one per year with a parsed page or a reference tier; the tier decided by
+    analysis.schema.decide_tier) and every disagreement with a reference table."""
+    tiers: list[dict] = []
+    disagreements: list[TierDisagreement] = []
+    parsed = {y: p for y, p in years.items() if p.status == PARSED and p.narrative is not None}
+    for year in sorted((set(reference) | set(parsed) | set(kelley)) - set(skip)):
+        ref = reference.get(year, ReferenceTier("", ""))
+        second = kelley.get(year, ReferenceTier("", ""))
+        narrative = parsed[year].narrative if year in parsed else None
+        scraped = (narrative.tier.tier or "") if narrative else ""
+        choice = decide_tier(scraped, ref.tier or second.tier)
+        source = (narrative.source_url or parsed[year].source_url) if narrative else ""
+        for other, name in ((ref, "reference"), (second, KELLEY_NAME)):
+            if _agrees(scraped, other.tier) == "false":
+                disagreements.append(TierDisagreement(year, scraped, source, other.tier, other.source_url, name))
+        notes = list(narrative.tier.notes) if narrative and scraped else []
+        if narrative and not scraped:
+            notes.append(UNREAD_NOTE)
+        if choice.origin == ORIGIN_SCRAPED:
+            tier_source, sentence = source, narrative.tier.sentence
+        else:
+            tier_source = ref.source_url if ref.tier else second.source_url
+            sentence = ""
+        tiers.append({"country": country, "year": year, "tier": choice.tier, "tier_sentence": sentence,
+                      "source_url": tier_source, "origin": choice.origin, "tier_note": JOIN.join(notes),
+                      "reference_tier": ref.tier, "reference_source_url": ref.source_url,
+                      "agrees": _agrees(scraped, ref.tier), "kelley_tier": second.tier,
+                      "kelley_agrees": _agrees(scraped, second.tier)})
+    return tiers, disagreements
+
+
+def _previous_rows(previous: tableset.TableSet | None, country: str, year: int) -> dict[str, list[dict]]:
+    """The rows of one country-year in the previous set's tiers, narratives and paragraphs."""
+    if previous is None:
+        return {}
+    out: dict[str, list[dict]] = {}
+    for name in ("tiers", "narratives", "paragraphs"):
+        if not previous.has(name):
+            continue
+        try:
+            frame = previous.read(name)
+        except (OSError, ValueError):
+            continue
+        if "country" not in frame.columns or "year" not in frame.columns:
+            continue
+        rows = frame[(frame["country"] == country) & (frame["year"] == str(year))]
+        rows = rows.reindex(columns=list(TABLES[name].columns), fill_value="")
+        for column in TABLES[name].numeric:
+            rows[column] = pd.to_numeric(rows[column], errors="coerce").astype("Int64")
+        out[name] = rows.to_dict("records")
+    return out
+
+
+def analysis_tables(data_dir: Path, frames: dict[str, pd.DataFrame], *, lexicon: Path | None,
+                    claims: Path | None) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """analysis.tables.build_analysis_tables on the corpus frames: (tables, warnings); raises
+    ValueError with a one-line reason when the lexicon or the claims cannot be used."""
+    from analysis.lexicon import parse_lexicon
+    from analysis.tables import build_analysis_tables
+
+    notes: list[str] = []
+    lexicon_path = Path(lexicon) if lexicon else input_path(data_dir, "lexicon.toml")
+    if lexicon_path is None:
+        raise ValueError(f"no lexicon.toml in {data_dir} or {REPO_DATA}")
+    claims_path = Path(claims) if claims else input_path(data_dir, "essay/claims.csv")
+    if claims_path is None:
+        notes.append(f"no essay/claims.csv in {data_dir} or {REPO_DATA}: claims.csv will be empty")
+        essay_claims = pd.DataFrame(columns=list(ESSAY_CLAIMS_COLUMNS))
+    else:
+        essay_claims = pd.read_csv(claims_path)
+    parsed_lexicon = parse_lexicon(lexicon_path.read_text(encoding="utf-8"))
+    tables = build_analysis_tables(frames["paragraphs"], frames["narratives"], frames["tiers"],
+                                   parsed_lexicon, essay_claims)
+    return tables, notes
+
+
+def code_digest() -> str:
+    """sha256 over the source of analysis/ and scrapers/: new code means new tables."""
+    digest = hashlib.sha256()
+    for folder in _CODE_DIRS:
+        for path in sorted((REPO_ROOT / folder).glob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_key(country: str, years: dict[int, YearParse], cache: RawCache, paths: Iterable[Path | None]) -> str:
+    """A digest of everything the tables are made from (see the module docstring)."""
+    digest = hashlib.sha256()
+    digest.update(f"{code_digest()}|{PARSER_VERSION}|{country}\n".encode())
+    for year, page in sorted(years.items()):
+        digest.update(f"{year}|{page.status}|{page.sha256}|{page.source_url}|{page.detail}\n".encode())
+    for year, record in sorted(cache.year_records(country).items()):
+        digest.update(f"record|{year}|{record.status}|{record.detail}|{record.url}\n".encode())
+    for path in paths:
+        digest.update(f"{path}|{file_digest(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def build(data_dir: Path | str, country: Country, cache: RawCache, store: ParseStore, *,
+          extra_years: Iterable[int] = (), lexicon: Path | None = None, claims: Path | None = None,
+          years: dict[int, YearParse] | None = None) -> BuildResult:
+    """Read every year from the cache and publish the table set, unless its inputs are unchanged.
+
+    On an analysis or write error nothing is published: the previous set stays current and
+    BuildResult.error says why."""
+    data_dir = Path(data_dir)
+    notes: list[str] = []
+    reference, ref_path = load_reference(data_dir, country.slug)
+    if ref_path is None:
+        notes.append(f"no reference/{country.slug}_tiers.csv in {data_dir} or {REPO_DATA}: tiers.csv "
+                     "holds scraped years only and nothing is cross-checked")
+    kelley, kelley_path = load_kelley(data_dir, country.slug)
+    if years is None:
+        years = read_years(store, country, years_to_scan(cache, country.slug, extra_years))
+    lexicon_path = Path(lexicon) if lexicon else input_path(data_dir, "lexicon.toml")
+    claims_path = Path(claims) if claims else input_path(data_dir, "essay/claims.csv")
+    key = inputs_key(country.slug, years, cache, (ref_path, kelley_path, lexicon_path, claims_path))
+    previous = tableset.current(data_dir)
+    common = dict(country=country.slug, data_dir=data_dir, years=years, parsed_now=store.parsed_now)
+    if previous is not None and previous.manifest.inputs_key == key:
+        _, disagreements = tier_rows(country.slug, years, reference, kelley)
+        return BuildResult(tables=previous, rebuilt=False, disagreements=tuple(disagreements),
+                           warnings=tuple(notes), **common)
+    frames, disagreements = corpus_tables(country.slug, years, cache, reference, kelley, previous)
+    try:
+        analysis, analysis_notes = analysis_tables(data_dir, frames, lexicon=lexicon, claims=claims)
+    except Exception as exc:  # report it; the previous set stays current
+        return BuildResult(tables=previous, rebuilt=False, disagreements=tuple(disagreements),
+                           warnings=tuple(notes), error=f"analysis failed ({type(exc).__name__}: {exc}); "
+                           "no tables were written, the previous ones stay current", **common)
+    notes.extend(analysis_notes)
+    synthetic = bool(len(frames["narratives"])) and bool(frames["narratives"]["synthetic"].map(
+        lambda v: v is True or str(v).lower() == "true").any())
+    try:
+        published = tableset.publish(data_dir, {**frames, **analysis}, inputs_key=key, synthetic=synthetic)
+    except tableset.TableSetError as exc:
+        return BuildResult(tables=previous, rebuilt=False, disagreements=tuple(disagreements),
+                           warnings=tuple(notes), error=str(exc), **common)
+    return BuildResult(tables=published, rebuilt=True, disagreements=tuple(disagreements),
+                       warnings=tuple(notes), **common)

@@ -1,0 +1,93 @@
+"""`status`: what the data directory holds, year by year; reads the cache, writes no table.
+
+(The parse store under raw/parsed/ may gain entries: reading a year parses its page once.)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.schema import CACHE_CORRUPT, PARSE_FAILED, PARSED
+from scrapers import tableset
+from scrapers.build import TierDisagreement, fix_command, tier_rows, tier_unread_detail, years_to_scan
+from scrapers.cache import RawCache
+from scrapers.countries import get_country
+from scrapers.inputs import load_kelley, load_reference
+from scrapers.parsed import NOT_CACHED, ParseStore, read_years
+
+
+@dataclass(frozen=True)
+class YearStatus:
+    """One line of `status`: is the year cached, its tier and where it comes from, what is wrong."""
+
+    year: int
+    cached: bool
+    tier: str
+    origin: str
+    source_url: str
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """`status` for one country and data directory."""
+
+    country: str
+    data_dir: Path
+    years: tuple[YearStatus, ...]
+    disagreements: tuple[TierDisagreement, ...]
+    unread_tier_years: tuple[int, ...]
+    cached_pages: int
+    tables: tableset.TableSet | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def status(data_dir: Path | str = "data", country: str = "china") -> StatusReport:
+    """Per year: cached?, tier (origin), source URL, problems."""
+    data_dir = Path(data_dir)
+    country_obj = get_country(country)
+    cache = RawCache(data_dir)
+    reference, ref_path = load_reference(data_dir, country_obj.slug)
+    kelley, _ = load_kelley(data_dir, country_obj.slug)
+    notes = [] if ref_path else [f"no reference/{country}_tiers.csv found: no cross-check"]
+    pages = read_years(ParseStore(cache), country_obj, years_to_scan(cache, country_obj.slug))
+    rows, disagreements = tier_rows(country_obj.slug, pages, reference, kelley)
+    current = tableset.current(data_dir)
+    if current is None:
+        notes.append(f"no tables in {data_dir} yet: run `python -m scrapers parse` or `refresh`")
+    by_year: dict[int, list[TierDisagreement]] = {}
+    for d in disagreements:
+        by_year.setdefault(d.year, []).append(d)
+    records = cache.year_records(country_obj.slug)
+    tier_by_year = {int(r["year"]): r for r in rows}
+    years = sorted(set(tier_by_year) | set(records) | {y for y, p in pages.items() if p.status != NOT_CACHED})
+    lines: list[YearStatus] = []
+    for year in years:
+        page = pages.get(year)
+        row = tier_by_year.get(year, {})
+        cached = page is not None and page.status not in (NOT_CACHED, CACHE_CORRUPT)
+        problems = [d.message() for d in by_year.get(year, [])]
+        if cached and page.status == PARSED and page.narrative is not None and not page.narrative.tier.tier:
+            problems.append(f"TIER UNREAD: {tier_unread_detail(page.narrative)} {page.source_url}")
+        if cached and page.status == PARSE_FAILED:
+            problems.append(f"PARSE FAILED: {page.detail}")
+        if page is not None and page.status == CACHE_CORRUPT:
+            problems.append(f"CACHE CORRUPT: {page.detail}; fix: {fix_command(year)}")
+        record = records.get(year)
+        if record is not None and record.status != PARSED and cached and page.status == PARSED:
+            problems.append(f"LAST REFRESH FAILED at {record.when} (cached copy used): {record.detail}")
+        elif record is not None and record.status != PARSED and not cached:
+            label = record.status.upper().replace("_", " ")
+            problems.append(f"{label} at {record.when}: {record.detail}")
+        elif not cached and (page is None or page.status != CACHE_CORRUPT):
+            problems.append(f"not cached (tier from the reference table); run: python -m scrapers "
+                            f"refresh --years {year}")
+        source = page.source_url if cached and page.source_url else row.get("source_url", "")
+        lines.append(YearStatus(year=year, cached=cached, tier=row.get("tier", "") or "",
+                                origin=row.get("origin", "") or "", source_url=source or "",
+                                problems=tuple(problems)))
+    unread = tuple(sorted(y for y, p in pages.items()
+                          if p.status == PARSED and p.narrative is not None and not p.narrative.tier.tier))
+    return StatusReport(country=country_obj.slug, data_dir=data_dir, years=tuple(lines),
+                        disagreements=tuple(disagreements), unread_tier_years=unread,
+                        cached_pages=len(cache.entries()), tables=current, warnings=tuple(notes))
