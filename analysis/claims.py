@@ -17,10 +17,12 @@ import pandas as pd
 from analysis.frames import InputTableError, as_int, as_optional_int, as_text, is_blank, require_columns
 from analysis.lexicon import Lexicon
 from analysis.matching import QuantifierMatch, find_matches, find_quantifiers
+from analysis.schema import (
+    CLAIMS_TABLE, ESSAY_CLAIMS_COLUMNS, NEEDS_DATA, NOT_SUPPORTED, ORIGIN_REFERENCE, ORIGIN_SCRAPED, PARTLY,
+    SUPPORTED, VERDICTS,
+)
 from analysis.text import collapse_whitespace, fold
 
-SUPPORTED, PARTLY, NOT_SUPPORTED, NEEDS_DATA = "supported", "partly supported", "not supported", "needs data"
-VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED, NEEDS_DATA)
 
 CLAIM_COUNTRY = "china"
 SUBJECT_GROUP = "north_korean"
@@ -44,11 +46,8 @@ UNDERWEIGHT_PARTLY_SHARE = 1 / 3
 # At most this many year:paragraph links per claim (the first ones, in year and paragraph order).
 MAX_LINKS = 50
 
-CLAIMS_INPUT_COLUMNS = ["claim_id", "claim", "quote", "citation", "figure", "denominator", "report_year", "check", "check_arg"]
-CLAIMS_COLUMNS = [
-    "claim_id", "claim", "quote", "citation", "report_year", "figure", "denominator", "verdict",
-    "evidence", "links", "check", "rule",
-]
+CLAIMS_INPUT_COLUMNS = list(ESSAY_CLAIMS_COLUMNS)
+CLAIMS_COLUMNS = list(CLAIMS_TABLE.columns)
 
 CLAIM_RULES: dict[str, str] = {
     "tier": (
@@ -497,12 +496,10 @@ def build_context(mentions: pd.DataFrame, kwic: pd.DataFrame, tiers: pd.DataFram
         require_columns(tiers, ["year", "tier"], "tiers")
         for rec in _country_rows(tiers).to_dict("records"):
             year = as_int(rec["year"], "tiers", "year")
-            scraped = as_text(rec.get("tier")) if as_text(rec.get("origin")) == "scraped" else ""
-            reference = as_text(rec.get("reference_tier")) or (as_text(rec.get("tier")) if as_text(rec.get("origin")) != "scraped" else "")
-            if scraped:
-                tier_map[year] = (scraped, "scraped", as_text(rec.get("tier_sentence")))
-            elif reference:
-                tier_map[year] = (reference, "reference", "")
+            tier = as_text(rec.get("tier"))  # tiers.csv's tier is the year's (analysis.schema.decide_tier)
+            if tier:
+                origin = as_text(rec.get("origin")) or ORIGIN_REFERENCE
+                tier_map[year] = (tier, origin, as_text(rec.get("tier_sentence")) if origin == ORIGIN_SCRAPED else "")
     return ClaimContext(lexicon, sorted(paras), sentences, total, {y: len(r) for y, r in paras.items()}, paras, kw, tier_map)
 
 

@@ -5,12 +5,9 @@ import pandas as pd
 
 from analysis.corpus import CorpusScan
 from analysis.lexicon import Lexicon
+from analysis.schema import JOIN, KWIC_TABLE
 
-KWIC_COLUMNS = [
-    "country", "year", "group", "kinds", "quantifiers", "section", "paragraph_index",
-    "sentence_index", "term", "sentence", "source_url",
-]
-JOIN = ";"
+KWIC_COLUMNS = list(KWIC_TABLE.columns)
 
 
 def kwic_table(scan: CorpusScan, lexicon: Lexicon) -> pd.DataFrame:

@@ -16,16 +16,12 @@ import pandas as pd
 
 from analysis.corpus import CorpusScan
 from analysis.lexicon import Lexicon
+from analysis.schema import MENTION_SECTIONS_TABLE, MENTIONS_TABLE
 
 DECIMALS = 4  # rounding of per_1000_words, share_of_sentences and first_position
 
-MENTIONS_COLUMNS = [
-    "country", "year", "group", "term_hits", "sentences", "paragraphs", "per_1000_words",
-    "share_of_sentences", "first_paragraph_index", "first_position", "total_sentences", "word_count",
-]
-MENTION_SECTIONS_COLUMNS = [
-    "country", "year", "group", "section", "term_hits", "sentences", "paragraphs", "section_sentences",
-]
+MENTIONS_COLUMNS = list(MENTIONS_TABLE.columns)
+MENTION_SECTIONS_COLUMNS = list(MENTION_SECTIONS_TABLE.columns)
 
 
 def _ratio(num: int, den: int | None) -> float | None:

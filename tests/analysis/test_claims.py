@@ -66,12 +66,18 @@ def test_tier_links_to_the_placement_sentence(lexicon):
     assert row["links"] == "2021:1"
 
 
-def test_tier_prefers_the_reference_when_the_scraped_tier_is_empty(lexicon):
+def test_tier_takes_the_tier_that_tiers_csv_decided(lexicon):
+    """tiers.csv already holds the year's tier (analysis.schema.decide_tier: the reference tier when
+    the page's tier was unread, origin=reference); the claim never re-decides it."""
     paragraphs, narratives = make_corpus({2021: [FILLER]})
-    tiers = make_tiers({2020: ("Tier 3", "reference"), 2021: ("Tier 3", "scraped")})
-    tiers.loc[tiers["year"] == 2021, "tier"] = ""
+    tiers = make_tiers({2020: ("Tier 3", "reference"), 2021: ("Tier 3", "reference")})
+    tiers["reference_tier"] = "Tier 2"  # must not be consulted
     out = build_analysis_tables(paragraphs, narratives, tiers, lexicon, pd.DataFrame([claim("tier", "Tier 3")]))
     assert out["claims"].iloc[0]["evidence"].startswith("2021: Tier 3 (reference)")
+    assert out["claims"].iloc[0]["verdict"] == "supported"
+    tiers.loc[tiers["year"] == 2021, "tier"] = ""  # neither source had a tier
+    out = build_analysis_tables(paragraphs, narratives, tiers, lexicon, pd.DataFrame([claim("tier", "Tier 3")]))
+    assert out["claims"].iloc[0]["verdict"] == "needs data"
 
 
 # --- last_paragraph ---------------------------------------------------------------------------
