@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import Sequence, TextIO
@@ -9,7 +10,7 @@ from typing import Sequence, TextIO
 from analysis.schema import PARSED
 from scrapers.build import BuildResult
 from scrapers.errors import ScraperError
-from scrapers.http import USER_AGENT, WAYBACK_PREFIX, FetchConfig
+from scrapers.http import USER_AGENT, WAYBACK_PREFIX, FetchConfig, normalise_mirror
 from scrapers.inputs import FIRST_YEAR, YearsError, parse_years
 from scrapers.lock import RunLocked
 from scrapers.refresh import RefreshResult, YearOutcome, parse, refresh
@@ -71,32 +72,48 @@ def _country_arg(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _non_negative(kind: type):
+def _non_negative(kind: type, maximum: float | None = None):
+    """An argparse type: a finite number >= 0 (and <= maximum); nan, inf and words are refused."""
     def convert(text: str):
         try:
-            value = kind(text)
+            value = kind(text.strip())
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
         if value < 0:
             raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be <= {maximum:g}, got {text}")
         return value
     convert.__name__ = kind.__name__
     return convert
 
 
-def _positive_float(text: str) -> float:
-    value = _non_negative(float)(text)
+def _positive_float(text: str, maximum: float | None = None) -> float:
+    value = _non_negative(float, maximum)(text)
     if value == 0:
         raise argparse.ArgumentTypeError("must be > 0")
     return value
 
 
+MAX_DELAY = MAX_BACKOFF = MAX_TIMEOUT = 3600.0  # seconds
+MAX_RETRIES = 20
+_delay_arg = _non_negative(float, MAX_DELAY)
+_backoff_arg = _non_negative(float, MAX_BACKOFF)
+_retries_arg = _non_negative(int, MAX_RETRIES)
+
+
+def _timeout_arg(text: str) -> float:
+    return _positive_float(text, MAX_TIMEOUT)
+
+
 def _mirror_arg(text: str) -> str:
-    if not text.startswith(("http://", "https://")):
-        raise argparse.ArgumentTypeError(
-            f"--mirror must be a URL prefix starting with http:// or https://, got {text!r} "
-            f"(e.g. {WAYBACK_PREFIX} or http://127.0.0.1:8000/)")
-    return text
+    """--mirror: normalised (spaces stripped, trailing '/' added); credentials and non-URLs refused."""
+    try:
+        return normalise_mirror(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _existing_file(text: str) -> Path:
@@ -138,14 +155,15 @@ def build_parser() -> argparse.ArgumentParser:
     p_refresh.add_argument("--mirror", type=_mirror_arg, metavar="PREFIX",
                            help="fetch PREFIX + original URL instead, e.g. "
                                 f"{WAYBACK_PREFIX} or http://127.0.0.1:PORT/ (both URLs are recorded)")
-    p_refresh.add_argument("--delay", type=_non_negative(float), default=1.0, metavar="SECONDS",
+    p_refresh.add_argument("--delay", type=_delay_arg, default=1.0, metavar="SECONDS",
                            help="at most one request per SECONDS (default: 1.0)")
-    p_refresh.add_argument("--retries", type=_non_negative(int), default=3, metavar="N",
+    p_refresh.add_argument("--retries", type=_retries_arg, default=3, metavar="N",
                            help="retries on connection errors, 429 and 5xx (default: 3)")
-    p_refresh.add_argument("--backoff", type=_non_negative(float), default=1.0, metavar="SECONDS",
+    p_refresh.add_argument("--backoff", type=_backoff_arg, default=1.0, metavar="SECONDS",
                            help="exponential backoff factor between retries (default: 1.0)")
-    p_refresh.add_argument("--timeout", type=_positive_float, default=30.0, metavar="SECONDS",
-                           help="connect and read timeout per request (default: 30)")
+    p_refresh.add_argument("--timeout", type=_timeout_arg, default=60.0, metavar="SECONDS",
+                           help="total time allowed per request, retries included (default: 60); each "
+                                "connect and read also times out after min(SECONDS, 30)")
     p_refresh.add_argument("--wait", action="store_true",
                            help="if another run holds the data directory, wait for it instead of exiting 3")
     p_parse = commands.add_parser("parse", parents=[common, inputs], help="rebuild every table from data/raw, no network",
@@ -277,8 +295,10 @@ def print_status(report: StatusReport, out: TextIO) -> None:
 # -- main ---------------------------------------------------------------------------------------
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "refresh":
+        per_read = min(args.timeout, 30.0)
         config = FetchConfig(delay=args.delay, retries=args.retries, backoff_factor=args.backoff,
-                             connect_timeout=args.timeout, read_timeout=args.timeout, mirror=args.mirror)
+                             connect_timeout=per_read, read_timeout=per_read, deadline=args.timeout,
+                             mirror=args.mirror)
         progress = BarProgress(err) if err.isatty() else LineProgress(out)
         result = refresh(args.data_dir, args.country, args.years, force=args.force,
                          revalidate=args.revalidate, fetch_config=config, progress=progress,
@@ -302,6 +322,20 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     raise AssertionError(args.command)
 
 
+def _data_dir_problem(args: argparse.Namespace) -> str:
+    """Why --data-dir cannot serve this command ('' when it can): parse and status need an existing
+    directory; refresh creates a missing one but never writes over a file."""
+    path = getattr(args, "data_dir", None)
+    if path is None or path.is_dir():
+        return ""
+    if path.exists():
+        return f"{path}: not a directory (it is a file)"
+    if args.command in ("parse", "status"):
+        return (f"{path}: not a directory (it does not exist; `python -m scrapers refresh --data-dir "
+                f"{path}` creates it)")
+    return ""
+
+
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 some years failed, 2 bad arguments)."""
     out = out or sys.stdout
@@ -311,6 +345,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
+    problem = _data_dir_problem(args)
+    if problem:
+        print(f"error: argument --data-dir: {problem}", file=err)
+        return EXIT_USAGE
     try:
         return _run(args, out, err)
     except RunLocked as exc:
