@@ -395,8 +395,9 @@ def _is_range(e: Estimate) -> bool:
     return e.low is not None and e.high is not None and e.high > e.low
 
 
-def estimates_chart(estimates: tuple[Estimate, ...], report_words: str, *, source: str) -> go.Figure:
-    """NGO estimates as bars on two panels with their denominators, beside the report's word (no figure)."""
+def estimates_chart(estimates: tuple[Estimate, ...], report_words: str | None, *, source: str) -> go.Figure:
+    """NGO estimates as bars on two panels with their denominators, beside the report's words (no
+    figure); with report_words None (no report text in the data) the report's row is not drawn."""
     fig = make_subplots(
         rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.2,
         subplot_titles=("Share of ALL female North Korean refugees in China trafficked into the sex trade",
@@ -419,11 +420,11 @@ def estimates_chart(estimates: tuple[Estimate, ...], report_words: str, *, sourc
                 orientation="h", marker_color="rgba(214,39,40,0.35)", showlegend=False, hoverinfo="skip",
                 text=[e.amount for e in spans], textposition="outside",
             ), row=row, col=1)
-        if row == 1:
+        if row == 1 and report_words is not None:
             fig.add_trace(go.Bar(y=["TIP report (NK women)"], x=[0], orientation="h", showlegend=False,
                                  hoverinfo="skip"), row=1, col=1)
             fig.add_annotation(x=2, y="TIP report (NK women)", xref="x", yref="y", showarrow=False,
-                               xanchor="left", text=f"no figure: “{html.escape(report_words)}”",
+                               xanchor="left", text=f"no figure: {html.escape(report_words)}",
                                font=dict(color="#1f3b73", size=13))
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(range=[0, 101], dtick=20, ticksuffix="%", row=1, col=1)

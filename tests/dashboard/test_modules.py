@@ -179,7 +179,7 @@ def test_estimates_keep_the_denominators_apart():
     assert by_basis["close to 50 percent"] == by_basis["15 percent"] == "the trafficked"
     assert by_basis["$105 million a year"] == "amount"
     assert {e.amount: (e.low, e.high) for e in estimates}["70-80 percent"] == (70, 80)
-    fig = charts.estimates_chart(estimates, "some", source="s")
+    fig = charts.estimates_chart(estimates, "“some”", source="s")
     assert any("some" in (a.text or "") for a in fig.layout.annotations)
 
 
