@@ -11,7 +11,6 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-import lxml.html
 from lxml import etree
 
 from scrapers.countries import Country
@@ -101,11 +100,12 @@ class Block:
 _local = threading.local()
 
 
-def _parser() -> lxml.html.HTMLParser:
+def _parser() -> etree.HTMLParser:
     """One lxml parser per thread (lxml parsers must not be shared between threads)."""
     parser = getattr(_local, "parser", None)
     if parser is None:
-        parser = _local.parser = lxml.html.HTMLParser(
+        # plain etree elements: lxml.html's element classes cost a Python lookup per element
+        parser = _local.parser = etree.HTMLParser(
             encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True, no_network=True)
     return parser
 
@@ -119,9 +119,11 @@ def _document(html: str):
     parser = _parser()
     data = html.replace("\x00", "").encode("utf-8", "replace")
     try:
-        root = lxml.html.document_fromstring(data, parser=parser)
+        root = etree.fromstring(data, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise _Unparseable(f"the HTML parser found no document ({exc})") from None
+    if root is None:
+        raise _Unparseable("the HTML parser found no document")
     for error in parser.error_log:
         if error.type_name == "ERR_RESOURCE_LIMIT" or "xcessive depth" in error.message:
             raise _Unparseable(f"the page nests its elements more than {MAX_PARSE_DEPTH} levels deep, beyond what "
@@ -163,42 +165,40 @@ def _short_text(el, limit: int = _SHORT_LINK_TEXT) -> str | None:
     return "".join(out)
 
 
-def _ancestors(el) -> list:
-    """`el` and its ancestors, outermost first (iterative)."""
+def _survives(node, top, in_entry: bool) -> bool:
+    """Whether `node`, a descendant of the kept element `top`, survives the tag rules (no junk tag,
+    no page header/footer outside the entry content on the way down from `top`)."""
     chain = []
-    while el is not None:
-        chain.append(el)
-        el = el.getparent()
-    chain.reverse()
-    return chain
-
-
-def _keep_set(root) -> set:
-    """Protected content blocks (entry-content, #centerblock...) that survive cleaning, and their
-    ancestors: furniture-looking containers that hold the content are kept."""
-    keep: set = set()
-    for el in root.xpath("//*[@id or contains(@class, 'entry-content')]"):
-        if not (_is_entry(el) or (el.get("id") and _CONTENT_ROOT.search(el.get("id")))):
-            continue
-        chain = _ancestors(el)
-        in_entry = False
-        for node in chain:
-            if node.tag in _JUNK_TAGS:
-                break
-            if node.tag in ("header", "footer") and not in_entry and not _is_entry(node):
-                break
-            in_entry = in_entry or _is_entry(node)
-        else:
-            keep.update(chain)
-    return keep
+    while node is not None and node is not top:
+        chain.append(node)
+        node = node.getparent()
+    for node in reversed(chain):
+        if node.tag in _JUNK_TAGS:
+            return False
+        if (node.tag == "header" or node.tag == "footer") and not in_entry and not _is_entry(node):
+            return False
+        in_entry = in_entry or _is_entry(node)
+    return True
 
 
 class _Cleaner:
-    """Decides which elements are page furniture (the rules of the original bs4 cleaner)."""
+    """Decides which elements are page furniture (the rules of the original bs4 cleaner) and which
+    kept elements hold block-level content; results are memoised per element."""
 
-    def __init__(self, root):
-        self.keep = _keep_set(root)
-        self.has_entry = False  # set by _kept_tree: some entry-content block survives cleaning
+    def __init__(self):
+        self.holds: dict = {}  # furniture-looking element -> holds the content (entry-content, #centerblock)
+        self.blocky: dict = {}  # element -> some kept descendant is block-level
+        self.has_entry = False  # some entry-content block survives cleaning
+
+    def _holds_content(self, el, in_entry: bool) -> bool:
+        held = self.holds.get(el)
+        if held is None:
+            held = any(
+                (_is_entry(d) or bool(d.get("id") and _CONTENT_ROOT.search(d.get("id"))))
+                and _survives(d, el, in_entry or _is_entry(el))
+                for d in el.xpath(".//*[@id or contains(@class, 'entry-content')]"))
+            self.holds[el] = held
+        return held
 
     def dropped(self, el, in_entry: bool) -> bool:
         tag = el.tag
@@ -206,9 +206,11 @@ class _Cleaner:
             return True
         if (tag == "header" or tag == "footer") and not in_entry and not _is_entry(el):
             return True
-        if tag not in _NEVER_JUNK and el not in self.keep:
+        if tag not in _NEVER_JUNK:
             classes, ident, role = el.get("class"), el.get("id"), el.get("role")
-            if (classes or ident or role) and _tokens_junk(classes or "", ident or "", role or ""):
+            if (classes or ident or role) and _tokens_junk(classes or "", ident or "", role or "") \
+                    and not (_is_entry(el) or (ident and _CONTENT_ROOT.search(ident))) \
+                    and not self._holds_content(el, in_entry):
                 return True
         if tag == "sup":
             text = _short_text(el, 12)
@@ -223,6 +225,34 @@ class _Cleaner:
                 return True
         return False
 
+    def has_block(self, el, in_entry: bool) -> bool:
+        """Whether some kept descendant of the kept element `el` is block-level (not inline, not <br>).
+
+        Iterative; memoised so that nested inline elements are scanned once (linear time)."""
+        if not len(el):
+            return False
+        blocky = self.blocky
+        known = blocky.get(el)
+        if known is not None:
+            return known
+        stack = [(el, in_entry or _is_entry(el), iter(el))]
+        while stack:
+            node, inside, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                blocky[node] = False
+                stack.pop()
+                continue
+            if self.dropped(child, inside):
+                continue
+            if child.tag not in _INLINE_OR_BR or blocky.get(child):
+                for node, _, _ in stack:
+                    blocky[node] = True
+                return True
+            if len(child) and blocky.get(child) is None:
+                stack.append((child, inside, iter(child)))
+        return False
+
 
 # ---------------------------------------------------------------------------------------------
 # Flattening the page into blocks
@@ -230,33 +260,20 @@ class _Cleaner:
 Piece = tuple[str | None, bool]  # (text, is_bold); text None marks a <br>
 
 
-def _kept_tree(body, cleaner: _Cleaner) -> dict:
-    """{element: has a kept block-level descendant} for every element kept under `body`.
+def _inline_pieces(el, bold: bool, cleaner: _Cleaner, in_entry: bool) -> tuple[list[Piece], int, str | None]:
+    """(pieces, number of <a href> links, text of the first link) of `el`'s content, without its tail.
 
-    Iterative post-order walk; dropped subtrees are never entered."""
-    has_block: dict = {}
-    stack: list = [(body, False)]
-    order: list = []
-    while stack:
-        el, in_entry = stack.pop()
-        inside = in_entry or _is_entry(el)
-        if inside and not in_entry:
-            cleaner.has_entry = True
-        order.append(el)
-        has_block[el] = False
-        for child in el:
-            if not cleaner.dropped(child, inside):
-                stack.append((child, inside))
-    for el in reversed(order):  # every descendant comes before its ancestors
-        parent = el.getparent()
-        if parent is not None and parent in has_block and el is not body:
-            if has_block[el] or el.tag not in _INLINE_OR_BR:
-                has_block[parent] = True
-    return has_block
-
-
-def _inline_pieces(el, bold: bool, kept: dict) -> tuple[list[Piece], int, str | None]:
-    """(pieces, number of <a href> links, text of the first link) of `el`'s content, without its tail."""
+    `el` holds no kept block-level element (cleaner.has_block is False)."""
+    tag = el.tag
+    if tag == "br":
+        return [(None, bold)], 0, None
+    if not len(el):  # the common case: <p>text</p>, <a href>text</a>
+        inner = bold or _is_bold(el)
+        pieces = [(el.text, inner)] if el.text else []
+        if tag == "a" and el.get("href") is not None:
+            return pieces, 1, el.text or ""
+        return pieces, 0, None
+    in_entry = in_entry or _is_entry(el)  # as cleaner.has_block judged the subtree
     out: list[Piece] = []
     links = 0
     first_link: str | None = None
@@ -282,7 +299,7 @@ def _inline_pieces(el, bold: bool, kept: dict) -> tuple[list[Piece], int, str | 
         for child in reversed(node):
             if child.tail:
                 stack.append((1, child.tail, inner))
-            if child in kept:
+            if not cleaner.dropped(child, in_entry):
                 stack.append((0, child, inner))
     return out, links, first_link
 
@@ -294,6 +311,8 @@ def _all_bold(pieces: list[Piece]) -> bool:
 
 def _split_at_breaks(pieces: list[Piece]) -> list[list[Piece]]:
     """Split at <br><br>, and at a single <br> after an all-bold run (a heading on its own line)."""
+    if all(t is not None for t, _ in pieces):
+        return [pieces]
     groups: list[list[Piece]] = [[]]
     breaks = 0
     for text, bold in pieces:
@@ -314,8 +333,8 @@ def _split_at_breaks(pieces: list[Piece]) -> list[list[Piece]]:
 class _Walker:
     """Flattens the kept tree into Blocks in document order (iterative depth-first walk)."""
 
-    def __init__(self, kept: dict):
-        self.kept = kept
+    def __init__(self, cleaner: _Cleaner):
+        self.cleaner = cleaner
         self.blocks: list[Block] = []
         self.serial = 0
 
@@ -323,6 +342,13 @@ class _Walker:
              own_scope: bool) -> None:
         groups = _split_at_breaks(pieces) if not level else [[(t or " ", b) for t, b in pieces]]
         for group in groups:
+            if len(group) == 1:  # the common case: one run of text, bold or not
+                piece, bold = group[0]
+                text = normalise_text(piece or "")
+                if text and not _BACK_TO_TOP.match(text):
+                    self.blocks.append(Block(level, text, text if bold else "", bold, linked, in_entry, scopes,
+                                             own_scope))
+                continue
             text = normalise_text("".join(t for t, _ in group if t))
             if not text or _BACK_TO_TOP.match(text):
                 continue
@@ -348,7 +374,7 @@ class _Walker:
         return scopes, False
 
     def walk(self, body) -> list[Block]:
-        kept = self.kept
+        cleaner = self.cleaner
         scopes, own = self._scope_of(body, ())
         in_entry = _is_entry(body)
         # frame: [container, bold, in_entry, scopes, own_scope, buffer, children iterator]
@@ -365,13 +391,13 @@ class _Walker:
                     if container.tail:
                         parent[5].append((container.tail, parent[1]))
                 continue
-            if child not in kept:
+            if cleaner.dropped(child, in_entry):
                 if child.tail:
                     buffer.append((child.tail, bold))
                 continue
             tag = child.tag
-            if tag == "br" or (tag in _INLINE_TAGS and not kept[child]):
-                pieces, _, _ = _inline_pieces(child, bold, kept)
+            if tag == "br" or (tag in _INLINE_TAGS and not cleaner.has_block(child, in_entry)):
+                pieces, _, _ = _inline_pieces(child, bold, cleaner, in_entry)
                 buffer.extend(pieces)
                 if child.tail:
                     buffer.append((child.tail, bold))
@@ -379,9 +405,11 @@ class _Walker:
             self.emit(buffer, 0, False, in_entry, scopes, own)
             frame[5] = buffer = []
             child_entry = in_entry or _is_entry(child)
+            if child_entry and not in_entry:
+                cleaner.has_entry = True
             child_scopes, child_own = self._scope_of(child, scopes)
-            if tag in _BLOCK_TAGS and not kept[child]:
-                pieces, links, link_text = _inline_pieces(child, bold, kept)
+            if tag in _BLOCK_TAGS and not cleaner.has_block(child, child_entry):
+                pieces, links, link_text = _inline_pieces(child, bold, cleaner, child_entry)
                 linked = links == 1 and normalise_text(link_text or "") == normalise_text(
                     "".join(t for t, _ in pieces if t))
                 self.emit(pieces, _HEADING_LEVELS.get(tag, 0), linked, child_entry, child_scopes, child_own)
@@ -404,9 +432,9 @@ def _blocks_of(html: str) -> tuple[list[Block], bool]:
     body = root.find("body")
     if body is None:
         body = root
-    cleaner = _Cleaner(root)
-    kept = _kept_tree(body, cleaner)
-    return _Walker(kept).walk(body), cleaner.has_entry
+    cleaner = _Cleaner()
+    blocks = _Walker(cleaner).walk(body)
+    return blocks, cleaner.has_entry
 
 
 # ---------------------------------------------------------------------------------------------
@@ -430,14 +458,14 @@ _TIER_LINE = re.compile(r"[\w\s():-]+")
 def _heading_candidates(blocks: list[Block], country: Country, tier_only: bool = False) -> list[_Start]:
     starts: list[_Start] = []
     for i, block in enumerate(blocks):
-        if block.linked or len(block.text.split()) > _MAX_HEADING_WORDS:
+        if block.linked or _words(block.text) > _MAX_HEADING_WORDS:
             continue
         if heading_tier(block.text, country):
             starts.append(_Start(i, block.text, block.level))
     if starts or tier_only:
         return starts
     for i, block in enumerate(blocks):  # a heading with the name only ("China"), maybe a tier line next
-        if block.linked or not (block.level or block.all_bold) or len(block.text.split()) > _MAX_HEADING_WORDS:
+        if block.linked or not (block.level or block.all_bold) or _words(block.text) > _MAX_HEADING_WORDS:
             continue
         name = _NAME_SPLIT.split(block.text)[-1]
         if country.matches_name(block.text) or (country.matches_name(name) and _REPORT_WORD.search(block.text)):
@@ -491,8 +519,19 @@ def _next_name_heading(block: Block, start: _Start) -> bool:
 def _is_heading_like(block: Block) -> bool:
     if block.level:
         return True
-    return (block.all_bold and len(block.text.split()) <= _MAX_HEADING_WORDS
+    return (block.all_bold and _words(block.text) <= _MAX_HEADING_WORDS
             and not block.text.rstrip().endswith((".", "?", "!", '."')))
+
+
+def _is_assessment(paragraph: str) -> bool:
+    """Whether a paragraph assesses the government against the minimum standards (or places it)."""
+    low = paragraph.lower()
+    return ("fully" in low or "minimum" in low or "tier" in low) and bool(_ASSESSMENT.search(paragraph))
+
+
+def _words(text: str) -> int:
+    """Words of normalised text (single spaces, stripped)."""
+    return text.count(" ") + 1 if text else 0
 
 
 def _sections(blocks: list[Block]) -> list[Section]:
@@ -531,7 +570,7 @@ def _sections(blocks: list[Block]) -> list[Section]:
 
     sections: list[Section] = []
     if leading:
-        first_assessment = next((i for i, p in enumerate(leading) if _ASSESSMENT.search(p)), None)
+        first_assessment = next((i for i, p in enumerate(leading) if _is_assessment(p)), None)
         if first_assessment:  # profile first (2001-2016 style), then the assessment paragraph(s)
             sections.append(Section("TRAFFICKING PROFILE", "", tuple(leading[:first_assessment])))
             sections.append(Section("INTRODUCTION", "", tuple(leading[first_assessment:])))

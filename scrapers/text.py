@@ -18,15 +18,22 @@ _TRANSLATION = str.maketrans(
 )
 # Entities that survive one round of HTML parsing when a page double-escaped them ("&amp;nbsp;").
 _LEFTOVER_SPACE_ENTITIES = re.compile(r"&(?:nbsp|#160|#xa0|ensp|emsp|thinsp);", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
+# The same table as (character, replacement) pairs: str.replace of the few characters present is
+# several times faster than str.translate over the whole text (the parser's hot path).
+_REPLACEMENTS = tuple((chr(code), value or "") for code, value in _TRANSLATION.items())
 
 
 def normalise_text(text: str) -> str:
     """Return `text` with typographic quotes as ASCII, NBSP/`&nbsp;` as spaces, whitespace collapsed."""
     if not text:
         return ""
-    text = _LEFTOVER_SPACE_ENTITIES.sub(" ", text.translate(_TRANSLATION))
-    return _SPACES.sub(" ", text).strip()
+    if not text.isascii():
+        for char, replacement in _REPLACEMENTS:
+            if char in text:
+                text = text.replace(char, replacement)
+    if "&" in text:
+        text = _LEFTOVER_SPACE_ENTITIES.sub(" ", text)
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:

@@ -46,8 +46,6 @@ _STRONG = re.compile(r"\b(?:therefore|thus|accordingly|consequently|hereby|waive
 # "placed on Tier 2 Watch List or Tier 3": the sentence names alternatives, not one placement.
 _ALTERNATIVE_AFTER = re.compile(rf"^\s*,?\s*(?:or|and/or|nor)\s+(?:(?:on|to|in)\s+)?(?:the\s+)?(?P<tier>{TIER_PATTERN})",
                                 re.IGNORECASE)
-# Only text holding one of these can state a placement (a cheap test before the sentence patterns).
-_TIER_WORD = re.compile(r"tier|special\s+case", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -110,6 +108,13 @@ def _placement_patterns(country: Country) -> list[re.Pattern[str]]:
     ]
 
 
+def _may_place(text: str) -> bool:
+    """Cheap test before the sentence patterns: only text naming a tier can state a placement
+    (a lowercase substring test is many times faster than a case-insensitive regex search)."""
+    low = text.lower()
+    return "tier" in low or "special" in low
+
+
 @dataclass(frozen=True)
 class _Placement:
     tier: str
@@ -123,11 +128,11 @@ def _placements(paragraphs: Sequence[str], country: Country) -> list[_Placement]
     patterns = _placement_patterns(country)
     found: list[_Placement] = []
     for paragraph in paragraphs:
-        if not _TIER_WORD.search(paragraph):
+        if not _may_place(paragraph):
             continue
         paragraph = normalise_text(paragraph)
         for sentence in (s.text for s in split_sentences(paragraph)):
-            if not _TIER_WORD.search(sentence):
+            if not _may_place(sentence):
                 continue
             for pattern in patterns:
                 match = pattern.search(sentence)
