@@ -301,7 +301,7 @@ def build(data_dir: Path | str, country: Country, cache: RawCache, store: ParseS
     On an analysis or write error nothing is published: the previous set stays current and
     BuildResult.error says why."""
     data_dir = Path(data_dir)
-    notes: list[str] = []
+    notes: list[str] = list(cache.warnings)
     reference, ref_path = load_reference(data_dir, country.slug)
     if ref_path is None:
         notes.append(f"no reference/{country.slug}_tiers.csv in {data_dir} or {REPO_DATA}: tiers.csv "

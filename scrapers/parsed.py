@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import urldefrag
 
-from scrapers.cache import CacheCorrupt, RawCache, atomic_write_bytes, decode_html
+from scrapers.cache import CacheCorrupt, RawCache, atomic_write_bytes, decode_html_counted
 from scrapers.countries import Country, get_country
 from scrapers.discover import DISCOVERY_VERSION, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound
@@ -30,6 +30,9 @@ from scrapers.models import Narrative, Section, TierReading
 from scrapers.parse_html import PARSER_VERSION, parse_narrative
 
 PARSED_DIR = "parsed"
+# The modules whose code decides what a page parses to: their source is part of the store's key,
+# so an edited parser never serves stale entries even when PARSER_VERSION was not bumped.
+PARSER_MODULES = ("parse_html", "tiers", "sections", "text", "models", "countries")
 # Parse in a process pool when at least this many pages need parsing (below it, the pool's start
 # costs more than it saves).
 POOL_MIN_PAGES = 6
@@ -63,9 +66,9 @@ def _build(cls, data: dict):
         if f.name not in data:
             continue
         value = data[f.name]
-        if f.name == "tier":
+        if cls is Narrative and f.name == "tier":
             value = _build(TierReading, value)
-        elif f.name == "sections":
+        elif cls is Narrative and f.name == "sections":
             value = tuple(_build(Section, s) for s in value)
         elif isinstance(value, list):
             value = tuple(value)
@@ -92,21 +95,26 @@ class PageJob:
 
 @dataclass(frozen=True)
 class PageOutcome:
-    """A parse result: the narrative, or the reason it failed."""
+    """A parse result: the narrative, or the reason it failed. A parser crash (as opposed to a page
+    that holds no narrative) is not kept in the store: the next run tries again."""
 
     narrative: Narrative | None
     error: str = ""
     replaced_bytes: int = 0
+    keep: bool = True
+
+
+def parser_key() -> str:
+    """PARSER_VERSION plus a digest of the parser's source: the store's directory name."""
+    digest = hashlib.sha256(PARSER_VERSION.encode())
+    for name in PARSER_MODULES:
+        digest.update((Path(__file__).parent / f"{name}.py").read_bytes())
+    return f"v{PARSER_VERSION}-{digest.hexdigest()[:10]}"
 
 
 def decode_page(body: bytes, content_type: str) -> tuple[str, int]:
     """The page as text and the number of invalid bytes replaced while decoding it."""
-    from scrapers import cache as cache_module
-
-    counted = getattr(cache_module, "decode_html_counted", None)
-    if counted is not None:
-        return counted(body, content_type)
-    return decode_html(body, content_type), 0
+    return decode_html_counted(body, content_type)
 
 
 def parse_page(job: PageJob) -> PageOutcome:
@@ -132,7 +140,7 @@ def parse_text(text: str, job: PageJob, replaced: int = 0) -> PageOutcome:
     except RecursionError:
         return PageOutcome(None, "the page is nested too deeply to parse", replaced)
     except Exception as exc:  # a parser bug on one page must not lose the other years
-        return PageOutcome(None, f"parser error {type(exc).__name__}: {exc}", replaced)
+        return PageOutcome(None, f"parser error {type(exc).__name__}: {exc}", replaced, keep=False)
     return PageOutcome(narrative, "", replaced)
 
 
@@ -156,10 +164,11 @@ class ParseStore:
         self.root = cache.root / PARSED_DIR
         self._locations: dict[str, dict] | None = None
         self.parsed_now = 0  # pages parsed (not served from the store) by this instance
+        self.key = parser_key()
 
     # narratives
     def _narrative_path(self, country: str, year: int, sha256: str) -> Path:
-        return self.root / f"v{PARSER_VERSION}" / country / f"{year}-{sha256[:20]}.json"
+        return self.root / self.key / country / f"{year}-{sha256[:20]}.json"
 
     def get(self, country: str, year: int, sha256: str) -> PageOutcome | None:
         path = self._narrative_path(country, year, sha256)
@@ -172,6 +181,8 @@ class ParseStore:
             return None
 
     def put(self, country: str, year: int, sha256: str, outcome: PageOutcome) -> None:
+        if not outcome.keep:
+            return
         body = {"error": outcome.error, "replaced_bytes": outcome.replaced_bytes,
                 "narrative": narrative_to_dict(outcome.narrative) if outcome.narrative else None}
         try:
@@ -227,17 +238,10 @@ class ParseStore:
 # -- reading years from the cache -------------------------------------------------------------
 def intact(cache: RawCache, url: str) -> str:
     """'' when url's cached file exists and matches its manifest sha256, else what is wrong."""
-    entry = cache.entry(url)
-    if entry is None:
-        known = any(e.url == url for e in cache.entries())
-        return f"the cached page of {url} is missing from raw/" if known else f"{url} is not cached"
-    try:
-        body = (cache.root / entry.path).read_bytes()
-    except OSError as exc:
-        return f"the cached page raw/{entry.path} cannot be read ({exc.strerror or exc})"
-    if hashlib.sha256(body).hexdigest() != entry.sha256:
-        return f"the cached page raw/{entry.path} ({url}) no longer matches its sha256 (truncated or replaced)"
-    return ""
+    if not cache.listed(url):
+        return f"{url} is not cached"
+    problem = cache.problem(url)
+    return str(problem) if problem is not None else ""
 
 
 def locate_in_cache(store: ParseStore, country: Country, year: int) -> tuple[str | None, str, str]:

@@ -17,7 +17,7 @@ from urllib.parse import urldefrag
 from analysis.schema import FETCH_FAILED, NO_PAGE, PARSE_FAILED, PARSED
 from scrapers import tableset
 from scrapers.build import BuildResult, build, tier_unread_detail, years_to_scan
-from scrapers.cache import RawCache, atomic_write_bytes, decode_html
+from scrapers.cache import RawCache, atomic_write_bytes, cleanup_temporaries, decode_html
 from scrapers.countries import Country, get_country
 from scrapers.discover import landing_urls, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound, ScraperError
@@ -96,11 +96,7 @@ class _NoProgress:
 def _start_run(data_dir: Path) -> None:
     """Remove what killed runs left behind (temporary files and table directories)."""
     tableset.clean_leftovers(data_dir)
-    from scrapers import cache as cache_module
-
-    cleanup = getattr(cache_module, "cleanup_temporaries", None)
-    if cleanup is not None:
-        cleanup(data_dir)
+    cleanup_temporaries(data_dir)
 
 
 # -- parse ----------------------------------------------------------------------------------------
