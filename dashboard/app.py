@@ -14,7 +14,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard.data import ENV_VAR, REFRESH_COMMAND, data_dir  # noqa: E402
+from dashboard.data import ENV_VAR, REFRESH_COMMAND, data_dir, is_default_data_dir  # noqa: E402
 from dashboard.ngo_estimates import ESSAY_URL  # noqa: E402
 
 VIEWS = ROOT / "dashboard" / "views"
@@ -46,10 +46,9 @@ if wanted is not None:
     del st.query_params["page"]
 
 with st.sidebar:
-    st.caption(
-        f"Data directory: `{data_dir()}` (set `{ENV_VAR}` to change it). "
-        f"Update the data with `{REFRESH_COMMAND}`; the dashboard itself never scrapes."
-    )
+    if not is_default_data_dir():  # the default (the repository's data/) is not worth a line
+        st.caption(f"Data directory: `{data_dir()}` (from `{ENV_VAR}`).")
+    st.caption(f"Update the data with `{REFRESH_COMMAND}`, or from the Overview's fetch button on your own machine.")
     st.caption(f"Essay: [Hynes 2022, E-International Relations]({ESSAY_URL})")
 
 current.run()

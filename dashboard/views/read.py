@@ -10,6 +10,7 @@ from dashboard.highlight import nk_sentences, spans_for_year
 from dashboard.sentence_diff import compare_sentences, word_diff_markdown
 from dashboard.textsafe import Span, escape_markdown, highlight_markdown, markdown_link
 
+PARA_ANCHOR = "para-"
 st.title("Read a year's narrative")
 ui.page_banner()
 
@@ -29,13 +30,15 @@ all_groups = order_groups(known_groups or MAIN_GROUPS)
 
 c1, c2 = st.columns([1, 3])
 with c1:
-    year = st.selectbox("Report year", years, index=len(years) - 1, key="year", bind="query-params")
+    permalink.seed_int("year", years, years[-1])
+    year = st.selectbox("Report year", years, key="year")
 with c2:
     default_groups = [g for g in MAIN_GROUPS if g in all_groups]
     permalink.seed_multi("groups", all_groups, default_groups)
     groups = st.multiselect("Highlight groups", all_groups, format_func=lambda s: group_label(s, labels),
                             key="groups", wrap=True)
     permalink.write_url("groups", groups, default_groups)
+permalink.write_url("year", str(year), str(years[-1]))
 
 st.markdown("Highlights: " + " ".join(
     f":{group_family(g)}-background[{escape_markdown(group_label(g, labels))}]" for g in groups
@@ -78,10 +81,20 @@ with tab_text:
         marks = [Span(s, e, group_family(g)) for s, e, g in spans.get(idx, []) if g in selected]
         md = f":gray[¶ {idx + 1}] " + highlight_markdown(text, marks)
         if idx == linked_index:
+            st.html(f'<div id="{PARA_ANCHOR}{idx}"></div>')  # our own markup only: the anchor to scroll to
             with st.container(border=True):
                 st.markdown(md)
         else:
             st.markdown(md)
+if linked_index is not None and len(rows[rows["paragraph_index"] == linked_index]):
+    # Scroll the linked paragraph into view once it is drawn (the page's own script; no scraped text).
+    st.html(
+        "<script>(function(){var n=0,t=setInterval(function(){var e=document.getElementById("
+        f"'{PARA_ANCHOR}{int(linked_index)}');"
+        "if(e){e.scrollIntoView({block:'start'});clearInterval(t);}"
+        "else if(++n>60){clearInterval(t);}},100);})();</script>",
+        unsafe_allow_javascript=True,
+    )
 with tab_diff:
     if not kwic.has_rows:
         ui.require(kwic, what="the North Korean sentences")
@@ -91,12 +104,19 @@ with tab_diff:
         others = [y for y in years if y != year]
         earlier = [y for y in others if y < year]
         default_other = earlier[-1] if earlier else others[0]
-        if st.session_state.get("vs") not in others:
+        if st.session_state.get("vs_for") != year:  # first visit: the URL's year, else the year before
+            if "vs_for" in st.session_state:
+                st.session_state["vs"] = default_other  # the reader picked another year: compare with its year before
+            else:
+                permalink.seed_int("vs", others, default_other)
+            st.session_state["vs_for"] = year
+        elif st.session_state.get("vs") not in others:
             st.session_state["vs"] = default_other
         other = st.selectbox(
             f"Compare {year} with", others, key="vs",
             help="Any other report year in the data; by default the year before.",
         )
+        permalink.write_url("vs", str(other), str(default_other))
         prev, cur = (other, int(year)) if other < year else (int(year), other)
         old, new = nk_sentences(kwic.df, prev), nk_sentences(kwic.df, cur)
         diff = compare_sentences(old, new)

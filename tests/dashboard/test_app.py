@@ -258,3 +258,83 @@ def test_synthetic_corpus_built_by_the_real_pipeline_runs_on_every_page(monkeypa
         assert_clean(at)
         assert not at.error, (page, [e.value for e in at.error])
         assert any("synthetic" in w.value.lower() for w in at.warning), (page, "synthetic banner")
+
+
+def test_read_diff_compares_any_two_years_and_a_moved_sentence_is_unchanged(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="read", year="2021")
+    assert_clean(at)
+    assert at.selectbox(key="vs").value == 2020, "default: the year before"
+    summary = next(m.value for m in at.markdown if "unchanged (present in both years" in m.value)
+    assert "in 2021" in summary and "in 2020" in summary
+    at.selectbox(key="vs").set_value(2004).run()
+    assert_clean(at)
+    assert at.query_params.get("vs") == "2004"
+    summary = next(m.value for m in at.markdown if "unchanged (present in both years" in m.value)
+    assert "in 2004" in summary and "between them not in the data" in summary
+    at.selectbox(key="year").set_value(2013).run()
+    assert at.selectbox(key="vs").value == 2004, "a new year compares with its year before again"
+
+
+def test_linked_paragraph_gets_an_anchor_and_a_scroll(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="read", year="2021", para="17")
+    assert_clean(at)
+    html = [h.proto.body for h in at.get("html")]
+    assert any('id="para-17"' in h for h in html)
+    assert any("scrollIntoView" in h and "para-17" in h for h in html)
+
+
+def test_every_year_axis_keeps_years_without_text(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="mentions", years=["2004", "2021"])
+    assert_clean(at)
+    import json
+    specs = {c.proto.id: json.loads(c.proto.spec) for c in charts(at)}
+    kinds = next(s for s in specs.values() if "by kind" in json.dumps(s["layout"].get("yaxis", {})))
+    cats = kinds["layout"]["xaxis"]["categoryarray"]
+    assert cats == [str(y) for y in range(2004, 2022)], "every report year 2004-2021 on the axis"
+    ticks = dict(zip(kinds["layout"]["xaxis"]["tickvals"], kinds["layout"]["xaxis"]["ticktext"]))
+    assert ticks["2005"] == "2005 (no text)" and ticks["2013"] == "2013"
+    trend = next(s for s in specs.values() if s["data"] and s["data"][0].get("mode") == "lines+markers")
+    ys = trend["data"][0]["y"]
+    xs = trend["data"][0]["x"]
+    assert xs == list(range(2004, 2022))
+    assert ys[xs.index(2005)] is None and ys[xs.index(2013)] is not None, "a gap, not a line through"
+    assert trend["data"][0].get("connectgaps") is False
+
+
+def test_synthetic_fixture_shows_a_banner_on_every_page(monkeypatch, full_dir, reference_only_dir):
+    for page in PAGES:
+        at = run_app(monkeypatch, full_dir, page=page)
+        assert any("Synthetic data, not report text" in w.value for w in at.warning), page
+    at = run_app(monkeypatch, reference_only_dir)
+    assert not any("Synthetic data" in w.value for w in at.warning)
+
+
+def test_first_screen_status_line(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, reference_only_dir)
+    assert at.caption[0].value == ("Tier history from the reference table; report text not fetched yet: "
+                                   "0 of 25 years.")
+    at = run_app(monkeypatch, full_dir)
+    line = at.caption[0].value
+    assert line.startswith("Report text for 4 of 25 years (2004, 2013, 2020-2021)")
+    assert "data as of 2021-07-01 12:00 UTC" in line
+
+
+def test_kwic_download_has_kwic_columns_and_integer_indices(monkeypatch, full_dir, reference_only_dir):
+    import io
+
+    import pandas as pd
+
+    at = run_app(monkeypatch, full_dir, page="mentions")
+    assert_clean(at)
+    from dashboard.derived import KWIC_COLUMNS, filter_kwic, kwic_csv_frame
+    from scrapers.tableset import current
+
+    kwic = current(full_dir).read("kwic")
+    for c in ("year", "paragraph_index", "sentence_index"):
+        kwic[c] = kwic[c].astype(int)
+    out = kwic_csv_frame(filter_kwic(kwic, ["north_korean"], (2020, 2021), "women"))
+    raw = out.to_csv(index=False)
+    back = pd.read_csv(io.StringIO(raw), keep_default_na=False)
+    assert tuple(back.columns) == KWIC_COLUMNS and back.columns[0] == "country"
+    assert ".0" not in raw.splitlines()[1].split(",")[6], "paragraph_index written as an integer"
+    assert set(back["year"]) <= {2020, 2021} and back["sentence"].str.contains("women", case=False).all()

@@ -203,3 +203,76 @@ def test_only_plain_http_urls_become_links():
     for bad in ("javascript:alert(1)", "https://x.org/a) [y](javascript:z", "data:text/html,x", ""):
         assert safe_url(bad) is None
     assert markdown_link("2021", "javascript:alert(1)") == r"2021 \(javascript\:alert\(1\)\)"
+
+
+def test_quantifier_tally_counts_sentences_per_word_and_filters_women():
+    from dashboard.derived import quantifier_tally
+
+    kwic = pd.DataFrame({
+        "group": ["north_korean"] * 4 + ["tibetan"],
+        "year": [2020, 2021, 2021, 2021, 2021], "paragraph_index": [1, 2, 3, 4, 5], "sentence_index": [0] * 5,
+        "quantifiers": ["some", "some;many", "thousands", "", "most"],
+        "sentence": ["Some North Korean women.", "Some and many North Korean girls.", "Thousands of North Korean workers.",
+                     "North Korean brides.", "Most Tibetans."],
+    })
+    t = quantifier_tally(kwic, women_only=True)
+    assert len(t.sentences) == 3
+    assert list(zip(t.tally["quantifier"], t.tally["sentences"])) == [("some", 2), ("many", 1)]
+    everyone = quantifier_tally(kwic, women_only=False, years=(2021, 2021))
+    assert set(everyone.words) == {"some", "many", "thousands"}
+
+
+def test_fetch_permission_local_hosted_and_switch():
+    from dashboard.fetching import fetch_permission, plain_reason
+
+    assert fetch_permission("localhost:8501", None).allowed
+    assert fetch_permission("127.0.0.1:9000", None).allowed
+    assert not fetch_permission("localhost:8501", "0").allowed
+    hosted = fetch_permission("tip-china.streamlit.app", None)
+    assert not hosted.allowed and "TIPDASH_ALLOW_FETCH=1" in hosted.reason
+    assert fetch_permission("tip-china.streamlit.app", "1").allowed
+    assert "no internet" in plain_reason("fetch_failed", "https://x: could not connect (after 3 retries): Name or service not known")
+    assert "HTTP 403" in plain_reason("fetch_failed", "https://x: HTTP 403 Forbidden. state.gov refuses")
+    assert "HTTP 404" in plain_reason("no_page", "https://x: HTTP 404, no such page")
+
+
+def test_recording_progress_reports_each_year():
+    from dashboard.fetching import RecordingProgress
+
+    class O:
+        def __init__(self, year, status, detail=""):
+            self.year, self.status, self.detail, self.from_cache = year, status, detail, False
+
+    seen = []
+    p = RecordingProgress(on_update=lambda d, t, line: seen.append((d, t, line)))
+    p.start([2020, 2021, 2022])
+    p.year_done(O(2020, "parsed"))
+    p.year_done(O(2021, "fetch_failed", "HTTP 403 Forbidden"))
+    p.year_done(O(2022, "no_page"))
+    assert [s[0] for s in seen] == [0, 1, 2, 3] and seen[-1][1] == 3
+    assert p.summary() == "Report text for 1 of 3 years, 1 without a published page, 1 failed."
+    assert "HTTP 403" in p.failures[0]
+
+
+def test_status_line_and_citation():
+    from dashboard.status import citation, data_status, status_line
+
+    tiers = pd.DataFrame({"year": range(2001, 2026), "tier": "Tier 3", "origin": "reference"})
+    assert status_line(data_status(tiers, None)) == (
+        "Tier history from the reference table; report text not fetched yet: 0 of 25 years.")
+    narr = pd.DataFrame({"year": [2020, 2021], "fetched_at": ["2025-01-02T03:04:05Z", "2025-06-30T12:00:00Z"]})
+    tiers.loc[tiers["year"].isin([2020, 2021]), "origin"] = "scraped"
+    st_ = data_status(tiers, narr, generation=3, created_at="2025-07-01T00:00:00Z")
+    assert status_line(st_) == ("Report text for 2 of 25 years (2020-2021); tiers read from the report for 2 years, "
+                                "from the reference table for 23 · data as of 2025-06-30 12:00 UTC.")
+    cite = citation(st_)
+    assert "table set 3 of 2025-07-01" in cite and "2020-2021" in cite
+
+
+def test_year_axis_helpers():
+    assert charts.year_span((2002, 2006), [2002, 2005]) == [2002, 2003, 2004, 2005, 2006]
+    values, ticks = charts.year_ticks([2004, 2005], [2004])
+    assert values == ["2004", "2005"] and ticks == ["2004", "2005 (no text)"]
+    counts = pd.DataFrame({"year": [2020, 2021], "hits": [0, 0], "sentences": [0, 0], "paragraphs": [0, 0]})
+    fig = charts.phrase_chart(counts, "zzz", source="s")
+    assert any("No hits" in (a.text or "") for a in fig.layout.annotations) and not fig.data
