@@ -1,0 +1,104 @@
+"""Real-size SYNTHETIC pages (scripts/make_realistic_pages.py): the parser reads back exactly what the
+generator wrote, through 150-400 KB of page furniture, on every era's markup; discovery walks the site."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from scrapers.countries import get_country
+from scrapers.discover import locate_narrative
+from scrapers.errors import PageNotFound
+from scrapers.models import SECTION_NAMES
+from scrapers.parse_html import parse_narrative
+
+ROOT = Path(__file__).resolve().parents[2]
+CHINA = get_country("china")
+YEARS = (2002, 2005, 2008, 2011, 2013, 2016, 2017, 2020, 2021, 2024)  # every era, every heading form
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("make_realistic_pages", ROOT / "scripts" / "make_realistic_pages.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+GEN = _generator()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("realistic")
+    truth = GEN.generate(out, YEARS)
+    return out, truth
+
+
+@pytest.fixture(scope="module")
+def parsed(site):
+    out, truth = site
+    return {year: parse_narrative(GEN.url_file(out, t.source_url).read_text(encoding="utf-8"), country=CHINA,
+                                  year=year, source_url=t.source_url)
+            for year, t in truth.items()}
+
+
+def test_pages_are_real_sized_and_marked_synthetic(site):
+    out, truth = site
+    for t in truth.values():
+        page = GEN.url_file(out, t.source_url)
+        assert 150 <= page.stat().st_size / 1024 <= 400, (t.year, page.stat().st_size)
+        assert 4000 <= t.word_count <= 12000, (t.year, t.word_count)
+    for page in GEN.page_files(out):
+        assert "<!-- SYNTHETIC BENCHMARK PAGE - not report text" in page.read_text(encoding="utf-8")[:400]
+    assert {t.era for t in truth.values()} == {"early", "middle", "recent"}
+    assert all(t.countries_on_page >= 10 for t in truth.values() if t.era == "early")
+
+
+def test_generator_is_deterministic_and_a_year_does_not_depend_on_the_others(site, tmp_path):
+    out, truth = site
+    again = GEN.generate(tmp_path, (2013,))
+    assert again[2013] == truth[2013]
+    for url in again[2013].pages:
+        assert GEN.url_file(tmp_path, url).read_bytes() == GEN.url_file(out, url).read_bytes()
+    assert GEN.load_truth(out) == truth
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_tier_read_as_written(parsed, site, year):
+    truth = site[1][year]
+    assert (parsed[year].tier.tier, parsed[year].tier.notes) == (truth.tier, truth.tier_notes), parsed[year].tier
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_sections_and_paragraphs_as_written(parsed, site, year):
+    truth = site[1][year]
+    narrative = parsed[year]
+    assert [(s.name, len(s.paragraphs)) for s in narrative.sections] == [tuple(s) for s in truth.sections]
+    assert all(s.name in SECTION_NAMES for s in narrative.sections)
+    assert tuple(text for _, _, text in narrative.paragraphs()) == truth.paragraphs
+    assert sum(1 for _, _, t in narrative.paragraphs() if "North Korea" in t) == truth.north_korean_paragraphs > 0
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_no_furniture_or_neighbour_leaks(parsed, year):
+    text = "\n".join(t for _, _, t in parsed[year].paragraphs())
+    for leak in ("Synthetic footnote", "synthetic benchmark", "Share", "Back to Top", "CHINA: Tier 1", "Menu item",
+                 "Skip to", "Related Articles", "Report year", "Hong Kong", "Taiwan", "Macau", "Fiji",
+                 "Government of Cambodia", "Countries & Areas"):
+        assert leak not in text, f"{year}: {leak!r} leaked into the narrative"
+
+
+def test_discovery_walks_the_generated_site(site):
+    out, truth = site
+
+    def fetch(url: str) -> str:
+        path = GEN.url_file(out, url.split("#")[0])
+        if not path.is_file():
+            raise PageNotFound(url)
+        return path.read_text(encoding="utf-8")
+
+    for year, t in truth.items():
+        assert locate_narrative(year, CHINA, fetch).split("#")[0] == t.source_url
