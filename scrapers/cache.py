@@ -259,7 +259,8 @@ def decode_html(body: bytes, content_type: str = "") -> str:
 
 def relpath_to_url(relpath: PurePosixPath | str, scheme: str = "https") -> str:
     """The URL a cache path most likely came from (url_to_relpath's inverse, up to what it drops:
-    the scheme, taken as https; whether an index.html stood for a '/'-final URL, assumed so)."""
+    the scheme, taken as https; whether an index.html stood for a '/'-final URL, assumed so unless
+    a query follows). RawCache corrects a guess when the pipeline asks for the real URL."""
     parts = PurePosixPath(relpath).parts
     if parts and parts[0] == PAGES:
         parts = parts[1:]
@@ -274,8 +275,8 @@ def relpath_to_url(relpath: PurePosixPath | str, scheme: str = "https") -> str:
     if segments and "?" in segments[-1]:
         segments[-1], query = segments[-1].split("?", 1)
     trailing = ""
-    if segments and segments[-1] == "index.html" and not query:
-        segments, trailing = segments[:-1], "/"
+    if segments and segments[-1] == "index.html":
+        segments, trailing = segments[:-1], "" if query else "/"
     path = "/" + "/".join(quote(seg, safe="-_.~!$&'()+,;=@") for seg in segments)
     if trailing and not path.endswith("/"):
         path += "/"
@@ -301,13 +302,18 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[tu
         raise _CsvProblem(f"is not UTF-8 text (byte {exc.start})") from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, dict[str, str]]] = []
+    shown = text.split("\n", 1)[0][:60]
     try:
         header = next(reader)
-        missing = [c for c in required if c not in header]
-        if missing:
-            shown = text.split("\n", 1)[0][:60]
-            raise _CsvProblem(f"is not a table of this tool (first line {shown!r}; missing column(s) "
-                              f"{', '.join(missing)})")
+    except csv.Error as exc:
+        raise _CsvProblem(f"is not a table of this tool (first line {shown!r}...: {exc})") from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise _CsvProblem(f"is not a table of this tool (first line {shown!r}; missing column(s) "
+                          f"{', '.join(missing)})")
+    if not text.endswith("\n"):
+        raise _CsvProblem("was cut short (its last line has no line end)")
+    try:
         for fields_ in reader:
             line = reader.line_num
             if not fields_:
@@ -318,8 +324,6 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[tu
             rows.append((line, dict(zip(header, fields_))))
     except csv.Error as exc:
         raise _CsvProblem(f"line {reader.line_num} is not valid CSV ({exc})") from None
-    if not text.endswith("\n"):
-        raise _CsvProblem("was cut short (its last line has no line end)")
     return header, rows
 
 
