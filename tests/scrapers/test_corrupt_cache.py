@@ -180,7 +180,8 @@ def test_an_empty_cache_with_no_manifest_has_no_warning(tmp_path):
     (lambda text: text + 'https://x.test/,"' + "y" * 200_000 + '",200,t,' + "0" * 64 + ",1,p,,,\n",
      "is not valid CSV (field larger than field limit"),
     (lambda text: text.replace(",200,", ",OK,", 1), "line 2: malformed row"),
-    (lambda text: text.replace(text.split(",")[14], "nothex", 1), "sha256 is not 64 hex digits"),
+    (lambda text: text.replace(list(csv.DictReader(io.StringIO(text)))[0]["sha256"], "nothex", 1),
+     "sha256 is not 64 hex digits"),
     (lambda text: text[:text.index("\n") + 1] + '"https://x.test/,unterminated\n', "is not valid CSV"),
 ], ids=["cut-short", "short-row", "huge-field", "bad-status", "bad-sha", "open-quote"])
 def test_damaged_manifest_is_one_line_naming_the_file(cache_dir, damage, words):
