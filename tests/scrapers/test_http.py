@@ -144,3 +144,62 @@ def test_delay_spaces_requests(faults_server):
 def test_bad_config_is_rejected(options, message):
     with pytest.raises(ValueError, match=message):
         FetchConfig(**options)
+
+
+# -- conditional GET (refresh --revalidate) ----------------------------------------------------------
+def test_validators_are_returned_with_the_page(faults_server):
+    from site_server import etag_for
+
+    with fetcher_for(faults_server) as fetcher:
+        result = fetcher.fetch(PAGE)
+    assert result.etag == etag_for(result.body)
+    assert result.last_modified.endswith(" GMT")
+    assert result.not_modified is False
+
+
+@pytest.mark.parametrize("validator", ["etag", "last_modified"])
+def test_unchanged_page_answers_304_not_modified(faults_server, validator):
+    with fetcher_for(faults_server) as fetcher:
+        first = fetcher.fetch(PAGE)
+        again = fetcher.fetch(PAGE, **{validator: getattr(first, validator)})
+        assert fetcher.requests_made == 2
+    assert again.not_modified is True
+    assert again.status == 304 and again.body == b""
+    assert again.url == PAGE and again.etag == first.etag
+    assert faults_server.not_modified[PAGE] == 1
+
+
+def test_changed_page_answers_200_with_the_new_body(faults_server):
+    with fetcher_for(faults_server) as fetcher:
+        first = fetcher.fetch(PAGE)
+        changed = first.body.replace(b"</body>", b"<p>A new paragraph.</p></body>")
+        faults_server.set_content(PAGE, changed)
+        again = fetcher.fetch(PAGE, etag=first.etag, last_modified=first.last_modified)
+        assert again.not_modified is False and again.status == 200
+        assert again.body == changed and again.etag != first.etag
+        faults_server.set_content(PAGE, None)  # back to the file
+        assert fetcher.fetch(PAGE, etag=first.etag).not_modified is True
+    assert faults_server.not_modified[PAGE] == 1
+
+
+def test_conditional_headers_are_sent_only_when_given(faults_server):
+    sent = []
+
+    class Probe(Fetcher):
+        def _check(self, url, target, response, *args, **kwargs):
+            sent.append({k: response.request.headers.get(k) for k in ("If-None-Match", "If-Modified-Since")})
+            return super()._check(url, target, response, *args, **kwargs)
+
+    with Probe(FetchConfig(delay=0, mirror=faults_server.base_url)) as fetcher:
+        fetcher.fetch(PAGE)
+        fetcher.fetch(PAGE, etag='"abc"', last_modified="Sun, 29 Nov 2026 10:55:15 GMT")
+    assert sent == [{"If-None-Match": None, "If-Modified-Since": None},
+                    {"If-None-Match": '"abc"', "If-Modified-Since": "Sun, 29 Nov 2026 10:55:15 GMT"}]
+
+
+def test_redirect_loop_is_a_fetch_error(faults_server):
+    faults_server.set_fault(PAGE, "redirect", location="/" + PAGE)  # to itself, forever
+    with fetcher_for(faults_server) as fetcher:
+        with pytest.raises(FetchError, match=r"too many redirects \(more than 10\)"):
+            fetcher.fetch(PAGE)
+    assert faults_server.counts[PAGE] == 11
