@@ -39,10 +39,11 @@ class CacheFileError(ScraperError):
         self.problem = problem
 
 
-class DiskError(ScraperError):
+class DiskError(ScraperError, OSError):
     """A file could not be written (disk full, read-only or permission denied); the old file is intact.
 
-    str(exc) names the path and the system's reason; `errno` is the OSError's errno (or None)."""
+    str(exc) names the path and the system's reason; `errno` is the OSError's errno (or None). It is
+    also an OSError, so code that treats a failed write as best-effort (`except OSError`) still does."""
 
     def __init__(self, path: object, error: OSError):
         import errno as _errno

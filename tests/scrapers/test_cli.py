@@ -99,3 +99,55 @@ def test_bench_prints_its_table(cli, site_server, data_dir):
         assert step in run.output
     warm = next(line for line in run.output.splitlines() if line.startswith("refresh, warm"))
     assert warm.rstrip().endswith(" 0 requests")
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """A 4 MiB tmpfs on tmp_path/fs (needs root and mount rights; skipped otherwise)."""
+    import os
+    import shutil
+
+    mountpoint = tmp_path / "fs"
+    mountpoint.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a tmpfs needs root")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mountpoint)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mountpoint
+    finally:
+        subprocess.run(["umount", str(mountpoint)], check=False)
+
+
+def _raw_state(data_dir: Path) -> dict[str, bytes]:
+    raw = data_dir / "raw"
+    return {p.relative_to(raw).as_posix(): p.read_bytes() for p in sorted(raw.rglob("*"))
+            if p.is_file() and "parsed" not in p.relative_to(raw).parts}
+
+
+@pytest.mark.parametrize("trouble, reason", [("full", "No space left on device [ENOSPC]"),
+                                            ("read-only", "Read-only file system")])
+def test_a_full_or_read_only_disk_is_one_line_and_keeps_the_cache(cli, site_server, site_expected, tmpfs,
+                                                                 trouble, reason):
+    import shutil
+
+    data_dir = tmpfs / "data"
+    common = ("--data-dir", data_dir, "--mirror", site_server.base_url, "--delay", "0", "--years", "2021")
+    assert cli("refresh", *common).code == 0
+    before = _raw_state(data_dir)
+    page = site_expected.EXPECTED[2021]["source_url"]
+    site_server.set_content(page, site_server.file_for(page).read_bytes().replace(
+        b"</body>", b"<p>The report gained a paragraph since the last refresh, so the page must be written.</p></body>"))
+    if trouble == "full":
+        (tmpfs / "filler").write_bytes(b"x" * (shutil.disk_usage(tmpfs).free - 1024))
+    else:
+        subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    run = cli("refresh", *common, "--force")
+    assert run.code == 1, run.output
+    errors = [line for line in run.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and reason in errors[0] and str(data_dir) in errors[0], run.output
+    assert "Traceback" not in run.output
+    assert _raw_state(data_dir) == before, "the good cached page and the manifest are untouched"
+    assert not list(data_dir.rglob(".*.tmp"))
