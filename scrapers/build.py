@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import pandas as pd
 
@@ -21,7 +21,7 @@ from analysis.schema import (
 )
 from scrapers import tableset
 from scrapers.cache import RawCache
-from scrapers.countries import Country
+from scrapers.countries import DEFAULT_COUNTRY, Country
 from scrapers.inputs import (
     FIRST_YEAR, KELLEY_NAME, REPO_DATA, REPO_ROOT, ReferenceTier, current_utc_year, file_digest, input_path,
     load_kelley, load_reference,
@@ -37,6 +37,11 @@ _SYNTHETIC = re.compile(rb"<!--[^>]{0,200}synthetic", re.IGNORECASE)
 _CODE_DIRS = ("analysis", "scrapers")
 
 
+def label(country: str, year: int) -> str:
+    """How a country-year is named in messages: '2021' for the default country, 'russia 2021' else."""
+    return str(year) if country == DEFAULT_COUNTRY else f"{country} {year}"
+
+
 @dataclass(frozen=True)
 class TierDisagreement:
     """A scraped tier that differs from a reference table's, with both sources."""
@@ -47,20 +52,21 @@ class TierDisagreement:
     reference_tier: str
     reference_source: str
     reference_name: str = "reference"
+    country: str = DEFAULT_COUNTRY
 
     def message(self) -> str:
         """One loud line for the summary and status."""
-        return (f"TIER DISAGREES {self.year}: scraped '{self.scraped_tier}' ({self.scraped_source}) "
-                f"vs {self.reference_name} '{self.reference_tier}' ({self.reference_source})")
+        return (f"TIER DISAGREES {label(self.country, self.year)}: scraped '{self.scraped_tier}' "
+                f"({self.scraped_source}) vs {self.reference_name} '{self.reference_tier}' ({self.reference_source})")
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build read and published (or why it published nothing)."""
+    """What a build read and published (or why it published nothing), per country and year."""
 
-    country: str
+    countries: tuple[str, ...]
     data_dir: Path
-    years: dict[int, YearParse]
+    pages: dict[str, dict[int, YearParse]]
     tables: tableset.TableSet | None
     rebuilt: bool  # False when the inputs were unchanged (or the build failed)
     disagreements: tuple[TierDisagreement, ...] = ()
@@ -73,22 +79,35 @@ class BuildResult:
         return not self.error and not self.parse_failures and not self.corrupt_years
 
     @property
+    def country(self) -> str:
+        return ",".join(self.countries)
+
+    def _with(self, status: str) -> list[tuple[str, int, YearParse]]:
+        return [(c, y, p) for c, years in sorted(self.pages.items()) for y, p in sorted(years.items())
+                if p.status == status]
+
+    @property
+    def parsed(self) -> list[tuple[str, int]]:
+        """(country, year) of every parsed narrative."""
+        return [(c, y) for c, y, _ in self._with(PARSED)]
+
+    @property
     def parsed_years(self) -> list[int]:
-        return sorted(y for y, p in self.years.items() if p.status == PARSED)
+        """Report years with at least one parsed narrative."""
+        return sorted({y for _, y in self.parsed})
 
     @property
-    def unread_tier_years(self) -> list[int]:
-        """Parsed years whose tier could not be read."""
-        return sorted(y for y, p in self.years.items()
-                      if p.status == PARSED and p.narrative is not None and not p.narrative.tier.tier)
+    def unread_tier_years(self) -> list[tuple[str, int]]:
+        """(country, year) of parsed narratives whose tier could not be read."""
+        return [(c, y) for c, y, p in self._with(PARSED) if p.narrative is not None and not p.narrative.tier.tier]
 
     @property
-    def parse_failures(self) -> dict[int, str]:
-        return {y: p.detail for y, p in sorted(self.years.items()) if p.status == PARSE_FAILED}
+    def parse_failures(self) -> dict[tuple[str, int], str]:
+        return {(c, y): p.detail for c, y, p in self._with(PARSE_FAILED)}
 
     @property
-    def corrupt_years(self) -> dict[int, str]:
-        return {y: p.detail for y, p in sorted(self.years.items()) if p.status == CACHE_CORRUPT}
+    def corrupt_years(self) -> dict[tuple[str, int], str]:
+        return {(c, y): p.detail for c, y, p in self._with(CACHE_CORRUPT)}
 
     @property
     def row_counts(self) -> dict[str, int]:
@@ -97,8 +116,10 @@ class BuildResult:
         return {name: info.rows for name, info in self.tables.manifest.tables.items()}
 
 
-def fix_command(year: int) -> str:
-    return f"python -m scrapers refresh --force --years {year}"
+def fix_command(year: int, country: str = DEFAULT_COUNTRY) -> str:
+    """The command that fetches one country-year again."""
+    which = "" if country == DEFAULT_COUNTRY else f" --countries {country}"
+    return f"python -m scrapers refresh --force --years {year}{which}"
 
 
 def tier_unread_detail(narrative: Narrative) -> str:
@@ -110,6 +131,13 @@ def tier_unread_detail(narrative: Narrative) -> str:
 def years_to_scan(cache: RawCache, country: str, extra: Iterable[int] = ()) -> list[int]:
     """Every report year that may hold a page: 2001 to this year, plus any recorded or asked year."""
     return sorted(set(range(FIRST_YEAR, current_utc_year() + 1)) | set(cache.year_records(country)) | set(extra))
+
+
+def countries_in(cache: RawCache, asked: Iterable[str] = ()) -> list[str]:
+    """The countries a data directory holds: every one a refresh was ever asked for (raw/years.csv),
+    the default country, and `asked`; the default country first."""
+    others = sorted((cache.recorded_countries() | set(asked)) - {DEFAULT_COUNTRY})
+    return [DEFAULT_COUNTRY, *others]
 
 
 def _frame(rows: list[dict], schema: TableSchema) -> pd.DataFrame:
@@ -175,7 +203,7 @@ def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
             how = ("its rows are kept from the previous tables" if keeps.get("narratives")
                    else "no previous rows to keep")
             coverage.append({"country": country, "year": year, "status": CACHE_CORRUPT,
-                             "detail": f"{page.detail}; {how}; fix: {fix_command(year)}",
+                             "detail": f"{page.detail}; {how}; fix: {fix_command(year, country)}",
                              "source_url": page.source_url})
     for year, record in cache.year_records(country).items():
         if years.get(year) is None or years[year].status == NOT_CACHED:
@@ -208,7 +236,8 @@ def tier_rows(country: str, years: dict[int, YearParse], reference: dict[int, Re
         source = (narrative.source_url or parsed[year].source_url) if narrative else ""
         for other, name in ((ref, "reference"), (second, KELLEY_NAME)):
             if _agrees(scraped, other.tier) == "false":
-                disagreements.append(TierDisagreement(year, scraped, source, other.tier, other.source_url, name))
+                disagreements.append(TierDisagreement(year, scraped, source, other.tier, other.source_url, name,
+                                                      country))
         notes = list(narrative.tier.notes) if narrative and scraped else []
         if narrative and not scraped:
             notes.append(UNREAD_NOTE)
@@ -280,45 +309,63 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def inputs_key(country: str, years: dict[int, YearParse], cache: RawCache, paths: Iterable[Path | None]) -> str:
+def inputs_key(pages: dict[str, dict[int, YearParse]], cache: RawCache, paths: Iterable[Path | None]) -> str:
     """A digest of everything the tables are made from (see the module docstring)."""
     digest = hashlib.sha256()
-    digest.update(f"{code_digest()}|{PARSER_VERSION}|{country}\n".encode())
-    for year, page in sorted(years.items()):
-        digest.update(f"{year}|{page.status}|{page.sha256}|{page.source_url}|{page.detail}\n".encode())
-    for year, record in sorted(cache.year_records(country).items()):
-        digest.update(f"record|{year}|{record.status}|{record.detail}|{record.url}\n".encode())
+    digest.update(f"{code_digest()}|{PARSER_VERSION}\n".encode())
+    for country, years in sorted(pages.items()):
+        for year, page in sorted(years.items()):
+            digest.update(f"{country}|{year}|{page.status}|{page.sha256}|{page.source_url}|{page.detail}\n".encode())
+        for year, record in sorted(cache.year_records(country).items()):
+            digest.update(f"record|{country}|{year}|{record.status}|{record.detail}|{record.url}\n".encode())
     for path in paths:
         digest.update(f"{path}|{file_digest(path)}\n".encode())
     return digest.hexdigest()
 
 
-def build(data_dir: Path | str, country: Country, cache: RawCache, store: ParseStore, *,
+def build(data_dir: Path | str, countries: Sequence[Country], cache: RawCache, store: ParseStore, *,
           extra_years: Iterable[int] = (), lexicon: Path | None = None, claims: Path | None = None,
-          years: dict[int, YearParse] | None = None) -> BuildResult:
-    """Read every year from the cache and publish the table set, unless its inputs are unchanged.
+          pages: dict[str, dict[int, YearParse]] | None = None) -> BuildResult:
+    """Read every country's years from the cache (unless `pages` gives them) and publish one table
+    set holding all countries, unless its inputs are unchanged.
 
     On an analysis or write error nothing is published: the previous set stays current and
     BuildResult.error says why."""
     data_dir = Path(data_dir)
     notes: list[str] = list(cache.warnings)
-    reference, ref_path = load_reference(data_dir, country.slug)
-    if ref_path is None:
-        notes.append(f"no reference/{country.slug}_tiers.csv in {data_dir} or {REPO_DATA}: tiers.csv "
-                     "holds scraped years only and nothing is cross-checked")
-    kelley, kelley_path = load_kelley(data_dir, country.slug)
-    if years is None:
-        years = read_years(store, country, years_to_scan(cache, country.slug, extra_years))
+    pages = dict(pages or {})
+    references: dict[str, tuple[dict[int, ReferenceTier], dict[int, ReferenceTier]]] = {}
+    paths: list[Path | None] = []
+    for country in countries:
+        reference, ref_path = load_reference(data_dir, country.slug)
+        kelley, kelley_path = load_kelley(data_dir, country.iso3)
+        if ref_path is None and country.slug == DEFAULT_COUNTRY:
+            notes.append(f"no reference/{country.slug}_tiers.csv in {data_dir} or {REPO_DATA}: tiers.csv "
+                         "has scraped years and Kelley's panel only")
+        references[country.slug] = (reference, kelley)
+        paths += [ref_path, kelley_path]
+        if country.slug not in pages:
+            pages[country.slug] = read_years(store, country, years_to_scan(cache, country.slug, extra_years))
     lexicon_path = Path(lexicon) if lexicon else input_path(data_dir, "lexicon.toml")
     claims_path = Path(claims) if claims else input_path(data_dir, "essay/claims.csv")
-    key = inputs_key(country.slug, years, cache, (ref_path, kelley_path, lexicon_path, claims_path))
+    key = inputs_key(pages, cache, [*paths, lexicon_path, claims_path])
     previous = tableset.current(data_dir)
-    common = dict(country=country.slug, data_dir=data_dir, years=years, parsed_now=store.parsed_now)
+    common = dict(countries=tuple(c.slug for c in countries), data_dir=data_dir, pages=pages,
+                  parsed_now=store.parsed_now)
+    disagreements: list[TierDisagreement] = []
     if previous is not None and previous.manifest.inputs_key == key:
-        _, disagreements = tier_rows(country.slug, years, reference, kelley)
+        for country in countries:
+            disagreements += tier_rows(country.slug, pages[country.slug], *references[country.slug])[1]
         return BuildResult(tables=previous, rebuilt=False, disagreements=tuple(disagreements),
                            warnings=tuple(notes), **common)
-    frames, disagreements = corpus_tables(country.slug, years, cache, reference, kelley, previous)
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for country in countries:
+        frames, found = corpus_tables(country.slug, pages[country.slug], cache, *references[country.slug],
+                                      previous)
+        disagreements += found
+        for name, frame in frames.items():
+            parts.setdefault(name, []).append(frame)
+    frames = {name: _concat(name, chunks) for name, chunks in parts.items()}
     try:
         analysis, analysis_notes = analysis_tables(data_dir, frames, lexicon=lexicon, claims=claims)
     except Exception as exc:  # report it; the previous set stays current
@@ -326,8 +373,7 @@ def build(data_dir: Path | str, country: Country, cache: RawCache, store: ParseS
                            warnings=tuple(notes), error=f"analysis failed ({type(exc).__name__}: {exc}); "
                            "no tables were written, the previous ones stay current", **common)
     notes.extend(analysis_notes)
-    synthetic = bool(len(frames["narratives"])) and bool(frames["narratives"]["synthetic"].map(
-        lambda v: v is True or str(v).lower() == "true").any())
+    synthetic = bool(frames["narratives"]["synthetic"].map(lambda v: v is True or str(v).lower() == "true").any())
     try:
         published = tableset.publish(data_dir, {**frames, **analysis}, inputs_key=key, synthetic=synthetic)
     except tableset.TableSetError as exc:
@@ -335,3 +381,11 @@ def build(data_dir: Path | str, country: Country, cache: RawCache, store: ParseS
                            warnings=tuple(notes), error=str(exc), **common)
     return BuildResult(tables=published, rebuilt=True, disagreements=tuple(disagreements),
                        warnings=tuple(notes), **common)
+
+
+def _concat(name: str, chunks: list[pd.DataFrame]) -> pd.DataFrame:
+    """One table from the countries' frames, in the schema's sort order."""
+    schema = TABLES[name]
+    chunks = [c for c in chunks if len(c)] or chunks[:1]
+    frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    return frame.sort_values(list(schema.sort), kind="mergesort").reset_index(drop=True) if len(frame) else frame

@@ -601,6 +601,10 @@ class RawCache:
         atomic_write_bytes(self.root / YEARS, _csv_bytes(rows, [f.name for f in fields(YearRecord)]))
         return record
 
+    def recorded_countries(self) -> set[str]:
+        """Every country a refresh was asked for (raw/years.csv)."""
+        return {country for country, _year in self._years}
+
     def year_records(self, country: str) -> dict[int, YearRecord]:
         """Latest recorded outcome per year for one country."""
         return {y: r for (c, y), r in self._years.items() if c == country}

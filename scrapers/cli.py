@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from analysis.schema import PARSED
-from scrapers.build import BuildResult
+from scrapers.build import BuildResult, fix_command, label
 from scrapers.errors import ScraperError
 from scrapers.http import USER_AGENT, WAYBACK_PREFIX, FetchConfig, normalise_mirror
 from scrapers.inputs import FIRST_YEAR, YearsError, parse_years
 from scrapers.lock import RunLocked
 from scrapers.refresh import RefreshResult, YearOutcome, parse, refresh
-from scrapers.status import StatusReport, status
+from scrapers.status import CountrySummary, StatusReport, status, status_overview
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -63,13 +63,14 @@ def _years_arg(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(str(exc).removeprefix("--years: ")) from None
 
 
-def _country_arg(text: str) -> str:
-    from scrapers.countries import get_country
+def _countries_arg(text: str) -> str:
+    from scrapers.refresh import parse_countries
 
     try:
-        return get_country(text).slug
+        slugs = parse_countries(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    return "all" if slugs is None else ",".join(slugs)
 
 
 def _non_negative(kind: type, maximum: float | None = None):
@@ -128,8 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", type=Path, default=Path("data"), metavar="DIR",
                         help="data directory holding raw/ and the tables (default: data/)")
-    common.add_argument("--country", type=_country_arg, default="china", metavar="SLUG",
-                        help="country whose narrative is scraped (default: china)")
+    common.add_argument("--countries", "--country", dest="countries", type=_countries_arg, default="china",
+                        metavar="SLUGS",
+                        help="whose narratives: a registry slug (china, north-korea, russia ...), several "
+                             "joined by commas, or 'all' (every narrative each year's table of contents "
+                             "lists); default: china. `python -m scrapers.registry NAME` shows a name's slug")
     inputs = argparse.ArgumentParser(add_help=False)
     inputs.add_argument("--lexicon", type=_existing_file, metavar="FILE",
                         help="lexicon of the analysis (default: DATA_DIR/lexicon.toml if present, else "
@@ -181,10 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 # -- progress -----------------------------------------------------------------------------------
 def _outcome_line(outcome: YearOutcome) -> str:
+    where = label(outcome.country, outcome.year)
     if outcome.status == PARSED:
         how = "cached" if outcome.from_cache else "fetched"
-        return f"{outcome.year}: {how}" + (f" ({outcome.detail})" if outcome.detail else "")
-    return f"{outcome.year}: {outcome.status.upper().replace('_', ' ')} - {outcome.detail}"
+        return f"{where}: {how}" + (f" ({outcome.detail})" if outcome.detail else "")
+    return f"{where}: {outcome.status.upper().replace('_', ' ')} - {outcome.detail}"
 
 
 class LineProgress:
@@ -214,7 +219,7 @@ class BarProgress:
     def start(self, years: Sequence[int]) -> None:
         from tqdm import tqdm
 
-        self.bar = tqdm(total=len(years), unit="year", desc="refresh", leave=True, file=self.file)
+        self.bar = tqdm(total=len(years), unit="narrative", desc="refresh", leave=True, file=self.file)
 
     def year_done(self, outcome: YearOutcome) -> None:
         if self.bar is not None:
@@ -234,13 +239,13 @@ def _print_build_report(result: BuildResult, out: TextIO) -> None:
     for d in result.disagreements:
         print(d.message(), file=out)
     if result.unread_tier_years:
-        years = ", ".join(str(y) for y in result.unread_tier_years)
+        years = ", ".join(label(c, y) for c, y in result.unread_tier_years)
         print(f"TIER UNREAD in {years}: the tier could not be read from the page (tiers.csv shows the "
               "reference tier, origin=reference; see `status`)", file=out)
-    for year, detail in result.parse_failures.items():
-        print(f"PARSE FAILED {year}: {detail}", file=out)
-    for year, detail in result.corrupt_years.items():
-        print(f"CACHE CORRUPT {year}: {detail}; fix: python -m scrapers refresh --force --years {year}", file=out)
+    for (country, year), detail in result.parse_failures.items():
+        print(f"PARSE FAILED {label(country, year)}: {detail}", file=out)
+    for (country, year), detail in result.corrupt_years.items():
+        print(f"CACHE CORRUPT {label(country, year)}: {detail}; fix: {fix_command(year, country)}", file=out)
     for note in result.warnings:
         print(f"warning: {note}", file=out)
     if result.error:
@@ -258,16 +263,16 @@ def print_refresh_summary(result: RefreshResult, out: TextIO) -> None:
     """The refresh summary: counts, every failed year and why, loud tier problems, tables written."""
     parsed = [o for o in result.outcomes if o.ok]
     fetched = sum(1 for o in parsed if not o.from_cache)
-    print(f"\n{result.country}: {len(result.years_asked)} year(s) asked; {len(parsed)} parsed "
+    print(f"\n{result.country}: {len(result.outcomes)} narrative(s) of {len(result.years_asked)} year(s) asked; {len(parsed)} parsed "
           f"({fetched} fetched, {len(parsed) - fetched} from cache); {len(result.failed)} failed; "
           f"{result.requests_made} request(s)", file=out)
     if result.not_modified or result.changed:
         print(f"revalidated: {result.not_modified} unchanged, {len(result.changed)} changed "
-              f"({', '.join(str(o.year) for o in result.changed) or 'none'}; see raw/changes.csv)", file=out)
+              f"({', '.join(label(o.country, o.year) for o in result.changed) or 'none'}; see raw/changes.csv)", file=out)
     if result.newest_year is not None:
         print(f"newest report year found: {result.newest_year}", file=out)
     for outcome in result.failed:
-        print(f"FAILED {outcome.year} ({outcome.status}): {outcome.detail}", file=out)
+        print(f"FAILED {label(outcome.country, outcome.year)} ({outcome.status}): {outcome.detail}", file=out)
     _print_build_report(result.build, out)
 
 
@@ -292,6 +297,20 @@ def print_status(report: StatusReport, out: TextIO) -> None:
         print(f"tables: {report.tables.dir} (generation {m.generation}, {m.created_at})", file=out)
 
 
+def print_overview(rows: list[CountrySummary], out: TextIO) -> None:
+    """`status --countries all|A,B`: one line per country, then every problem."""
+    print(f"{'country':<28}{'iso3':<6}{'parsed':>7}{'failed':>8}  {'latest tier':<22}years", file=out)
+    for row in rows:
+        latest = f"{row.latest_tier} ({row.latest_year})" if row.latest_tier else "-"
+        print(f"{row.country:<28}{row.iso3:<6}{row.parsed:>7}{len(row.problems):>8}  {latest:<22}{row.years}",
+              file=out)
+    problems = [(row.country, p) for row in rows for p in row.problems]
+    if problems:
+        print(f"\n{len(problems)} problem(s):", file=out)
+        for country, problem in problems:
+            print(f"{country}: {problem}", file=out)
+
+
 # -- main ---------------------------------------------------------------------------------------
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "refresh":
@@ -300,25 +319,27 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                              connect_timeout=per_read, read_timeout=per_read, deadline=args.timeout,
                              mirror=args.mirror)
         progress = BarProgress(err) if err.isatty() else LineProgress(out)
-        result = refresh(args.data_dir, args.country, args.years, force=args.force,
+        result = refresh(args.data_dir, args.countries, args.years, force=args.force,
                          revalidate=args.revalidate, fetch_config=config, progress=progress,
                          lexicon=args.lexicon, claims=args.claims, wait=args.wait)
         print_refresh_summary(result, out)
         return EXIT_OK if result.ok else EXIT_FAILED
     if args.command == "parse":
-        result = parse(args.data_dir, args.country, lexicon=args.lexicon, claims=args.claims, wait=args.wait)
+        result = parse(args.data_dir, args.countries, lexicon=args.lexicon, claims=args.claims, wait=args.wait)
         print(f"{result.country}: parsed {len(result.parsed_years)} year(s) from {args.data_dir}/raw: "
               + (", ".join(map(str, result.parsed_years)) or "none"), file=out)
         _print_build_report(result, out)
         return EXIT_OK if result.ok else EXIT_FAILED
     if args.command == "status":
-        report = status(args.data_dir, args.country)
-        print_status(report, out)
+        if args.countries == "all" or "," in args.countries:
+            print_overview(status_overview(args.data_dir, args.countries), out)
+        else:
+            print_status(status(args.data_dir, args.countries), out)
         return 0
     if args.command == "bench":
         from scrapers.bench import run_bench
 
-        return run_bench(data_dir=args.data_dir, country=args.country, rounds=max(1, args.rounds), out=out)
+        return run_bench(data_dir=args.data_dir, country=args.countries.split(",")[0], rounds=max(1, args.rounds), out=out)
     raise AssertionError(args.command)
 
 

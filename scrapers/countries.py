@@ -17,6 +17,8 @@ class Country:
     names: tuple[str, ...]  # forms used in headings, link text and placement sentences
     url_slug: str  # last path segment of the recent-era page: ".../{YEAR}-trafficking-in-persons-report/china/"
     excluded: tuple[str, ...] = ()  # separate narratives that are never part of this one
+    iso3: str = ""  # ISO 3166-1 alpha-3 (scrapers.registry); keys Kelley's tier panel
+    initials: frozenset[str] = frozenset()  # letters an alphabetical index may list it under ("k", "n")
 
     def matches_name(self, text: str) -> bool:
         """True when `text` (a heading or link text) is exactly one of the country's names."""
@@ -61,14 +63,22 @@ _CHINA = Country(
     ),
     url_slug="china",
     excluded=("Hong Kong", "Macau", "Macao", "Taiwan"),
+    iso3="CHN",
+    initials=frozenset({"c", "p"}),
 )
 
-COUNTRIES: dict[str, Country] = {c.slug: c for c in (_CHINA,)}
+DEFAULT_COUNTRY = "china"
 
 
 def get_country(slug: str) -> Country:
-    """The Country for `slug` ("china"); ValueError naming the known slugs otherwise."""
+    """The Country for a registry slug ("china", "north-korea"); ValueError naming the nearest
+    slugs otherwise. China keeps its hand-written names (the default lens, tested most)."""
+    from scrapers import registry
+
     key = (slug or "").strip().lower()
-    if key not in COUNTRIES:
-        raise ValueError(f"unknown country {slug!r}; known: {', '.join(sorted(COUNTRIES))}")
-    return COUNTRIES[key]
+    if key == _CHINA.slug:
+        return _CHINA
+    try:
+        return registry.as_country(registry.get(key))
+    except registry.UnknownCountry as exc:
+        raise ValueError(str(exc)) from None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
@@ -111,7 +112,7 @@ def _country_link(links: list[tuple[str, str]], country: Country, landing: str, 
 
 def _index_links(links: list[tuple[str, str]], country: Country, landing: str, year: int) -> list[str]:
     """Intermediate index pages worth visiting, letter ranges that hold the country's name first."""
-    initial = country.name[:1].lower()
+    initials = country.initials or {country.name[:1].lower()}
     ranges, general = [], []
     for text, url in links:
         if not _INDEX_TEXT.search(text) or not _in_report(url, landing, year) or _excluded_url(url, country):
@@ -119,7 +120,7 @@ def _index_links(links: list[tuple[str, str]], country: Country, landing: str, y
         letters = _LETTER_RANGE.search(text)
         if letters:
             low, high = letters.group(1).lower(), letters.group(2).lower()
-            if low <= initial <= high:
+            if any(low <= initial <= high for initial in initials):
                 ranges.append(url)
         else:
             general.append(url)
@@ -188,3 +189,73 @@ def _walk(year: int, country: Country, fetch: Callable[[str], str], landing: str
         f"report year {year}: no link to the {country.name} narrative (link text one of "
         f"{', '.join(repr(n) for n in country.names)}) found on {', '.join(searched)}"
     )
+
+
+MAX_LISTING_PAGES = 40  # index pages read at most when listing a year's countries
+
+
+@dataclass(frozen=True)
+class CountryListing:
+    """The narratives a year's table of contents links to: registry slug -> narrative URL, and the
+    link texts of narrative-looking links that no registry entry knows (reported, never dropped)."""
+
+    year: int
+    links: dict[str, str]
+    unknown: tuple[str, ...]
+
+
+# Link texts of the report's own chapters, never country names (kept out of the unknown list).
+_REPORT_PART = re.compile(
+    r"\b(?:introduction|letter|tier placements?|conventions?|methodology|glossary|topics?|stories|"
+    r"acknowledg|definitions?|maps?|appendix|annex|message|victims?|heroes|special cases?|"
+    r"what is trafficking|u\.s\. government|international|index|contents?|download|pdf)\b", re.IGNORECASE)
+_NARRATIVE_PATH = re.compile(r"/(?:countries/)?(\d{4})/\d+\.html?$")
+
+
+def _narrative_like(url: str, landing: str, year: int) -> bool:
+    """A link that looks like a country narrative of this report (not a menu or an index page)."""
+    u, l = urlsplit(url), urlsplit(landing)
+    if "trafficking-in-persons-report" in l.path:
+        rest = u.path[len(l.path):] if u.path.startswith(l.path) else ""
+        return u.netloc == l.netloc and bool(rest) and rest.strip("/").count("/") == 0
+    match = _NARRATIVE_PATH.search(u.path)
+    return bool(match) and match.group(1) == str(year) and "/tiprpt/" in u.path
+
+
+def list_countries(year: int, fetch: Callable[[str], str], resolve: Callable[[str], object]) -> CountryListing:
+    """Every country narrative linked from the year's table of contents (landing page and its index
+    pages): link texts resolved by `resolve` (scrapers.registry.resolve, returning an entry with
+    .slug, or None). PageNotFound when the year has no landing page."""
+    missing: list[PageNotFound] = []
+    for landing in landing_urls(year):
+        try:
+            html = fetch(landing)
+        except PageNotFound as exc:
+            missing.append(exc)
+            continue
+        found: dict[str, str] = {}
+        unknown: list[str] = []
+        pages = [(landing, html)]
+        seen = {landing}
+        while pages:
+            url, page = pages.pop(0)
+            links = _links(page, url)
+            for text, link in links:
+                if not text or not _in_report(link, landing, year):
+                    continue
+                if _INDEX_TEXT.search(text):
+                    if link not in seen and len(seen) < MAX_LISTING_PAGES:
+                        seen.add(link)
+                        try:
+                            pages.append((link, fetch(link)))
+                        except PageNotFound:
+                            continue
+                elif _narrative_like(link, landing, year) and not _REPORT_PART.search(text):
+                    entry = resolve(text)
+                    if entry is None:
+                        if text not in unknown:
+                            unknown.append(text)
+                    else:
+                        found.setdefault(entry.slug, link)
+        return CountryListing(year, dict(sorted(found.items())), tuple(unknown))
+    raise missing[0]

@@ -16,8 +16,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 REPO_DATA = REPO_ROOT / "data"
 KELLEY_FILE = "reference/kelley_tiers.csv"
 KELLEY_NAME = "Kelley panel"
-# ISO 3166-1 alpha-3 of the countries the scraper reads (Kelley's panel is keyed by it).
-ISO3 = {"china": "CHN"}
+# Codes Kelley's panel writes differently from the registry (Kosovo has no ISO code).
+KELLEY_CODES = {"XKX": "KOS"}
 
 
 class YearsError(ValueError):
@@ -114,18 +114,27 @@ def load_reference(data_dir: Path | str, country: str) -> tuple[dict[int, Refere
     return out, path
 
 
-def load_kelley(data_dir: Path | str, country: str) -> tuple[dict[int, ReferenceTier], Path | None]:
-    """The country's tiers in Kelley's panel (report years 2001-2015), {year: ReferenceTier};
+def load_kelley(data_dir: Path | str, iso3: str) -> tuple[dict[int, ReferenceTier], Path | None]:
+    """A country's tiers in Kelley's panel (report years 2001-2015) by ISO3, {year: ReferenceTier};
     years Kelley codes NA (not rated) are left out."""
-    iso = ISO3.get(country)
     path = input_path(data_dir, KELLEY_FILE)
-    if path is None or iso is None:
+    if path is None or not iso3:
         return {}, path
-    out: dict[int, ReferenceTier] = {}
-    for row in _read_csv(path, {"iso", "year", "tier"}):
-        if row["iso"] != iso:
-            continue
-        tier = KELLEY_TIER_CODES.get(row["tier"].strip())
-        if tier and row["year"].isdigit() and int(row["year"]) >= FIRST_YEAR:
-            out[int(row["year"])] = ReferenceTier(tier, row.get("source_url", ""))
-    return out, path
+    return _kelley_rows(path, file_digest(path)).get(KELLEY_CODES.get(iso3, iso3), {}), path
+
+
+_KELLEY_CACHE: dict[tuple[str, str], dict[str, dict[int, ReferenceTier]]] = {}
+
+
+def _kelley_rows(path: Path, digest: str) -> dict[str, dict[int, ReferenceTier]]:
+    """The whole panel, {iso: {year: ReferenceTier}}, read once per file version."""
+    key = (str(path), digest)
+    if key not in _KELLEY_CACHE:
+        panel: dict[str, dict[int, ReferenceTier]] = {}
+        for row in _read_csv(path, {"iso", "year", "tier"}):
+            tier = KELLEY_TIER_CODES.get(row["tier"].strip())
+            if tier and row["year"].isdigit() and int(row["year"]) >= FIRST_YEAR:
+                panel.setdefault(row["iso"], {})[int(row["year"])] = ReferenceTier(tier, row.get("source_url", ""))
+        _KELLEY_CACHE.clear()
+        _KELLEY_CACHE[key] = panel
+    return _KELLEY_CACHE[key]

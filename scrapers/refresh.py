@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 from urllib.parse import urldefrag
 
 from analysis.schema import FETCH_FAILED, NO_PAGE, PARSE_FAILED, PARSED
 from scrapers import tableset
-from scrapers.build import BuildResult, build, tier_unread_detail, years_to_scan
+from scrapers.build import BuildResult, build, countries_in, tier_unread_detail, years_to_scan
 from scrapers.cache import RawCache, atomic_write_bytes, cleanup_temporaries, decode_html
-from scrapers.countries import Country, get_country
-from scrapers.discover import landing_urls, locate_narrative
+from scrapers.countries import DEFAULT_COUNTRY, Country, get_country
+from scrapers.discover import landing_urls, list_countries, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound, ScraperError
 from scrapers.http import FetchConfig, Fetcher, FetchResult, utc_now_iso
 from scrapers.inputs import FIRST_YEAR, current_utc_year
@@ -41,6 +41,7 @@ class YearOutcome:
     from_cache: bool = False  # True when no request was needed for this year
     tier: str = ""
     changed: bool = False  # revalidation found a new version of the page (and it was accepted)
+    country: str = DEFAULT_COUNTRY
 
     @property
     def ok(self) -> bool:
@@ -100,16 +101,18 @@ def _start_run(data_dir: Path) -> None:
 
 
 # -- parse ----------------------------------------------------------------------------------------
-def parse(data_dir: Path | str = "data", country: str = "china", *, lexicon: Path | None = None,
-          claims: Path | None = None, wait: bool = False) -> BuildResult:
-    """Build every table from DATA_DIR/raw alone (no network); ValueError for an unknown country,
-    RunLocked when another run holds the data directory."""
+def parse(data_dir: Path | str = "data", country: str | Sequence[str] = DEFAULT_COUNTRY, *,
+          lexicon: Path | None = None, claims: Path | None = None, wait: bool = False) -> BuildResult:
+    """Build every table from DATA_DIR/raw alone (no network), for every country the data directory
+    holds plus `country`; ValueError for an unknown country, RunLocked when another run holds the
+    data directory."""
     data_dir = Path(data_dir)
-    country_obj = get_country(country)
+    wanted = parse_countries(country) or []
     with run_lock(data_dir, wait=wait, command="parse"):
         _start_run(data_dir)
         cache = RawCache(data_dir)
-        return build(data_dir, country_obj, cache, ParseStore(cache), lexicon=lexicon, claims=claims)
+        held = [get_country(slug) for slug in countries_in(cache, wanted)]
+        return build(data_dir, held, cache, ParseStore(cache), lexicon=lexicon, claims=claims)
 
 
 # -- fetching ---------------------------------------------------------------------------------------
@@ -275,17 +278,56 @@ def _revalidate_year(year: int, country: Country, cache: RawCache, store: ParseS
 
 
 # -- refresh ----------------------------------------------------------------------------------------
-def refresh(data_dir: Path | str = "data", country: str = "china", years: Sequence[int] | None = None, *,
-            force: bool = False, revalidate: bool = False, fetch_config: FetchConfig | None = None,
-            progress: Progress | None = None, start_year: int | None = None,
-            lexicon: Path | None = None, claims: Path | None = None, wait: bool = False) -> RefreshResult:
-    """Fetch every asked year (default: 2001 to the newest) into the raw cache, then build the tables.
+ALL = "all"
 
-    Cached years make no request unless force (fetch again) or revalidate (one conditional GET per
-    cached narrative page). A failed year keeps what the cache held. RunLocked when another run
-    holds the data directory."""
+
+def parse_countries(spec: str | Sequence[str]) -> list[str] | None:
+    """'china', 'china,north-korea,russia' or a list of slugs -> the slugs (checked against the
+    registry; ValueError naming the nearest slugs); 'all' -> None (every narrative each year lists)."""
+    items = [p.strip().lower() for p in (spec.split(",") if isinstance(spec, str) else spec) if p.strip()]
+    if not items:
+        raise ValueError("no country given; e.g. china, or china,north-korea,russia, or all")
+    if ALL in items:
+        if len(items) > 1:
+            raise ValueError("'all' reads every country: give it alone")
+        return None
+    return list(dict.fromkeys(get_country(item).slug for item in items))
+
+
+def _list_year(year: int, cache: RawCache, fetcher: Fetcher, notes: list[str]) -> list[str]:
+    """The countries the year's table of contents lists (the pages read are stored in the cache)."""
+    from scrapers import registry
+
+    net = _NetworkFetch(cache, fetcher, False)
+    try:
+        listing = list_countries(year, net, registry.resolve)
+    except PageNotFound:
+        return []
+    except FetchError as exc:
+        notes.append(f"could not list the countries of {year}: {exc}")
+        return []
+    finally:
+        net.commit()
+    if listing.unknown:
+        notes.append(f"{year}: link text(s) no registry entry knows (not read; add them to "
+                     f"data/reference/country_names.csv): {'; '.join(listing.unknown)}")
+    return list(listing.links)
+
+
+def refresh(data_dir: Path | str = "data", country: str | Sequence[str] = DEFAULT_COUNTRY,
+            years: Sequence[int] | None = None, *, force: bool = False, revalidate: bool = False,
+            fetch_config: FetchConfig | None = None, progress: Progress | None = None,
+            start_year: int | None = None, lexicon: Path | None = None, claims: Path | None = None,
+            wait: bool = False) -> RefreshResult:
+    """Fetch every asked country-year (default: china, 2001 to the newest) into the raw cache, then
+    build the tables of every country the data directory holds.
+
+    `country` is a slug, a list or comma-separated slugs, or 'all' (every narrative each year's table
+    of contents lists). Cached years make no request unless force (fetch again) or revalidate (one
+    conditional GET per cached narrative page). A failed year keeps what the cache held. RunLocked
+    when another run holds the data directory."""
     data_dir = Path(data_dir)
-    country_obj = get_country(country)
+    wanted = parse_countries(country)
     progress = progress or _NoProgress()
     with run_lock(data_dir, wait=wait, command="refresh"):
         _start_run(data_dir)
@@ -293,7 +335,8 @@ def refresh(data_dir: Path | str = "data", country: str = "china", years: Sequen
         store = ParseStore(cache)
         newest: int | None = None
         outcomes: list[YearOutcome] = []
-        pages: dict[int, YearParse] = {}
+        pages: dict[str, dict[int, YearParse]] = {}
+        notes: list[str] = []
         not_modified = 0
         with Fetcher(fetch_config or FetchConfig()) as fetcher:
             if years is None:
@@ -310,10 +353,18 @@ def refresh(data_dir: Path | str = "data", country: str = "china", years: Sequen
                 asked = list(range(FIRST_YEAR, newest + 1))
             else:
                 asked = sorted(set(years))
-            progress.start(asked)
-            before_all = read_years(store, country_obj, asked)
-            for year in asked:
-                before = before_all[year]
+            if wanted is None:
+                progress.message(f"listing the countries of {len(asked)} report year(s)...")
+                items = [(slug, year) for year in asked for slug in _list_year(year, cache, fetcher, notes)]
+            else:
+                items = [(slug, year) for slug in wanted for year in asked]
+            progress.start([year for _, year in items])
+            countries = {slug: get_country(slug) for slug in dict.fromkeys(s for s, _ in items)}
+            before_all = {slug: read_years(store, obj, sorted({y for s, y in items if s == slug}))
+                          for slug, obj in countries.items()}
+            for slug, year in items:
+                country_obj = countries[slug]
+                before = before_all[slug][year]
                 requests_before = fetcher.requests_made
                 changed = False
                 if before.status == PARSED and revalidate and not force:
@@ -334,18 +385,21 @@ def refresh(data_dir: Path | str = "data", country: str = "china", years: Sequen
                     status, detail = after.status, f"page not readable from the cache: {after.detail}"
                 if status == PARSED and after.narrative is not None and not after.narrative.tier.tier:
                     detail = tier_unread_detail(after.narrative)
-                pages[year] = after if status == PARSED or after.status == PARSED else before
-                cache.record_year(country_obj.slug, year, status, detail, url)
+                pages.setdefault(slug, {})[year] = after if status == PARSED or after.status == PARSED else before
+                cache.record_year(slug, year, status, detail, url)
                 outcome = YearOutcome(year, status, detail, url, fetcher.requests_made == requests_before,
-                                      _tier_of(after if status == PARSED else before), changed)
+                                      _tier_of(after if status == PARSED else before), changed, slug)
                 outcomes.append(outcome)
                 progress.year_done(outcome)
             requests_made = fetcher.requests_made
-        rest = [y for y in years_to_scan(cache, country_obj.slug, asked) if y not in pages]
-        all_years = {**read_years(store, country_obj, rest), **pages}
-        result = build(data_dir, country_obj, cache, store, lexicon=lexicon, claims=claims,
-                       years=dict(sorted(all_years.items())))
-    return RefreshResult(country=country_obj.slug, years_asked=tuple(asked), outcomes=tuple(outcomes),
-                         newest_year=newest, requests_made=requests_made, build=result,
-                         not_modified=not_modified)
-
+        held = [get_country(slug) for slug in countries_in(cache, countries)]
+        for country_obj in held:
+            have = pages.get(country_obj.slug, {})
+            rest = [y for y in years_to_scan(cache, country_obj.slug, asked) if y not in have]
+            pages[country_obj.slug] = dict(sorted({**read_years(store, country_obj, rest), **have}.items()))
+        result = build(data_dir, held, cache, store, lexicon=lexicon, claims=claims, pages=pages)
+    if notes:
+        result = replace(result, warnings=(*notes, *result.warnings))
+    return RefreshResult(country=",".join(wanted) if wanted else ALL, years_asked=tuple(asked),
+                         outcomes=tuple(outcomes), newest_year=newest, requests_made=requests_made,
+                         build=result, not_modified=not_modified)

@@ -365,6 +365,8 @@ def as_country(entry: CountryEntry) -> Country:
         names=tuple(names),
         url_slug=entry.url_slugs[0],
         excluded=entry.excluded,
+        iso3=entry.iso3,
+        initials=entry.initials,
     )
 
 

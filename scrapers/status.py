@@ -11,7 +11,7 @@ from analysis.schema import CACHE_CORRUPT, PARSE_FAILED, PARSED
 from scrapers import tableset
 from scrapers.build import TierDisagreement, fix_command, tier_rows, tier_unread_detail, years_to_scan
 from scrapers.cache import RawCache
-from scrapers.countries import get_country
+from scrapers.countries import DEFAULT_COUNTRY, get_country
 from scrapers.inputs import load_kelley, load_reference
 from scrapers.parsed import NOT_CACHED, ParseStore, read_years
 
@@ -48,7 +48,7 @@ def status(data_dir: Path | str = "data", country: str = "china") -> StatusRepor
     country_obj = get_country(country)
     cache = RawCache(data_dir)
     reference, ref_path = load_reference(data_dir, country_obj.slug)
-    kelley, _ = load_kelley(data_dir, country_obj.slug)
+    kelley, _ = load_kelley(data_dir, country_obj.iso3)
     notes = [] if ref_path else [f"no reference/{country}_tiers.csv found: no cross-check"]
     pages = read_years(ParseStore(cache), country_obj, years_to_scan(cache, country_obj.slug))
     rows, disagreements = tier_rows(country_obj.slug, pages, reference, kelley)
@@ -72,7 +72,7 @@ def status(data_dir: Path | str = "data", country: str = "china") -> StatusRepor
         if cached and page.status == PARSE_FAILED:
             problems.append(f"PARSE FAILED: {page.detail}")
         if page is not None and page.status == CACHE_CORRUPT:
-            problems.append(f"CACHE CORRUPT: {page.detail}; fix: {fix_command(year)}")
+            problems.append(f"CACHE CORRUPT: {page.detail}; fix: {fix_command(year, country_obj.slug)}")
         record = records.get(year)
         if record is not None and record.status != PARSED and cached and page.status == PARSED:
             problems.append(f"LAST REFRESH FAILED at {record.when} (cached copy used): {record.detail}")
@@ -80,8 +80,9 @@ def status(data_dir: Path | str = "data", country: str = "china") -> StatusRepor
             label = record.status.upper().replace("_", " ")
             problems.append(f"{label} at {record.when}: {record.detail}")
         elif not cached and (page is None or page.status != CACHE_CORRUPT):
+            which = "" if country_obj.slug == DEFAULT_COUNTRY else f" --countries {country_obj.slug}"
             problems.append(f"not cached (tier from the reference table); run: python -m scrapers "
-                            f"refresh --years {year}")
+                            f"refresh --years {year}{which}")
         source = page.source_url if cached and page.source_url else row.get("source_url", "")
         lines.append(YearStatus(year=year, cached=cached, tier=row.get("tier", "") or "",
                                 origin=row.get("origin", "") or "", source_url=source or "",
@@ -91,3 +92,47 @@ def status(data_dir: Path | str = "data", country: str = "china") -> StatusRepor
     return StatusReport(country=country_obj.slug, data_dir=data_dir, years=tuple(lines),
                         disagreements=tuple(disagreements), unread_tier_years=unread,
                         cached_pages=len(cache.entries()), tables=current, warnings=tuple(notes))
+
+
+@dataclass(frozen=True)
+class CountrySummary:
+    """One line of `status --countries all`: what the data directory holds for a country."""
+
+    country: str
+    iso3: str
+    parsed: int
+    years: str  # parsed years as ranges: "2013-2021, 2023"
+    latest_year: int | None
+    latest_tier: str
+    problems: tuple[str, ...]
+
+
+def _ranges(years: list[int]) -> str:
+    out: list[str] = []
+    for year in sorted(years):
+        if out and out[-1][1] == year - 1:
+            out[-1] = (out[-1][0], year)
+        else:
+            out.append((year, year))
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in out)
+
+
+def status_overview(data_dir: Path | str, countries: str = "all") -> list[CountrySummary]:
+    """One summary per country: every country the data directory holds ('all') or the given slugs,
+    with the problems of each (failed years, unread tiers, disagreements, damaged pages)."""
+    from scrapers.refresh import parse_countries
+
+    cache = RawCache(data_dir)
+    wanted = parse_countries(countries)
+    slugs = sorted(cache.recorded_countries() | {DEFAULT_COUNTRY}) if wanted is None else wanted
+    rows: list[CountrySummary] = []
+    for slug in slugs:
+        report = status(data_dir, slug)
+        parsed = [line.year for line in report.years if line.cached and line.origin == "scraped"]
+        scraped = [line for line in report.years if line.tier]
+        latest = scraped[-1] if scraped else None
+        problems = tuple(f"{line.year}: {p}" for line in report.years for p in line.problems
+                         if not p.startswith("not cached"))
+        rows.append(CountrySummary(slug, get_country(slug).iso3, len(parsed), _ranges(parsed),
+                                   latest.year if latest else None, latest.tier if latest else "", problems))
+    return rows

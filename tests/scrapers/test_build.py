@@ -72,11 +72,13 @@ def test_reference_prefers_the_data_dir_copy(tmp_path):
 
 
 def test_kelley_panel_gives_china_2001_to_2015_with_its_source():
-    rows, path = load_kelley("/nonexistent", "china")
+    rows, path = load_kelley("/nonexistent", "CHN")
     assert path is not None and path.name == "kelley_tiers.csv"
     assert sorted(rows) == list(range(2001, 2016))
     assert rows[2013].tier == "Tier 3" and rows[2005].tier == "Tier 2 Watch List" and rows[2001].tier == "Tier 2"
     assert all(r.source_url.startswith("https://github.com/andrewheiss/scorecard-diplomacy/") for r in rows.values())
+    assert load_kelley("/nonexistent", "XKX")[0][2010].tier == "Tier 2"  # Kosovo: KOS in Kelley's panel
+    assert load_kelley("/nonexistent", "")[0] == {}
 
 
 def _narrative(year: int, tier: str | None, notes=()) -> Narrative:
@@ -170,7 +172,7 @@ def test_parse_of_an_empty_data_dir_writes_reference_tiers(data_dir):
 
 
 def test_unknown_country_is_a_value_error(data_dir):
-    with pytest.raises(ValueError, match="unknown country 'atlantis'"):
+    with pytest.raises(ValueError, match="unknown country slug 'atlantis'"):
         parse(data_dir, "atlantis")
 
 

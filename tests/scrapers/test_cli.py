@@ -37,7 +37,7 @@ def test_each_command_explains_itself(cli, command, words):
     (["refresh", "--years", "2030-2001"], "runs backwards"),
     (["refresh", "--years", "abc"], "cannot read 'abc'"),
     (["refresh", "--years", "1999"], "outside the report years"),
-    (["refresh", "--country", "atlantis"], "unknown country 'atlantis'; known: china"),
+    (["refresh", "--country", "atlantis"], "unknown country slug 'atlantis'; did you mean"),
     (["status", "--country", "atlantis"], "unknown country"),
     (["refresh", "--delay", "-1"], "must be >= 0"),
     (["refresh", "--timeout", "0"], "must be > 0"),
