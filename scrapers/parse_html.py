@@ -340,6 +340,8 @@ class _Walker:
 
     def emit(self, pieces: list[Piece], level: int, linked: bool, in_entry: bool, scopes: tuple[int, ...],
              own_scope: bool) -> None:
+        if not pieces:
+            return
         groups = _split_at_breaks(pieces) if not level else [[(t or " ", b) for t, b in pieces]]
         for group in groups:
             if len(group) == 1:  # the common case: one run of text, bold or not
@@ -388,18 +390,18 @@ class _Walker:
                 stack.pop()
                 if stack:  # the tail of the finished container continues its parent's loose text
                     parent = stack[-1]
-                    if container.tail:
+                    if container.tail and (parent[5] or not container.tail.isspace()):
                         parent[5].append((container.tail, parent[1]))
                 continue
             if cleaner.dropped(child, in_entry):
-                if child.tail:
+                if child.tail and (buffer or not child.tail.isspace()):
                     buffer.append((child.tail, bold))
                 continue
             tag = child.tag
             if tag == "br" or (tag in _INLINE_TAGS and not cleaner.has_block(child, in_entry)):
                 pieces, _, _ = _inline_pieces(child, bold, cleaner, in_entry)
                 buffer.extend(pieces)
-                if child.tail:
+                if child.tail and (buffer or not child.tail.isspace()):
                     buffer.append((child.tail, bold))
                 continue
             self.emit(buffer, 0, False, in_entry, scopes, own)
@@ -413,7 +415,7 @@ class _Walker:
                 linked = links == 1 and normalise_text(link_text or "") == normalise_text(
                     "".join(t for t, _ in pieces if t))
                 self.emit(pieces, _HEADING_LEVELS.get(tag, 0), linked, child_entry, child_scopes, child_own)
-                if child.tail:
+                if child.tail and (buffer or not child.tail.isspace()):
                     buffer.append((child.tail, bold))
                 continue
             child_bold = bold or _is_bold(child)
