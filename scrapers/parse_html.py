@@ -654,3 +654,58 @@ def parse_narrative(html: str, *, country: Country, year: int, source_url: str) 
     if rejected:
         raise _not_found(country, source_url, rejected[0], hint=False)
     raise _not_found(country, source_url, f"the heading '{starts[0].heading}' is followed by no paragraphs")
+
+
+def _country_named(name: str) -> Country:
+    """The Country a printed name stands for: the registry's (all its printed names, its separate
+    narratives kept out) when it knows the name, else a country of that one name."""
+    from scrapers.countries import get_country
+
+    try:
+        from scrapers import registry
+
+        entry = registry.resolve(name)
+        if entry is not None:
+            return get_country(entry.slug)
+    except (ImportError, ValueError, KeyError):
+        pass
+    slug = re.sub(r"[^a-z0-9]+", "-", normalise_text(name).lower()).strip("-") or "country"
+    return Country(slug=slug, name=name, names=(name,), url_slug=slug)
+
+
+def parse_all_narratives(html: str, year: int, source_url: str, names) -> list[tuple[str, Narrative]]:
+    """Every narrative of a page that holds several countries (the 2001-2008 regional pages), split at
+    each country heading ('NAME (TIER)'): (name as given, Narrative) in page order, for each of `names`
+    whose heading is on the page. The page is parsed once. NarrativeNotFound when none is there."""
+    names = list(names)
+    if not html or not html.strip():
+        raise NarrativeNotFound(f"no narrative found in {source_url}: the page is empty")
+    try:
+        blocks, has_entry = _blocks_of(html)
+    except _Unparseable as exc:
+        raise NarrativeNotFound(f"no narrative found in {source_url}: {exc}") from None
+    countries = [(name, _country_named(name)) for name in names]
+    found: list[tuple[str, Narrative]] = []
+    taken: set[str] = set()
+    for index, block in enumerate(blocks):
+        if block.linked or _words(block.text) > _MAX_HEADING_WORDS:
+            continue
+        parts = parse_tier_heading(block.text)
+        if parts is None:
+            continue
+        match = next(((name, c) for name, c in countries if name not in taken and c.matches_name(parts.name)
+                      and not c.mentions_excluded(parts.name)), None)
+        if match is None:
+            continue
+        name, country = match
+        sections = _sections(_narrative_blocks(blocks, _Start(index, block.text, block.level), has_entry))
+        if not sections:
+            continue
+        taken.add(name)
+        tier = read_tier(block.text, [p for s in sections for p in s.paragraphs], country)
+        found.append((name, Narrative(country=country.slug, year=year, source_url=source_url, tier=tier,
+                                      sections=tuple(sections))))
+    if not found:
+        raise NarrativeNotFound(f"no narrative found in {source_url}: no heading 'NAME (Tier N)' for any of "
+                                f"{', '.join(repr(n) for n in names[:8])}{' ...' if len(names) > 8 else ''}")
+    return found

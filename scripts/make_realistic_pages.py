@@ -74,6 +74,8 @@ class YearTruth:
     word_count: int
     north_korean_paragraphs: int  # paragraphs holding one of NK_SENTENCES
     countries_on_page: int
+    # every country of a 2001-2008 regional page: (name as its heading prints it, tier, paragraphs)
+    page_countries: tuple[tuple[str, str, int], ...]
     pages: tuple[str, ...]  # original URLs written for the year
 
 
@@ -390,14 +392,22 @@ def placement(year: int) -> tuple[str, tuple[str, ...]]:
     return assess + "therefore the PRC remained on Tier 3.", ("remained",)
 
 
-def early_heading(year: int, name: str, tier: str) -> str:
+def printed_name(year: int, name: str) -> str:
+    """A country's name as the 2001-2008 heading prints it (ASCII)."""
     if year <= 2002:
-        return f'<h3><a name="{name.lower()}"></a>{name} ({tier})</h3>'
+        return name
     if year <= 2006:
-        printed = "People\u2019s Republic of China" if name == "China" and year <= 2004 else name
+        return "People's Republic of China" if name == "China" and year <= 2004 else name
+    return "CHINA (HONG KONG)" if name == "Hong Kong" else "CHINA (MACAU)" if name == "Macau" else name.upper()
+
+
+def early_heading(year: int, name: str, tier: str) -> str:
+    printed = printed_name(year, name).replace("'", "\u2019")
+    if year <= 2002:
+        return f'<h3><a name="{name.lower()}"></a>{printed} ({tier})</h3>'
+    if year <= 2006:
         tag = "strong" if year % 2 else "b"
         return f'<p><a name="{name.lower()}"></a><{tag}>{printed} ({tier})</{tag}></p>'
-    printed = "CHINA (HONG KONG)" if name == "Hong Kong" else "CHINA (MACAU)" if name == "Macau" else name.upper()
     return f'<h4><a name="{name.lower()}"></a>{printed} ({tier.upper()})</h4>'
 
 
@@ -549,12 +559,15 @@ class Site:
         self.written.append(url)
 
 
-def _truth(year: int, landing: str, source: str, n: Narrative, countries: int, pages: list[str]) -> YearTruth:
+def _truth(year: int, landing: str, source: str, n: Narrative, pages: list[str],
+           page_countries: list[tuple[str, str, int]] | None = None) -> YearTruth:
     sections = [(name, paras) for name, paras in n.sections if paras]
     paragraphs = tuple(p for _, paras in sections for p in paras)
+    page_countries = page_countries or [(printed_name(year, "China"), TIERS[year], len(paragraphs))]
     return YearTruth(year, era_of(year), landing, source, TIERS[year], n.notes,
                      tuple((name, len(paras)) for name, paras in sections), paragraphs,
-                     sum(words(p) for p in paragraphs), n.nk, countries, tuple(pages))
+                     sum(words(p) for p in paragraphs), n.nk, countries_on_page=len(page_countries),
+                     page_countries=tuple(page_countries), pages=tuple(pages))
 
 
 def write_year(site: Site, year: int, seed: int = SEED) -> YearTruth:
@@ -570,14 +583,18 @@ def write_year(site: Site, year: int, seed: int = SEED) -> YearTruth:
         regional = f"{base}{page_id}.htm"
         n = china_early(year, rng, target)
         parts = []
+        page_countries = []
         for name in REGION:
             if name == "China":
                 parts.append("\n".join(n.html))
+                page_countries.append((printed_name(year, name), TIERS[year], sum(len(p) for _, p in n.sections)))
                 continue
             tier = "Tier 1" if name in ("Hong Kong", "Australia", "Singapore") else rng.choice(["Tier 2", "Tier 3"])
             if name in ("Hong Kong", "Macau", "Taiwan") and year <= 2006:
                 tier = "Tier 1"
-            parts.append(other_country(year, name, tier, rng, rng.randint(6, 12)))
+            size = rng.randint(6, 12)
+            parts.append(other_country(year, name, tier, rng, size))
+            page_countries.append((printed_name(year, name), tier, max(1, size // 2) + 1 + 3 * (1 + size // 4)))
         center = (f"<h2>Country Narratives -- East Asia and the Pacific</h2>\n<p class=\"releasedby\">Released by the "
                   f"Office to Monitor and Combat Trafficking in Persons<br>June {year}</p>\n" + "\n".join(parts)
                   + '\n<p><a href="#top">Back to Top</a></p>')
@@ -601,7 +618,7 @@ def write_year(site: Site, year: int, seed: int = SEED) -> YearTruth:
                             for c in ALL_COUNTRIES if c[0] <= "C")
             site.write(index, archive_page(era, year, "Country Narratives -- Countries A through C",
                                            f"<h2>Country Narratives -- Countries A through C</h2><ul>{links}</ul>", rng))
-        return _truth(year, landing, regional, n, len(REGION), site.written[start:])
+        return _truth(year, landing, regional, n, site.written[start:], page_countries)
     if era == "middle":
         host = f"https://{MIDDLE_HOST}"
         ids = {c: 140000 + (year - 2009) * 5000 + i for i, c in enumerate(ALL_COUNTRIES)}
@@ -624,7 +641,7 @@ def write_year(site: Site, year: int, seed: int = SEED) -> YearTruth:
                                              rng))
             site.write(index, archive_page(era, year, "Country Narratives",
                                            f"<h1>Country Narratives</h1><p>{links}</p>", rng))
-        return _truth(year, landing, country_url, n, 1, site.written[start:])
+        return _truth(year, landing, country_url, n, site.written[start:])
     country_url = f"{landing}china/"
     n = china_recent(year, rng, target)
     site.write(country_url, recent_page(year, "China", f"{year} Trafficking in Persons Report: China",
@@ -635,7 +652,7 @@ def write_year(site: Site, year: int, seed: int = SEED) -> YearTruth:
              "</section>")
     site.write(landing, recent_page(year, f"{year} Trafficking in Persons Report",
                                     f"{year} Trafficking in Persons Report", entry, rng, slug=""))
-    return _truth(year, landing, country_url, n, 1, site.written[start:])
+    return _truth(year, landing, country_url, n, site.written[start:])
 
 
 def generate(out_dir: Path | str, years=YEARS, seed: int = SEED) -> dict[int, YearTruth]:
@@ -652,7 +669,8 @@ def load_truth(out_dir: Path | str) -> dict[int, YearTruth]:
     raw = json.loads((Path(out_dir) / "truth.json").read_text(encoding="utf-8"))
     return {int(y): YearTruth(**{**t, "tier_notes": tuple(t["tier_notes"]),
                                   "sections": tuple(tuple(s) for s in t["sections"]),
-                                  "paragraphs": tuple(t["paragraphs"]), "pages": tuple(t["pages"])})
+                                  "paragraphs": tuple(t["paragraphs"]), "pages": tuple(t["pages"]),
+                                  "page_countries": tuple(tuple(c) for c in t["page_countries"])})
             for y, t in raw.items()}
 
 

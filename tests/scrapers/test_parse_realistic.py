@@ -10,9 +10,9 @@ import pytest
 
 from scrapers.countries import get_country
 from scrapers.discover import locate_narrative
-from scrapers.errors import PageNotFound
+from scrapers.errors import NarrativeNotFound, PageNotFound
 from scrapers.models import SECTION_NAMES
-from scrapers.parse_html import parse_narrative
+from scrapers.parse_html import parse_all_narratives, parse_narrative
 
 ROOT = Path(__file__).resolve().parents[2]
 CHINA = get_country("china")
@@ -102,3 +102,25 @@ def test_discovery_walks_the_generated_site(site):
 
     for year, t in truth.items():
         assert locate_narrative(year, CHINA, fetch).split("#")[0] == t.source_url
+
+
+@pytest.mark.parametrize("year", [y for y in YEARS if y <= 2008])
+def test_a_regional_page_splits_into_every_country(parsed, site, year):
+    out, truth = site
+    t = truth[year]
+    html = GEN.url_file(out, t.source_url).read_text(encoding="utf-8")
+    names = [name for name, _, _ in t.page_countries]
+    found = parse_all_narratives(html, year, t.source_url, names)
+    assert [(name, n.tier.tier, len(n.paragraphs())) for name, n in found] == [tuple(c) for c in t.page_countries]
+    china = next(n for name, n in found if n.country == "china")
+    assert china == parsed[year]
+    slugs = [n.country for _, n in found]
+    assert len(set(slugs)) == len(slugs) and "hong-kong" in slugs and "taiwan" in slugs
+
+
+def test_parse_all_narratives_names_what_it_looked_for(site):
+    out, truth = site
+    html = GEN.url_file(out, truth[2002].source_url).read_text(encoding="utf-8")
+    assert [name for name, _ in parse_all_narratives(html, 2002, "u", ["Taiwan", "Burma"])] == ["Burma", "Taiwan"]
+    with pytest.raises(NarrativeNotFound, match="'Atlantis'"):
+        parse_all_narratives(html, 2002, "u", ["Atlantis"])
