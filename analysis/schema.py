@@ -24,10 +24,12 @@ ORIGINS = (ORIGIN_SCRAPED, ORIGIN_REFERENCE)
 TIER_NOTES = ("waiver", "automatic_downgrade", "downgraded", "upgraded", "remained")
 
 # coverage.status: parsed | no_page (404: not published) | fetch_failed | parse_failed |
-# cache_corrupt (the cached page is missing or damaged; the year's rows are kept from the last set)
-PARSED, NO_PAGE, FETCH_FAILED, PARSE_FAILED, CACHE_CORRUPT = (
-    "parsed", "no_page", "fetch_failed", "parse_failed", "cache_corrupt")
-COVERAGE_STATUSES = (PARSED, NO_PAGE, FETCH_FAILED, PARSE_FAILED, CACHE_CORRUPT)
+# cache_corrupt (the cached page is missing or damaged; the year's rows are kept from the last set) |
+# not_listed (the year's table of contents lists other narratives but none for this country: the
+# report had no narrative for it that year; not a failure)
+PARSED, NO_PAGE, FETCH_FAILED, PARSE_FAILED, CACHE_CORRUPT, NOT_LISTED = (
+    "parsed", "no_page", "fetch_failed", "parse_failed", "cache_corrupt", "not_listed")
+COVERAGE_STATUSES = (PARSED, NO_PAGE, FETCH_FAILED, PARSE_FAILED, CACHE_CORRUPT, NOT_LISTED)
 
 SUPPORTED, PARTLY, NOT_SUPPORTED, NEEDS_DATA = "supported", "partly supported", "not supported", "needs data"
 VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED, NEEDS_DATA)

@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from analysis.schema import (
-    CACHE_CORRUPT, COVERAGE_TABLE, ESSAY_CLAIMS_COLUMNS, JOIN, NARRATIVES_TABLE, ORIGIN_SCRAPED, PARAGRAPHS_TABLE,
+    CACHE_CORRUPT, COVERAGE_TABLE, NOT_LISTED, ESSAY_CLAIMS_COLUMNS, JOIN, NARRATIVES_TABLE, ORIGIN_SCRAPED, PARAGRAPHS_TABLE,
     PARSE_FAILED, PARSED, TABLES, TIERS_TABLE, TableSchema, decide_tier,
 )
 from scrapers import tableset
@@ -193,8 +193,8 @@ def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
                          "source_url": narrative.source_url or page.source_url})
     kept: dict[str, list[dict]] = {"tiers": [], "narratives": [], "paragraphs": []}
     for year, page in years.items():
-        if page.status == PARSE_FAILED:
-            coverage.append({"country": country, "year": year, "status": PARSE_FAILED,
+        if page.status in (PARSE_FAILED, NOT_LISTED):
+            coverage.append({"country": country, "year": year, "status": page.status,
                              "detail": page.detail, "source_url": page.source_url})
         elif page.status == CACHE_CORRUPT:
             keeps = _previous_rows(previous, country, year)

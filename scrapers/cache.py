@@ -237,10 +237,12 @@ def decode_html_counted(body: bytes, content_type: str = "") -> tuple[str, int]:
         found = EncodingDetector.find_declared_encoding(body, is_html=True)
         declared = (found or "").lower()
     if declared in _UTF8_NAMES or not declared:
+        try:
+            return body.decode("utf-8"), 0  # the common case: valid UTF-8
+        except UnicodeDecodeError:
+            pass
         text = body.decode("utf-8", errors="surrogateescape")
-        bad = len(_ESCAPED.findall(text)) if not body.isascii() else 0
-        if bad == 0:
-            return text, 0
+        bad = len(_ESCAPED.findall(text))
         multibyte = sum(len(ch.encode("utf-8")) for ch in text if ord(ch) > 127 and not _ESCAPED.match(ch))
         if declared or (multibyte and bad <= 4 * multibyte):
             return _ESCAPED.sub("\ufffd", text), bad
@@ -349,6 +351,7 @@ class RawCache:
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / "raw"
         self.warnings: list[str] = []
+        self.rebuilt = False  # True when the manifest was rebuilt from the pages on disk (not yet written)
         self._entries: dict[str, CacheEntry] = {}
         self._guessed: dict[str, str] = {}  # rebuilt entries: cache path -> URL guessed from it
         self._load_manifest()
@@ -443,6 +446,7 @@ class RawCache:
                 fetched_at=fetched_at.isoformat().replace("+00:00", "Z"),
                 sha256=hashlib.sha256(body).hexdigest(), bytes=len(body), path=str(rel))
             self._guessed[str(rel)] = url
+        self.rebuilt = True
         self.warnings.append(f"{why}: the manifest was rebuilt from the {len(self._guessed)} page(s) "
                              f"under {self.root / PAGES} (fetched_at from file times); it is written "
                              "on the next refresh")
@@ -543,7 +547,12 @@ class RawCache:
         return decode_html(body, entry.content_type if entry else "")
 
     def store(self, result: FetchResult) -> CacheEntry:
-        """Save a fetched page and its manifest row (both atomically); clears the URL's failure."""
+        """Save a fetched page and its manifest row (both atomically); clears the URL's failure.
+
+        A 304 answer (result.not_modified) has no body: ValueError, the cached copy stays."""
+        if result.not_modified or result.status != 200:
+            raise ValueError(f"{result.url}: only a 200 page can be stored (got HTTP {result.status}"
+                             f"{', not modified' if result.not_modified else ''})")
         rel = url_to_relpath(result.url)
         atomic_write_bytes(self.root / rel, result.body)
         entry = CacheEntry(
@@ -555,6 +564,7 @@ class RawCache:
         self._guessed.pop(str(rel), None)
         self._entries[result.url] = entry
         self._write_manifest()
+        self.rebuilt = False
         if self._failures.pop(result.url, None) is not None:
             self._write_failures()
         return entry
@@ -565,9 +575,15 @@ class RawCache:
         atomic_write_bytes(self.root / rel, result.body)
         return str(rel)
 
-    def _write_manifest(self) -> None:
+    def write_manifest(self) -> bool:
+        """Write raw/manifest.csv from the entries in memory (e.g. after a rebuild); False if unchanged."""
+        written = self._write_manifest()
+        self.rebuilt = False
+        return written
+
+    def _write_manifest(self) -> bool:
         rows = [asdict(self._entries[u]) for u in sorted(self._entries)]
-        atomic_write_bytes(self.root / MANIFEST, _csv_bytes(rows, [f.name for f in fields(CacheEntry)]))
+        return atomic_write_bytes(self.root / MANIFEST, _csv_bytes(rows, [f.name for f in fields(CacheEntry)]))
 
     # -- failed attempts -----------------------------------------------------------------------
     def record_failure(self, url: str, fetched_url: str, kind: str, reason: str) -> FailedAttempt:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from analysis.schema import PARSED
+from analysis.schema import NOT_LISTED, PARSED
 from scrapers.build import BuildResult, fix_command, label
 from scrapers.errors import ScraperError
 from scrapers.http import USER_AGENT, WAYBACK_PREFIX, FetchConfig, normalise_mirror
@@ -261,10 +261,11 @@ def _print_build_report(result: BuildResult, out: TextIO) -> None:
 
 def print_refresh_summary(result: RefreshResult, out: TextIO) -> None:
     """The refresh summary: counts, every failed year and why, loud tier problems, tables written."""
-    parsed = [o for o in result.outcomes if o.ok]
+    parsed = [o for o in result.outcomes if o.status == PARSED]
     fetched = sum(1 for o in parsed if not o.from_cache)
     print(f"\n{result.country}: {len(result.outcomes)} narrative(s) of {len(result.years_asked)} year(s) asked; {len(parsed)} parsed "
-          f"({fetched} fetched, {len(parsed) - fetched} from cache); {len(result.failed)} failed; "
+          f"({fetched} fetched, {len(parsed) - fetched} from cache); "
+          f"{sum(o.status == NOT_LISTED for o in result.outcomes)} not in that year's report; {len(result.failed)} failed; "
           f"{result.requests_made} request(s)", file=out)
     if result.not_modified or result.changed:
         print(f"revalidated: {result.not_modified} unchanged, {len(result.changed)} changed "

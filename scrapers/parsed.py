@@ -24,7 +24,8 @@ from urllib.parse import urldefrag
 
 from scrapers.cache import CacheCorrupt, RawCache, atomic_write_bytes, decode_html_counted
 from scrapers.countries import Country, get_country
-from scrapers.discover import DISCOVERY_VERSION, locate_narrative
+from analysis.schema import CACHE_CORRUPT, NOT_LISTED, PARSE_FAILED, PARSED
+from scrapers.discover import DISCOVERY_VERSION, list_countries, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound
 from scrapers.models import Narrative, Section, TierReading
 from scrapers.parse_html import PARSER_VERSION, parse_narrative
@@ -38,7 +39,7 @@ PARSER_MODULES = ("parse_html", "tiers", "sections", "text", "models", "countrie
 POOL_MIN_PAGES = 6
 
 # year statuses read from the cache (coverage statuses, plus not_cached)
-PARSED, PARSE_FAILED, CACHE_CORRUPT, NOT_CACHED = "parsed", "parse_failed", "cache_corrupt", "not_cached"
+NOT_CACHED = "not_cached"
 
 
 @dataclass(frozen=True)
@@ -205,18 +206,20 @@ class ParseStore:
                 self._locations = {}
         return self._locations
 
-    def location(self, country: str, year: int) -> str | None:
-        """The narrative URL the year's table of contents led to, if every page walked is unchanged."""
+    def location(self, country: str, year: int) -> tuple[str, str] | None:
+        """(narrative URL, '') the year's table of contents led to, or ('', why) when it lists no
+        narrative for the country; None unless every page walked is unchanged."""
         record = self._load_locations().get(f"{country}/{year}")
-        if not isinstance(record, dict):
+        if not isinstance(record, dict) or not (record.get("url") or record.get("not_listed")):
             return None
         for url, sha in record.get("walked", {}).items():
             entry = self.cache.entry(url)
             if entry is None or entry.sha256 != sha or intact(self.cache, url):
                 return None
-        return record.get("url") or None
+        return (str(record.get("url") or ""), str(record.get("not_listed") or ""))
 
-    def remember_location(self, country: str, year: int, url: str, walked: Iterable[str]) -> None:
+    def remember_location(self, country: str, year: int, url: str, walked: Iterable[str],
+                          not_listed: str = "") -> None:
         shas = {}
         for page in walked:
             entry = self.cache.entry(page)
@@ -224,7 +227,7 @@ class ParseStore:
                 return  # something walked is not cached: nothing stable to remember
             shas[page] = entry.sha256
         locations = self._load_locations()
-        record = {"url": url, "walked": shas}
+        record = {"url": url, "walked": shas, **({"not_listed": not_listed} if not_listed else {})}
         if locations.get(f"{country}/{year}") == record:
             return
         locations[f"{country}/{year}"] = record
@@ -236,6 +239,23 @@ class ParseStore:
 
 
 # -- reading years from the cache -------------------------------------------------------------
+MIN_LISTED = 3  # a table of contents that lists this many narratives was read, not broken
+
+
+def listed_count(year: int, fetch) -> int:
+    """How many narratives the year's table of contents lists (0 when it cannot be read)."""
+    from scrapers import registry
+
+    try:
+        return len(list_countries(year, fetch, registry.resolve).links)
+    except (PageNotFound, FetchError, NarrativeNotFound):
+        return 0
+
+
+def not_listed_detail(year: int, listed: int, country: Country) -> str:
+    return f"the {year} report's table of contents lists {listed} narratives but none for {country.name}"
+
+
 def intact(cache: RawCache, url: str) -> str:
     """'' when url's cached file exists and matches its manifest sha256, else what is wrong."""
     if not cache.listed(url):
@@ -248,7 +268,8 @@ def locate_in_cache(store: ParseStore, country: Country, year: int) -> tuple[str
     """(narrative URL, '', '') found from the cache alone, or (None, status, why); no network."""
     known = store.location(country.slug, year)
     if known:
-        return known, "", ""
+        url, not_listed = known
+        return (url, "", "") if url else (None, NOT_LISTED, not_listed)
     cache = store.cache
     walked: list[str] = []
     misses: list[str] = []
@@ -266,6 +287,11 @@ def locate_in_cache(store: ParseStore, country: Country, year: int) -> tuple[str
     except NarrativeNotFound as exc:
         if misses:
             return None, NOT_CACHED, str(exc)
+        listed = listed_count(year, cached_fetch)
+        if listed >= MIN_LISTED:
+            why = not_listed_detail(year, listed, country)
+            store.remember_location(country.slug, year, "", walked, not_listed=why)
+            return None, NOT_LISTED, why
         return None, PARSE_FAILED, f"no link to {country.name} found: {exc}"
     except CacheCorrupt as exc:
         return None, CACHE_CORRUPT, str(exc)

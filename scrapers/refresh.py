@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Protocol, Sequence
 from urllib.parse import urldefrag
 
-from analysis.schema import FETCH_FAILED, NO_PAGE, PARSE_FAILED, PARSED
+from analysis.schema import FETCH_FAILED, NO_PAGE, NOT_LISTED, PARSE_FAILED, PARSED
 from scrapers import tableset
 from scrapers.build import BuildResult, build, countries_in, tier_unread_detail, years_to_scan
 from scrapers.cache import RawCache, atomic_write_bytes, cleanup_temporaries, decode_html
@@ -24,7 +24,9 @@ from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound, Scraper
 from scrapers.http import FetchConfig, Fetcher, FetchResult, utc_now_iso
 from scrapers.inputs import FIRST_YEAR, current_utc_year
 from scrapers.lock import run_lock
-from scrapers.parsed import ParseStore, YearParse, parse_fetched, read_years
+from scrapers.parsed import (
+    MIN_LISTED, ParseStore, YearParse, listed_count, not_listed_detail, parse_fetched, read_years,
+)
 
 CHANGES = "changes.csv"  # raw/changes.csv: every published page that changed on revalidation
 CHANGES_COLUMNS = ("detected_at", "country", "year", "url", "old_sha256", "new_sha256", "old_fetched_at")
@@ -45,8 +47,9 @@ class YearOutcome:
 
     @property
     def ok(self) -> bool:
-        """True when the year was fetched or cached, parsed, and nothing failed."""
-        return self.status == PARSED
+        """True when the year was fetched or cached and parsed (or the report has no narrative for the
+        country that year), and nothing failed."""
+        return self.status in (PARSED, NOT_LISTED)
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,10 @@ def _fetch_year(year: int, country: Country, cache: RawCache, store: ParseStore,
     except PageNotFound as exc:
         status, detail, url = NO_PAGE, f"no page: {exc}", getattr(exc, "url", "") or url
     except NarrativeNotFound as exc:
+        listed = listed_count(year, net) if not url else 0
+        if listed >= MIN_LISTED:
+            net.commit()
+            return NOT_LISTED, not_listed_detail(year, listed, country), ""
         where = f"on {url}" if url else f"in the {year} table of contents"
         status, detail = PARSE_FAILED, f"no {country.name} narrative found {where} (markup changed?): {exc}"
     except FetchError as exc:
@@ -374,6 +381,8 @@ def refresh(data_dir: Path | str = "data", country: str | Sequence[str] = DEFAUL
                     url = before.source_url
                 elif before.status == PARSED and not force:
                     status, detail, url = PARSED, "", before.source_url
+                elif before.status == NOT_LISTED and not force:
+                    status, detail, url = NOT_LISTED, before.detail, ""
                 elif before.status == PARSE_FAILED and not force and before.source_url:
                     status, url = PARSE_FAILED, before.source_url
                     detail = f"{before.detail} (cached page; fetch it again with: refresh --force --years {year})"

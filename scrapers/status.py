@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.schema import CACHE_CORRUPT, PARSE_FAILED, PARSED
+from analysis.schema import CACHE_CORRUPT, NOT_LISTED, PARSE_FAILED, PARSED
 from scrapers import tableset
 from scrapers.build import TierDisagreement, fix_command, tier_rows, tier_unread_detail, years_to_scan
 from scrapers.cache import RawCache
@@ -65,7 +65,7 @@ def status(data_dir: Path | str = "data", country: str = "china") -> StatusRepor
     for year in years:
         page = pages.get(year)
         row = tier_by_year.get(year, {})
-        cached = page is not None and page.status not in (NOT_CACHED, CACHE_CORRUPT)
+        cached = page is not None and page.status not in (NOT_CACHED, CACHE_CORRUPT, NOT_LISTED)
         problems = [d.message() for d in by_year.get(year, [])]
         if cached and page.status == PARSED and page.narrative is not None and not page.narrative.tier.tier:
             problems.append(f"TIER UNREAD: {tier_unread_detail(page.narrative)} {page.source_url}")
@@ -76,10 +76,10 @@ def status(data_dir: Path | str = "data", country: str = "china") -> StatusRepor
         record = records.get(year)
         if record is not None and record.status != PARSED and cached and page.status == PARSED:
             problems.append(f"LAST REFRESH FAILED at {record.when} (cached copy used): {record.detail}")
-        elif record is not None and record.status != PARSED and not cached:
+        elif record is not None and record.status not in (PARSED, NOT_LISTED) and not cached:
             label = record.status.upper().replace("_", " ")
             problems.append(f"{label} at {record.when}: {record.detail}")
-        elif not cached and (page is None or page.status != CACHE_CORRUPT):
+        elif not cached and (page is None or page.status not in (CACHE_CORRUPT, NOT_LISTED)):
             which = "" if country_obj.slug == DEFAULT_COUNTRY else f" --countries {country_obj.slug}"
             problems.append(f"not cached (tier from the reference table); run: python -m scrapers "
                             f"refresh --years {year}{which}")
