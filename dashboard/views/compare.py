@@ -1,0 +1,104 @@
+"""Compare: China beside chosen countries: tier histories as small multiples (read from the report or
+from a reference table), any measure for any group as small multiples, and the tier panel of every
+country and year as a download."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard import world as W
+from dashboard import world_charts as WC
+from dashboard.colors import group_label, order_groups
+from dashboard.world_data import cached, figure, load_world, seed_multi, seed_single, write_url
+
+SOURCE = "U.S. Department of State, Trafficking in Persons Report, country narratives; Kelley's tier panel (2001-2015)"
+MEASURE_LABELS = {"sentences": "Sentences", "per_1000_words": "Per 1,000 words",
+                  "share_of_sentences": "Share of sentences"}
+
+st.title("China beside other countries")
+ui.page_banner()
+loaded = load_world()
+world = loaded.world
+st.markdown(
+    "China's tier and its North Korean mentions beside the countries the essay's argument needs as a "
+    "baseline: North Korea itself, Russia and Mongolia (overseas workers, escape routes), and other "
+    "countries on Tier 3."
+)
+
+options = [c for c in W.compare_options(world) if c != W.CHINA]
+if not options and W.CHINA not in W.compare_options(world):
+    st.info(f"No tier and no narrative in the data yet. Fetch them with `{W.REFRESH_ALL}`.", icon=":material/info:")
+    st.stop()
+default = W.default_compare(world)
+seed_multi("compare_countries", "countries", options, default)
+chosen = st.multiselect("Compare China with", options, key="compare_countries",
+                        format_func=lambda s: W.country_info(s).name, max_selections=11,
+                        help="Default: North Korea, Russia, Mongolia and the Tier 3 countries of the latest year "
+                             "that name North Korean people most.")
+write_url("countries", chosen, default)
+countries = [W.CHINA, *chosen] if W.CHINA in W.compare_options(world) else list(chosen)
+names = {c: W.country_info(c).name for c in countries}
+not_read = [names[c] for c in countries if c not in set(world.narratives["country"])]
+if not_read:
+    st.caption("No narrative read yet for " + ", ".join(not_read) + f": their tiers come from reference tables only "
+               f"and they have no counts. Read them with `python -m scrapers refresh --countries "
+               f"{','.join(c for c in countries)}`.")
+
+st.subheader("Tier histories", anchor=False)
+hist = W.tier_histories(world, countries)
+panel_years = (int(world.panel["year"].min()), int(world.panel["year"].max())) if len(world.panel) else None
+ui.show_chart(
+    figure("compare-tiers", loaded, (tuple(countries), panel_years),
+           lambda: WC.tier_multiples(hist, countries, names, source=SOURCE, years=panel_years)),
+    "tiers.csv (filled diamonds: read from the country's narrative; open circles: a reference table, China's "
+    "`data/reference/china_tiers.csv` or Kelley's panel `data/reference/kelley_tiers.csv` for 2001-2015). "
+    "A break in the line is a year without a known tier.", key="compare-tiers")
+
+st.subheader("Mentions, country by country", anchor=False)
+labels = data.group_labels()
+groups = order_groups(world.groups) if world.groups else [W.NK]
+c1, c2 = st.columns([2, 3])
+with c1:
+    seed_single("compare_group", "group", groups, W.NK if W.NK in groups else groups[0])
+    group = st.selectbox("Group", groups, key="compare_group", format_func=lambda s: group_label(s, labels))
+with c2:
+    seed_single("compare_measure", "measure", list(MEASURE_LABELS), "sentences")
+    measure = st.radio("Measure", list(MEASURE_LABELS), format_func=MEASURE_LABELS.get, horizontal=True,
+                       key="compare_measure")
+write_url("group", group, W.NK if W.NK in groups else groups[0])
+write_url("measure", measure, "sentences")
+if world.report_years:
+    ui.show_chart(
+        figure("compare-measures", loaded, (tuple(countries), group, measure, group_label(group, labels)),
+               lambda: WC.measure_multiples(W.measure_panel(world, countries, group, measure), countries, names,
+                                            measure, group, group_label(group, labels), source=SOURCE)),
+        "mentions.csv, counted with the lexicon `data/lexicon.toml` in every narrative alike. A grey band is "
+        "a report year whose narrative was not read (no bar, not a zero).", key="compare-measures")
+else:
+    st.info(f"No narrative has been read yet, so there are no counts to compare. Run `{W.REFRESH_ALL}`.",
+            icon=":material/info:")
+
+st.subheader("The tier panel: every country, every year", anchor=False)
+full = W.panel_download(world)
+if len(full):
+    origins = W.origin_counts(full)
+    st.caption(
+        f"{full['country'].nunique()} countries, report years {int(full['year'].min())}-{int(full['year'].max())}: "
+        f"{origins['scraped']} tiers read from the narratives, {origins['reference']} from reference tables "
+        "(Kelley's panel covers 2001-2015; later years need the narratives). tier_code follows Kelley's coding "
+        "(1 = Tier 1, 2 = Tier 2, 3 = Tier 2 Watch List, 4 = Tier 3; empty for Special Case).")
+    wide = cached("panel-wide", loaded, (), lambda: W.panel_wide(full))
+    st.dataframe(wide, hide_index=True, width="stretch", height=360)
+    d1, d2 = st.columns(2)
+    with d1:
+        st.download_button("Download the tier panel (CSV, one row per country and year)",
+                           data=cached("panel-long-csv", loaded, (), lambda: ui.csv_bytes(full)),
+                           file_name="tier_panel.csv", mime="text/csv", key="compare-panel-long", on_click="ignore",
+                           icon=":material/download:")
+    with d2:
+        st.download_button("Download the tier panel (CSV, one column per year)",
+                           data=cached("panel-wide-csv", loaded, (), lambda: ui.csv_bytes(wide)),
+                           file_name="tier_panel_wide.csv", mime="text/csv", key="compare-panel-wide",
+                           on_click="ignore", icon=":material/download:")
+else:
+    st.info("No tier in the data yet.")

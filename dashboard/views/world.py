@@ -1,0 +1,118 @@
+"""World: where the whole report names North Korean people, narrative by narrative, for a chosen
+report year (map, table, the sentences), and how many narratives name them each year."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard import world as W
+from dashboard import world_charts as WC
+from dashboard.textsafe import escape_markdown
+from dashboard.world_data import figure, load_world, seed_single, write_url
+
+SOURCE = "U.S. Department of State, Trafficking in Persons Report, country narratives; counts by tip-china-dashboard"
+MEASURE_LABELS = {"sentences": "Sentences", "per_1000_words": "Per 1,000 words",
+                  "share_of_sentences": "Share of sentences"}
+
+st.title("The whole report: where it names North Korean people")
+ui.page_banner()
+loaded = load_world()
+world = loaded.world
+st.markdown(
+    "Each country's narrative in each report year, counted with the same lexicon as China's: how many "
+    "sentences name **North Korean people** (victims, workers, refugees; not the North Korean state). "
+    "The baseline for China: how the same report speaks of North Koreans elsewhere."
+)
+
+if not world.report_years:
+    st.info(
+        "No narrative has been read yet, so there is nothing to map. Read every country's narrative "
+        f"with `{W.REFRESH_ALL}` (needs internet, about one request a second; it resumes where it stopped), "
+        "or a few with `python -m scrapers refresh --countries china,north-korea,russia`. The tier panel "
+        "of every country is on the Compare page meanwhile.", icon=":material/public:")
+    st.stop()
+
+if world.only_china:
+    st.info(
+        f"Only China's narrative has been read so far ({ui.year_ranges(world.report_years)}), so the map "
+        "shows one country and every count below is China's. Read every country's narrative with "
+        f"`{W.REFRESH_ALL}`, or a few with `python -m scrapers refresh --countries china,north-korea,russia,mongolia`.",
+        icon=":material/public:")
+
+years = list(world.report_years)
+seed_single("world_year", "year", years, years[-1])
+seed_single("world_measure", "measure", list(MEASURE_LABELS), "sentences")
+c1, c2 = st.columns([3, 2])
+with c1:
+    if len(years) > 1:
+        year = st.select_slider("Report year", options=years, key="world_year",
+                                help="Only report years with at least one narrative read are offered.")
+    else:
+        year = years[0]
+        st.session_state["world_year"] = year
+        st.caption(f"One report year in the data: {year}.")
+with c2:
+    measure = st.radio("Shade the map by", list(MEASURE_LABELS), format_func=MEASURE_LABELS.get, horizontal=True,
+                       key="world_measure")
+write_url("year", year, years[-1])
+write_url("measure", measure, "sentences")
+
+rows = W.year_rows(world, year)
+naming = rows[rows["sentences"] > 0]
+read_n, naming_n = len(rows), len(naming)
+st.markdown(f"**{year}:** {naming_n} of {read_n} narrative{'s' if read_n != 1 else ''} {'read name' if read_n != 1 else 'read names'} North Korean people "
+            f"in {int(naming['sentences'].sum())} sentence{'s' if naming['sentences'].sum() != 1 else ''}.")
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    ui.show_chart(
+        figure("world-map", loaded, (year, measure), lambda: WC.world_map(rows, year, measure, source=SOURCE)),
+        f"{SOURCE} (mentions.csv, kwic.csv); codes from the country registry. Shaded: narratives naming "
+        "North Korean people; pale blue: read, none named; blank: not read.",
+        key="world-map")
+    hidden = W.undrawable(rows)
+    if hidden:
+        st.caption("Not on the map (no ISO 3166-1 shape the map can draw), listed in the table: "
+                   + escape_markdown(", ".join(hidden)) + ".")
+with right:
+    st.markdown("**Narratives naming North Korean people**")
+    if naming_n:
+        table = naming[["name", "tier", "sentences", "per_1000_words", "kinds"]].rename(columns={
+            "name": "country", "per_1000_words": "per 1,000 words"})
+        st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420),
+                     column_config={"per 1,000 words": st.column_config.NumberColumn(format="%.2f"),
+                                    "sentences": st.column_config.NumberColumn(format="%d")})
+    else:
+        st.caption(f"No narrative read for {year} names North Korean people.")
+
+st.subheader("The sentences", anchor=False)
+options = list(naming["country"])
+if options:
+    seed_single("world_country", "country", options, options[0])
+    country = st.selectbox("Show the sentences of", options, key="world_country",
+                           format_func=lambda s: W.country_info(s).name)
+    write_url("country", country, options[0])
+    sentences = W.nk_sentences(loaded.kwic_nk, country, year)
+    st.caption(f"{W.country_info(country).name}, {year} report: {len(sentences)} sentence"
+               f"{'s' if len(sentences) != 1 else ''} naming North Korean people, in printed order.")
+    st.dataframe(
+        ui.http_links(sentences[["section", "paragraph_index", "kinds", "sentence", "source_url"]], "source_url")
+        .assign(paragraph_index=lambda d: d["paragraph_index"].map(lambda v: int(v) + 1 if str(v).isdigit() else v)),
+        hide_index=True, width="stretch", row_height=ui.WRAP_ROW_HEIGHT,
+        column_config={
+            "paragraph_index": st.column_config.NumberColumn("paragraph", help="Paragraph number in the narrative (from 1)."),
+            "kinds": st.column_config.TextColumn("kinds", width="small"),
+            "sentence": st.column_config.TextColumn("sentence", width="large"),
+            "source_url": st.column_config.LinkColumn("source", display_text="page"),
+        })
+else:
+    if "country" in st.query_params:
+        del st.query_params["country"]
+    st.caption("No sentences to show for this year.")
+
+st.subheader("How many narratives name North Korean people, year by year", anchor=False)
+counts = W.naming_by_year(world)  # small: one row per report year
+ui.show_chart(figure("world-naming", loaded, (), lambda: WC.naming_chart(counts, source=SOURCE)),
+              f"{SOURCE} (mentions.csv). Every report year from the first to the last read is on the axis; "
+              "a grey band is a year with no narrative read (no bar, not a zero). The dash marks how many "
+              "narratives were read that year.", key="world-naming")

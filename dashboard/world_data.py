@@ -1,0 +1,223 @@
+"""Reading and caching for the World and Compare pages (Streamlit side of dashboard/world.py).
+
+Tables are read ONLY through `scrapers.tableset.current(data_dir())`, and only the columns (and for
+kwic only the north_korean rows) the pages need, with pyarrow when it is installed. The aggregate
+`WorldTables` is built once per table-set version (`TableSet.key`) and kept with
+`st.cache_resource`: every rerun gets the same small frames back without a copy, so a widget change
+never touches the big tables. Callers must treat what they get as read-only.
+
+URL helpers: the pages keep their widgets under page-local session keys (`world_year`, ...) so
+that they never collide with the other pages' widgets, and mirror them to short URL parameters
+(`?year=2021&country=russia`).
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import world as W
+from dashboard.data import REPO_ROOT, data_dir
+from scrapers.tableset import TableSet, current
+
+KELLEY_FILE = Path("reference") / "kelley_tiers.csv"
+KELLEY_CODES = {"KOS": "XKX"}  # Kelley's code -> the registry's
+MENTION_COLUMNS = ("country", "year", "group", *W.MEASURES, "word_count")
+NARRATIVE_COLUMNS = ("country", "year", "word_count")
+TIER_COLUMNS = ("country", "year", "tier", "tier_sentence", "source_url", "origin", "kelley_tier", "kelley_agrees")
+KWIC_COLUMNS = ("country", "year", "group", "kinds", "section", "paragraph_index", "sentence_index",
+                "sentence", "source_url")
+
+
+# -- reading ------------------------------------------------------------------------------------
+def read_columns(ts: TableSet, name: str, columns: Sequence[str], *, group: str | None = None) -> pd.DataFrame:
+    """Columns of table `name` of the set as strings ('' when empty or absent), optionally only the
+    rows whose `group` is `group`. Parquet files are read with a filter; CSV with pyarrow's reader
+    (only the wanted columns are converted), else pandas."""
+    columns = list(dict.fromkeys(columns))
+    if not ts.has(name):
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
+    path = ts.path(name)
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pyarrow is installed with pandas' extras in practice
+        pa = None
+    if pa is not None and path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        schema_names = pq.read_schema(path).names
+        present = [c for c in columns if c in schema_names]
+        filters = [("group", "=", group)] if group is not None and "group" in schema_names else None
+        table = pq.read_table(path, columns=present, filters=filters)
+        df = table.to_pandas()
+    elif pa is not None:
+        import pyarrow.csv as pacsv
+
+        with path.open("r", encoding="utf-8-sig", newline="") as fh:
+            names = next(csv.reader(fh), [])
+        present = [c for c in columns if c in names]
+        table = pacsv.read_csv(
+            path,
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(include_columns=present,
+                                                 column_types={c: pa.string() for c in present},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+        if group is not None and "group" in present:
+            table = table.filter(pc.equal(table["group"], group))
+        df = table.to_pandas()
+    else:
+        head = pd.read_csv(path, nrows=0)
+        present = [c for c in columns if c in head.columns]
+        df = pd.read_csv(path, usecols=present, dtype=str, keep_default_na=False, na_values=[])
+        if group is not None and "group" in present:
+            df = df[df["group"] == group]
+    for col in columns:
+        if col not in df.columns:
+            df[col] = ""
+    return df[columns].fillna("").astype(str).reset_index(drop=True)
+
+
+def kelley_path() -> Path | None:
+    """DATA_DIR/reference/kelley_tiers.csv, else the repository's copy; None when neither exists."""
+    for base in (data_dir(), REPO_ROOT / "data"):
+        path = base / KELLEY_FILE
+        if path.is_file():
+            return path
+    return None
+
+
+def kelley_frame(path: Path | None) -> pd.DataFrame:
+    """Kelley's panel as (country, year, tier, source_url) for report years from 2001, registry slugs,
+    rows Kelley codes NA (not rated) or whose code the registry does not know left out."""
+    cols = ["country", "year", "tier", "source_url"]
+    if path is None:
+        return pd.DataFrame(columns=cols)
+    from analysis.schema import KELLEY_TIER_CODES
+
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[])
+    by_code = W.code_to_slug()
+    iso = raw["iso"].str.strip().map(lambda c: KELLEY_CODES.get(c, c))
+    out = pd.DataFrame({"country": iso.map(by_code), "year": pd.to_numeric(raw["year"], errors="coerce"),
+                        "tier": raw["tier"].str.strip().map(KELLEY_TIER_CODES),
+                        "source_url": raw.get("source_url", "")})
+    out = out.dropna(subset=["country", "year", "tier"])
+    out = out[out["year"] >= 2001]
+    out["year"] = out["year"].astype(int)
+    return out.reset_index(drop=True)
+
+
+def _file_key(path: Path | None) -> tuple:
+    if path is None:
+        return ("none",)
+    try:
+        st_ = path.stat()
+    except OSError:
+        return (str(path), -1)
+    return (str(path), st_.st_mtime_ns, st_.st_size)
+
+
+def build_from_set(ts: TableSet | None, kelley: Path | None) -> tuple[W.WorldTables, pd.DataFrame]:
+    """(WorldTables, north_korean kwic rows) from a table set: the uncached work of `load_world`."""
+    if ts is None:
+        empty = W.build_world(None, None, None, None, kelley_frame(kelley))
+        return empty, pd.DataFrame(columns=list(KWIC_COLUMNS))
+    tiers = read_columns(ts, "tiers", TIER_COLUMNS)
+    narratives = read_columns(ts, "narratives", NARRATIVE_COLUMNS)
+    mentions = read_columns(ts, "mentions", MENTION_COLUMNS)
+    kwic_nk = read_columns(ts, "kwic", KWIC_COLUMNS, group=W.NK)
+    world = W.build_world(tiers, narratives, mentions, kwic_nk, kelley_frame(kelley))
+    return world, kwic_nk
+
+
+@st.cache_resource(show_spinner="Summarising every narrative once for this data version…", max_entries=4)
+def _cached_world(set_key: str, kelley_key: tuple, _ts: TableSet | None) -> tuple[W.WorldTables, pd.DataFrame]:
+    """Keyed by the set's key and the Kelley file's version; `_ts` (not hashed) is the set itself."""
+    return build_from_set(_ts, Path(kelley_key[0]) if kelley_key[0] != "none" else None)
+
+
+@dataclass(frozen=True)
+class WorldLoad:
+    """What the pages get: the aggregates, the north_korean sentences, the set (or None)."""
+
+    world: W.WorldTables
+    kwic_nk: pd.DataFrame
+    table_set: TableSet | None
+    kelley_key: tuple = ()
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.table_set is not None and self.table_set.manifest.synthetic)
+
+
+def load_world() -> WorldLoad:
+    """The World/Compare aggregates of the current table set (built once per set version)."""
+    ts = current(data_dir())
+    kelley = kelley_path()
+    key = ts.key if ts is not None else f"none:{data_dir()}"
+    kelley_key = _file_key(kelley)
+    world, kwic_nk = _cached_world(key, kelley_key, ts)
+    return WorldLoad(world, kwic_nk, ts, kelley_key)
+
+
+# -- URL <-> widget state ------------------------------------------------------------------------
+def _url_values(url_key: str) -> list[str]:
+    out: list[str] = []
+    for raw in st.query_params.get_all(url_key):
+        out.extend(v.strip() for v in raw.split(",") if v.strip())
+    return out
+
+
+def seed_single(state_key: str, url_key: str, options: Sequence, default) -> None:
+    """Before a single-choice widget: its value from the URL if it is an option, else the default."""
+    if state_key in st.session_state and st.session_state[state_key] in options:
+        return
+    by_text = {str(o): o for o in options}
+    wanted = [by_text[v] for v in _url_values(url_key) if v in by_text]
+    st.session_state[state_key] = wanted[0] if wanted else default
+
+
+def seed_multi(state_key: str, url_key: str, options: Sequence[str], default: Sequence[str]) -> None:
+    """Before a multiselect: its values from the URL (valid options only), else the default."""
+    if state_key in st.session_state:
+        st.session_state[state_key] = [v for v in st.session_state[state_key] if v in options]
+        return
+    wanted = [v for v in dict.fromkeys(_url_values(url_key)) if v in options]
+    st.session_state[state_key] = wanted if wanted else [v for v in default if v in options]
+
+
+def write_url(url_key: str, value, default) -> None:
+    """After the widget: the value in the URL, or no parameter when it equals the default."""
+    if isinstance(value, (list, tuple)):
+        same = [str(v) for v in value] == [str(v) for v in default]
+        new: str | list[str] = [str(v) for v in value]
+    else:
+        same = str(value) == str(default)
+        new = str(value)
+    if same:
+        if url_key in st.query_params:
+            del st.query_params[url_key]
+    elif st.query_params.get_all(url_key) != (new if isinstance(new, list) else [new]):
+        st.query_params[url_key] = new
+
+
+# -- figures and derived frames, built once per data version and choice ---------------------------
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _once(kind: str, set_key: str, kelley_key: tuple, params: tuple, _build):
+    """What `_build()` returns, kept per (kind, data version, params). Read-only."""
+    return _build()
+
+
+def cached(kind: str, load: "WorldLoad", params: tuple, build):
+    """`build()`'s result for this data version, built once per (kind, params): plotly figures cost
+    50-150 ms to build, so a widget change redraws only what it changed. Never modify the result."""
+    key = load.table_set.key if load.table_set is not None else "none"
+    return _once(kind, key, load.kelley_key, tuple(params), build)
+
+
+figure = cached
