@@ -21,7 +21,7 @@ VIEWS = ROOT / "dashboard" / "views"
 
 st.set_page_config(
     page_title="TIP report on China: North Korean victims",
-    page_icon="🔎",
+    page_icon=str(ROOT / "dashboard" / "assets" / "favicon.png"),  # a local file: works offline
     layout="wide",
 )
 

@@ -91,5 +91,5 @@ def fetch_panel(has_text: bool) -> None:
             f"`{REFRESH_COMMAND}` (same cache and lock; about one request a second; cached years are not "
             "fetched again). The pages update when it ends."
         )
-        if st.button(label, key="fetch-now", type="primary" if not has_text else "secondary", icon="⬇️"):
+        if st.button(label, key="fetch-now", type="primary" if not has_text else "secondary", icon=":material/download:"):
             _run()

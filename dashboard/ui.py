@@ -85,7 +85,7 @@ def how_to_cite() -> None:
     """A 'How to cite' box: the dashboard, the data version, the report years used."""
     from dashboard.status import citation
 
-    with st.expander("How to cite", icon="📎"):
+    with st.expander("How to cite", icon=":material/format_quote:"):
         st.code(citation(current_status()), language=None, wrap_lines=True)
         st.caption("Cite the report itself as: U.S. Department of State, Trafficking in Persons Report (YEAR), China.")
 
@@ -93,7 +93,7 @@ def how_to_cite() -> None:
 def page_banner() -> None:
     """The banner every page shows under its title when the data is synthetic."""
     if is_synthetic():
-        st.warning(SYNTHETIC_BANNER, icon="🧪")
+        st.warning(SYNTHETIC_BANNER, icon=":material/science:")
 
 
 def refresh_hint(what: str = "the narratives") -> None:

@@ -10,7 +10,8 @@ from dashboard.ngo_estimates import ESSAY_CITATION, ESSAY_URL, estimates_from_cl
 from dashboard.textsafe import escape_markdown, markdown_link
 
 VERDICT_COLORS = {"supported": "green", "partly supported": "orange", "not supported": "red", "needs data": "gray"}
-VERDICT_ICONS = {"supported": "✅", "partly supported": "🌓", "not supported": "❌", "needs data": "⏳"}
+VERDICT_ICONS = {"supported": ":material/check_circle:", "partly supported": ":material/contrast:",
+                 "not supported": ":material/cancel:", "needs data": ":material/hourglass_empty:"}
 
 st.title("The essay's claims against the report")
 ui.page_banner()
@@ -69,11 +70,11 @@ explain_tables = claim_text.Tables(
 
 if claims is None:
     st.warning(f"No claims to show: {note}. The essay's claims live in `data/essay/claims.csv`; "
-               f"`{data.REFRESH_COMMAND}` checks them against the narratives.", icon="ℹ️")
+               f"`{data.REFRESH_COMMAND}` checks them against the narratives.", icon=":material/info:")
 else:
     if note:
         st.info(f"Verdicts need analysed narratives ({escape_markdown(note)}). Run `{data.REFRESH_COMMAND}` "
-                "to fetch and analyse them; until then every claim reads *needs data*.", icon="ℹ️")
+                "to fetch and analyse them; until then every claim reads *needs data*.", icon=":material/info:")
     counts = claims["verdict"].value_counts()
     st.caption(" · ".join(f"{v}: {int(counts.get(v, 0))}" for v in VERDICT_COLORS))
     for _, row in claims.iterrows():
@@ -99,7 +100,7 @@ else:
             if links:
                 with st.container(horizontal=True):
                     for year, para in links[:8]:
-                        st.page_link("views/read.py", label=f"{year}, ¶{para + 1}", icon="📄",
+                        st.page_link("views/read.py", label=f"{year}, ¶{para + 1}", icon=":material/article:",
                                      query_params={"year": str(year), "para": str(para)})
                     if len(links) > 8:
                         st.caption(f"and {len(links) - 8} more paragraphs")

@@ -158,7 +158,7 @@ if phrase.strip():
     else:
         result = run_phrase_search(paragraphs, phrase, regex)
         if result.error:
-            st.error(result.error, icon="⚠️")
+            st.error(result.error, icon=":material/error:")
         else:
             counts: pd.DataFrame = result.counts
             if int(counts["hits"].sum()) == 0:

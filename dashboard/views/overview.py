@@ -68,7 +68,7 @@ if mentions.has_rows:
         + (charts.MISSING_NOTE.capitalize() + "." if len(corpus) < (corpus[-1] - corpus[0] + 1 if corpus else 0) else ""),
         key="overview-mentions",
     )
-    st.page_link("views/mentions.py", label="Choose groups, measures and years on the Mentions page", icon="➡️")
+    st.page_link("views/mentions.py", label="Choose groups, measures and years on the Mentions page", icon=":material/arrow_forward:")
 elif mentions.status == "corrupt":
     ui.show_problem(mentions)
 else:

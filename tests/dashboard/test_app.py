@@ -338,3 +338,53 @@ def test_kwic_download_has_kwic_columns_and_integer_indices(monkeypatch, full_di
     assert tuple(back.columns) == KWIC_COLUMNS and back.columns[0] == "country"
     assert ".0" not in raw.splitlines()[1].split(",")[6], "paragraph_index written as an integer"
     assert set(back["year"]) <= {2020, 2021} and back["sentence"].str.contains("women", case=False).all()
+
+
+@pytest.fixture
+def site():
+    from tests.site_server import SiteServer
+
+    with SiteServer() as server:
+        yield server
+
+
+def test_fetch_button_runs_the_refresh_over_the_local_site(monkeypatch, tmp_path, site):
+    target = tmp_path / "data"
+    target.mkdir()
+    monkeypatch.setenv("TIPDASH_MIRROR", site.base_url)
+    monkeypatch.setenv("TIPDASH_FETCH_DELAY", "0")
+    at = run_app(monkeypatch, target)
+    assert_clean(at)
+    assert "report text not fetched yet: 0 of 25 years" in at.caption[0].value
+    at.button(key="fetch-now").click().run(timeout=120)
+    assert_clean(at)
+    assert site.total > 0, "the refresh made requests to the local server"
+    assert at.caption[0].value.startswith("Report text for "), at.caption[0].value
+    assert any(s.value.startswith("Report text for ") for s in [*at.success, *at.warning])
+    mentions = run_app(monkeypatch, target, page="mentions")
+    assert_clean(mentions)
+    assert len(charts(mentions)) >= 4, "the pages are populated"
+
+
+def test_fetch_while_another_run_holds_the_lock_says_so(monkeypatch, tmp_path, site):
+    from scrapers.lock import run_lock
+
+    target = tmp_path / "data"
+    target.mkdir()
+    monkeypatch.setenv("TIPDASH_MIRROR", site.base_url)
+    monkeypatch.setenv("TIPDASH_FETCH_DELAY", "0")
+    at = run_app(monkeypatch, target)
+    with run_lock(target, command="test"):
+        at.button(key="fetch-now").click().run(timeout=60)
+    assert_clean(at)
+    assert any("Another refresh is already running" in e.value for e in at.error)
+    assert site.total == 0
+
+
+def test_hosted_app_hides_the_fetch_button_unless_allowed(monkeypatch, tmp_path):
+    target = tmp_path / "data"
+    target.mkdir()
+    monkeypatch.setenv("TIPDASH_ALLOW_FETCH", "0")
+    at = run_app(monkeypatch, target)
+    assert not [b for b in at.button if b.key == "fetch-now"]
+    assert "switched off" in texts(at)

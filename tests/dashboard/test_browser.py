@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "dashboard_data" / "full"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -44,7 +43,7 @@ def _wait_healthy(proc: subprocess.Popen, base: str, timeout: float = 60) -> Non
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read().decode("utf-8", "replace") if proc.stdout else ""
+            out = Path(proc.log_path).read_text("utf-8", "replace") if hasattr(proc, "log_path") else ""
             pytest.fail(f"streamlit exited with {proc.returncode} before serving:\n{out[-3000:]}")
         try:
             with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
@@ -56,14 +55,16 @@ def _wait_healthy(proc: subprocess.Popen, base: str, timeout: float = 60) -> Non
     pytest.fail(f"streamlit did not become healthy at {base} within {timeout:.0f} s")
 
 
-@pytest.fixture(scope="module")
-def server():
+def _serve(data_dir: Path, **env_extra: str):
+    """Start `streamlit run dashboard/app.py` on a free port with TIPDASH_DATA_DIR=data_dir."""
     port = _free_port()
-    env = {**os.environ, "TIPDASH_DATA_DIR": str(FIXTURE)}
+    env = {**os.environ, "TIPDASH_DATA_DIR": str(data_dir), **env_extra}
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none", "--client.showErrorDetails", "full"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = open(Path(data_dir).parent / f"streamlit-{port}.log", "wb")  # a file: a full pipe would block the server
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc.log_path = log.name  # type: ignore[attr-defined]
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(proc, base)
@@ -75,6 +76,15 @@ def server():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from tests.dashboard.conftest import publish_fixture
+
+    data = publish_fixture("full", tmp_path_factory.mktemp("browser") / "data")
+    yield from _serve(data)
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +157,123 @@ def test_every_page_renders_without_error_and_widgets_write_the_url(server, brow
         assert page.get_by_text("<script>alert(1)</script>", exact=False).count() >= 1
         _shot(page, "read_2021")
         assert dialogs == [], f"a script in the data ran: {dialogs}"
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()
+
+
+def _in_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= size["height"] and box["x"] >= 0
+
+
+def test_first_screen_status_line_is_visible_without_scrolling(server, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(server)
+        _settle(page, PAGES["overview"][1])
+        icons = [page.locator(f"link[rel~='icon']").nth(i).get_attribute("href") or ""
+                 for i in range(page.locator("link[rel~='icon']").count())]
+        assert icons and not any("fonts.g" in h or "googleapis" in h for h in icons), icons
+        line = page.get_by_text("Report text for 4 of 25 years", exact=False).first
+        line.wait_for(timeout=15_000)
+        assert _in_viewport(page, line), line.bounding_box()
+        assert "data as of 2021-07-01 12:00 UTC" in line.inner_text()
+        banner = page.get_by_text("Synthetic data, not report text", exact=False).first
+        assert _in_viewport(page, banner)
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(ARTIFACTS / "browser_first_screen_1400x900.png"))
+    finally:
+        page.close()
+
+
+def test_permalink_settles_on_what_is_on_screen_after_rapid_changes(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{server}/mentions")
+        _settle(page, PAGES["mentions"][1])
+        thumbs = page.locator('[data-testid="stSlider"] input[type="range"]')
+        thumbs.first.wait_for(state="attached", timeout=15_000)
+        thumbs.first.focus()
+        for _ in range(6):  # rapid changes: no wait between them
+            page.keyboard.press("ArrowRight")
+        thumbs.nth(1).focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowLeft")
+        page.get_by_text("Share of sentences", exact=True).click()
+        page.get_by_text("Per 1,000 words", exact=True).click()
+        _settle(page, PAGES["mentions"][1])
+        page.wait_for_timeout(1500)
+        _settle(page, PAGES["mentions"][1])
+        shown = [int(t.input_value()) for t in thumbs.all()]
+        url = page.url
+        assert shown[0] > 2004, shown  # the range changed on screen (keys pressed during a rerun may be dropped)
+        for y in shown:
+            assert f"years={y}" in url, (shown, url)
+        assert "measure=per_1000_words" in url, url
+        other = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            other.goto(url)
+            _settle(other, PAGES["mentions"][1])
+            other.locator('[data-testid="stSlider"] input[type="range"]').nth(1).wait_for(state="attached", timeout=15_000)
+            again = [int(t.input_value())
+                     for t in other.locator('[data-testid="stSlider"] input[type="range"]').all()]
+            assert again == shown
+            assert other.get_by_role("radio", name="Per 1,000 words").is_checked()
+        finally:
+            other.close()
+    finally:
+        page.close()
+
+
+def test_essay_paragraph_link_scrolls_to_the_paragraph(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(f"{server}/read?year=2021&para=40")
+        _settle(page, PAGES["read"][1])
+        anchor = page.locator("#para-40")
+        anchor.wait_for(state="attached", timeout=15_000)
+        page.wait_for_function(
+            "() => { const e = document.getElementById('para-40'); if (!e) return false;"
+            " const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; }",
+            timeout=15_000)
+        para = page.get_by_text("¶ 41", exact=False).first
+        assert _in_viewport(page, para)
+        page.screenshot(path=str(ARTIFACTS / "browser_read_anchor.png"))
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def fetch_server(tmp_path_factory):
+    from tests.site_server import SiteServer
+
+    data = tmp_path_factory.mktemp("fetch") / "data"
+    data.mkdir()
+    with SiteServer() as site:
+        yield from _serve(data, TIPDASH_MIRROR=site.base_url, TIPDASH_FETCH_DELAY="0")
+
+
+def test_fetch_button_over_the_local_server_then_populated_pages(fetch_server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(fetch_server)
+        _settle(page, PAGES["overview"][1])
+        assert page.get_by_text("report text not fetched yet: 0 of 25 years", exact=False).first.is_visible()
+        page.screenshot(path=str(ARTIFACTS / "browser_fetch_before.png"))
+        page.get_by_role("button", name="Fetch the report text now").click()
+        page.locator('[data-testid="stProgress"]').first.wait_for(timeout=30_000)
+        page.get_by_text("Report text for", exact=False).first.wait_for(timeout=120_000)
+        _settle(page, PAGES["overview"][1])
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        _shot(page, "fetch_after")
+        page.goto(f"{fetch_server}/mentions")
+        _settle(page, PAGES["mentions"][1])
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 4
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()
