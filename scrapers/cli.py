@@ -263,10 +263,12 @@ def print_refresh_summary(result: RefreshResult, out: TextIO) -> None:
     """The refresh summary: counts, every failed year and why, loud tier problems, tables written."""
     parsed = [o for o in result.outcomes if o.status == PARSED]
     fetched = sum(1 for o in parsed if not o.from_cache)
-    print(f"\n{result.country}: {len(result.outcomes)} narrative(s) of {len(result.years_asked)} year(s) asked; {len(parsed)} parsed "
-          f"({fetched} fetched, {len(parsed) - fetched} from cache); "
-          f"{sum(o.status == NOT_LISTED for o in result.outcomes)} not in that year's report; {len(result.failed)} failed; "
-          f"{result.requests_made} request(s)", file=out)
+    asked = (f"{len(result.years_asked)} year(s) asked" if "," not in result.country and result.country != "all"
+             else f"{len(result.outcomes)} narrative(s) of {len(result.years_asked)} year(s) asked")
+    unlisted = sum(o.status == NOT_LISTED for o in result.outcomes)
+    print(f"\n{result.country}: {asked}; {len(parsed)} parsed ({fetched} fetched, {len(parsed) - fetched} from "
+          f"cache); " + (f"{unlisted} not in that year's report; " if unlisted else "")
+          + f"{len(result.failed)} failed; {result.requests_made} request(s)", file=out)
     if result.not_modified or result.changed:
         print(f"revalidated: {result.not_modified} unchanged, {len(result.changed)} changed "
               f"({', '.join(label(o.country, o.year) for o in result.changed) or 'none'}; see raw/changes.csv)", file=out)
