@@ -151,6 +151,27 @@ def test_lost_manifest_is_rebuilt_from_the_pages_on_disk(cache_dir, replacement,
     assert sorted(e.url for e in reopened.entries()) == sorted([*URLS, "https://www.state.gov/new/"])
 
 
+def test_a_rebuilt_manifest_can_be_written_as_is(cache_dir):
+    manifest = cache_dir / "raw" / "manifest.csv"
+    manifest.write_text("[]\n")
+    cache = RawCache(cache_dir)
+    assert cache.rebuilt and cache.warnings
+    assert cache.write_manifest() is True and not cache.rebuilt
+    reopened = RawCache(cache_dir)
+    assert reopened.warnings == [] and not reopened.rebuilt
+    assert sorted(e.url.replace("https://localhost", "http://localhost") for e in reopened.entries()) == sorted(URLS)
+
+
+def test_a_not_modified_answer_is_never_stored(cache_dir):
+    url = next(iter(URLS))
+    cache = RawCache(cache_dir)
+    answer = FetchResult(url=url, fetched_url=url, status=304, body=b"", content_type="",
+                         fetched_at="2026-01-02T03:04:05Z", not_modified=True)
+    with pytest.raises(ValueError, match="only a 200 page can be stored"):
+        cache.store(answer)
+    assert RawCache(cache_dir).read_bytes(url) == URLS[url]
+
+
 def test_a_guessed_url_is_corrected_when_the_pipeline_asks_for_the_real_one(tmp_path):
     url = "https://www.state.gov/reports/x"  # no trailing slash: stored as .../x/index.html
     RawCache(tmp_path).store(result(url, b"<html>x</html>"))
