@@ -108,11 +108,23 @@ def shade_missing(fig: go.Figure, span: list[int], corpus_years, *, categorical:
     return missing
 
 
-def year_ticks(span: list[int], corpus_years) -> tuple[list[str], list[str]]:
-    """Category values and tick labels for a year axis; years not in the corpus are marked 'no text'."""
+def year_ticks(span: list[int], corpus_years, *, compact: bool = False) -> tuple[list[str], list[str]]:
+    """Category values and tick labels for a year axis; years not in the corpus are marked
+    '(no text)', or (compact, for a horizontal axis) drawn in grey."""
     corpus = {int(y) for y in corpus_years}
     values = [str(y) for y in span]
-    return values, [v if int(v) in corpus else f"{v} (no text)" for v in values]
+    missing = (lambda v: f"<span style='color:#b5b5b5'>{v}</span>") if compact else (lambda v: f"{v} (no text)")
+    return values, [v if int(v) in corpus else missing(v) for v in values]
+
+
+def _year_category_x(fig: go.Figure, values: list[str], ticks: list[str]) -> None:
+    """A categorical year x axis with every year; long axes get angled labels and room below them
+    so that the axis title and the source line never overlap."""
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=values, tickvals=values,
+                     ticktext=ticks, tickangle=-45 if len(values) > 14 else 0)
+    if len(values) > 14:
+        fig.update_layout(margin=dict(b=120))
+        fig.layout.annotations[-1].update(yshift=-92)
 
 
 def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
@@ -314,19 +326,17 @@ def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
     order = [s for s in SECTION_ORDER if s in pivot.index] + sorted(s for s in pivot.index if s not in SECTION_ORDER)
     pivot = pivot.reindex(order)
     label = group_label(group, labels)
-    values, ticks = year_ticks(span, corpus)
+    values, ticks = year_ticks(span, corpus, compact=True)
     fig = go.Figure(go.Heatmap(
         z=pivot.to_numpy(), x=values, y=[s.title() for s in pivot.index],
         colorscale=[[0, "#f7f7f7"], [1, group_color(group)]], zmin=0,
         colorbar=dict(title=dict(text="sentences", side="right")), xgap=2, ygap=2,
         hovertemplate=f"%{{y}}, %{{x}}: %{{z}} sentences naming {html.escape(label)}<extra></extra>",
     ))
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=values, tickvals=values, ticktext=ticks)
     fig.update_yaxes(autorange="reversed")
-    fig = _base_layout(fig, height=360, source=source, x_title="Report year",
+    fig = _base_layout(fig, height=360, source=source, x_title="Report year (grey: no text in the data)",
                        y_title="Section (empty cell: section absent)")
-    fig.update_layout(margin=dict(b=120))
-    fig.layout.annotations[-1].update(yshift=-92)  # the source line below the rotated year labels
+    _year_category_x(fig, values, ticks)
     return fig
 
 
@@ -346,7 +356,7 @@ def kinds_chart(kwic: pd.DataFrame, *, source: str, years: tuple[int, int] | Non
     kinds = df.assign(kind=df["kinds"].astype(str).replace("", "other").str.split(";")).explode("kind")
     kinds = kinds[kinds["kind"] != ""]
     counts = kinds.groupby(["year", "kind"]).size().rename("n").reset_index()
-    values, ticks = year_ticks(span, corpus)
+    values, ticks = year_ticks(span, corpus, compact=True)
     fig = go.Figure()
     for kind in KIND_LABELS:
         part = counts[counts["kind"] == kind]
@@ -363,11 +373,12 @@ def kinds_chart(kwic: pd.DataFrame, *, source: str, years: tuple[int, int] | Non
         textposition="top center", showlegend=False, hoverinfo="skip", textfont=dict(color="#6b6b6b"),
     ))
     shade_missing(fig, span, corpus, categorical=True)
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=values, tickvals=values, ticktext=ticks)
+    fig.update_layout(barmode="stack", legend_title_text="Kind")
     fig.update_yaxes(rangemode="tozero")
-    return _base_layout(fig, height=380, source=source, x_title="Report year",
-                        y_title="Sentences naming North Korean people, by kind (count)")
+    fig = _base_layout(fig, height=400, source=source, x_title="Report year (grey band: no text in the data)",
+                       y_title="Sentences naming North Koreans (count)")
+    _year_category_x(fig, values, ticks)
+    return fig
 
 
 def phrase_chart(counts: pd.DataFrame, phrase: str, *, source: str, years: tuple[int, int] | None = None) -> go.Figure:

@@ -54,6 +54,22 @@ def group_family(slug: str) -> str:
     return FIXED[slug][1] if slug in FIXED else "green"
 
 
+# Text highlights of the two North Korean groups must never be confused: North Korean people in
+# white on solid red, the North Korean state in dark brown on pale amber (other groups: pale palette).
+HIGHLIGHT_CSS: dict[str, tuple[str, str]] = {
+    "north_korean": ("#ffffff", "#c62828"),
+    "north_korea_state": ("#5d3200", "#ffd27f"),
+}
+
+
+def group_mark(slug: str) -> str:
+    """The highlight token for dashboard.textsafe: 'css:FOREGROUND:BACKGROUND' or a palette colour."""
+    if slug in HIGHLIGHT_CSS:
+        fg, bg = HIGHLIGHT_CSS[slug]
+        return f"css:{fg}:{bg}"
+    return group_family(slug)
+
+
 def group_label(slug: str, labels: dict[str, str] | None = None) -> str:
     """A readable label: the lexicon's, else a built-in one, else the slug in title case."""
     if labels and slug in labels:

@@ -29,6 +29,20 @@ def escape_markdown(text: str) -> str:
     return _PUNCT.sub(r"\\\1", _SPACE.sub(" ", str(text)))
 
 
+_CSS_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def mark(escaped: str, family: str) -> str:
+    """Already-escaped markdown wrapped in a highlight: a palette colour ('red' -> :red-background[...])
+    or 'css:#FG:#BG' (-> :color[...]{foreground=... background=...}, hex colours only)."""
+    if family.startswith("css:"):
+        _, fg, bg = family.split(":", 2)
+        if _CSS_COLOR.match(fg) and _CSS_COLOR.match(bg):
+            return f':color[{escaped}]{{foreground="{fg}" background="{bg}"}}'
+        family = "gray"
+    return f":{family}-background[{escaped}]"
+
+
 def highlight_markdown(text: str, spans: Iterable[Span]) -> str:
     """Escaped text with each span wrapped in `:FAMILY-background[...]`; overlaps keep the first."""
     out: list[str] = []
@@ -37,7 +51,7 @@ def highlight_markdown(text: str, spans: Iterable[Span]) -> str:
         if span.start < pos or span.end <= span.start or span.end > len(text):
             continue
         out.append(escape_markdown(text[pos:span.start]))
-        out.append(f":{span.family}-background[{escape_markdown(text[span.start:span.end])}]")
+        out.append(mark(escape_markdown(text[span.start:span.end]), span.family))
         pos = span.end
     out.append(escape_markdown(text[pos:]))
     return "".join(out)

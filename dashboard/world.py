@@ -102,11 +102,16 @@ class WorldTables:
     measures: dict[str, pd.DataFrame] = field(default_factory=dict)
     groups: tuple[str, ...] = ()
     report_years: tuple[int, ...] = ()
+    # plain-Python lookups made once, so that a rerun never iterates a column
+    read_set: frozenset[str] = frozenset()
+    present: frozenset[str] = frozenset()  # countries with a tier or a narrative
+    nk_by_year: dict[int, pd.DataFrame] = field(default_factory=dict)
+    panel_by_country: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def read_countries(self) -> tuple[str, ...]:
         """Slugs of the countries with at least one narrative read."""
-        return tuple(sorted(self.narratives["country"].unique()))
+        return tuple(sorted(self.read_set))
 
     @property
     def only_china(self) -> bool:
@@ -223,19 +228,23 @@ def build_world(tiers: pd.DataFrame | None, narratives: pd.DataFrame | None, men
     nk["kinds"] = nk["kinds"].fillna("")
     tiers_small = panel[["country", "year", "tier", "origin"]].rename(columns={"origin": "tier_origin"})
     nk = nk.merge(tiers_small, on=["country", "year"], how="left").fillna({"tier": "", "tier_origin": ""})
-    everyone = set(nar["country"]) | set(panel["country"])
+    everyone = set(nar["country"].tolist()) | set(panel["country"].tolist())
     countries = countries_frame(everyone)
     nk = nk.merge(countries, on="country", how="left")
     nk = nk[list(NK_COLUMNS)].sort_values(["year", "sentences", "name"], ascending=[True, False, True],
                                           kind="stable").reset_index(drop=True)
     return WorldTables(countries=countries, narratives=nar, nk=nk, panel=panel, measures=measures,
-                       groups=groups, report_years=report_years)
+                       groups=groups, report_years=report_years, read_set=frozenset(nar["country"].tolist()),
+                       present=frozenset(everyone),
+                       nk_by_year={int(y): part.reset_index(drop=True) for y, part in nk.groupby("year", sort=True)},
+                       panel_by_country={str(c): part for c, part in panel.groupby("country", sort=False)})
 
 
 # -- World page ---------------------------------------------------------------------------------
 def year_rows(world: WorldTables, year: int) -> pd.DataFrame:
     """The narratives read for `year` with their north_korean figures, most sentences first."""
-    return world.nk[world.nk["year"] == int(year)].reset_index(drop=True)
+    rows = world.nk_by_year.get(int(year))
+    return rows if rows is not None else world.nk.iloc[0:0]
 
 
 def naming_rows(world: WorldTables, year: int) -> pd.DataFrame:
@@ -292,8 +301,7 @@ def default_compare(world: WorldTables, extra: int = EXTRA_TIER3) -> list[str]:
     """China's default peers present in the data: North Korea, Russia, Mongolia, then up to `extra`
     other countries on Tier 3 in the latest year that has a Tier 3 country (most North Korean
     sentences first, then by name). China itself is not in the list."""
-    present = set(world.panel["country"]) | set(world.narratives["country"])
-    peers = [c for c in DEFAULT_PEERS if c in present]
+    peers = [c for c in DEFAULT_PEERS if c in world.present]
     panel = world.panel
     tier3 = panel[panel["tier"] == "Tier 3"]
     if len(tier3):
@@ -308,16 +316,16 @@ def default_compare(world: WorldTables, extra: int = EXTRA_TIER3) -> list[str]:
 
 def compare_options(world: WorldTables) -> list[str]:
     """Every country with a tier or a narrative, China first, then by display name."""
-    present = set(world.panel["country"]) | set(world.narratives["country"])
-    others = sorted(present - {CHINA}, key=lambda s: country_info(s).name)
-    return ([CHINA] if CHINA in present else []) + others
+    others = sorted(world.present - {CHINA}, key=lambda s: country_info(s).name)
+    return ([CHINA] if CHINA in world.present else []) + others
 
 
 def tier_histories(world: WorldTables, countries: list[str]) -> pd.DataFrame:
     """Panel rows of the chosen countries (country, name, year, tier, origin, ...), in their order."""
-    order = {c: i for i, c in enumerate(countries)}
-    rows = world.panel[world.panel["country"].isin(order)]
-    return rows.assign(_o=rows["country"].map(order)).sort_values(["_o", "year"]).drop(columns="_o").reset_index(drop=True)
+    parts = [world.panel_by_country[c] for c in dict.fromkeys(countries) if c in world.panel_by_country]
+    if not parts:
+        return world.panel.iloc[0:0]
+    return pd.concat(parts, ignore_index=True)
 
 
 def measure_panel(world: WorldTables, countries: list[str], group: str, measure: str) -> pd.DataFrame:

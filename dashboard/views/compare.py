@@ -25,31 +25,34 @@ st.markdown(
     "countries on Tier 3."
 )
 
-options = [c for c in W.compare_options(world) if c != W.CHINA]
-if not options and W.CHINA not in W.compare_options(world):
+all_options, default = cached("compare-options", loaded, (),
+                              lambda: (tuple(W.compare_options(world)), tuple(W.default_compare(world))))
+options = [c for c in all_options if c != W.CHINA]
+default = list(default)
+if not all_options:
     st.info(f"No tier and no narrative in the data yet. Fetch them with `{W.REFRESH_ALL}`.", icon=":material/info:")
     st.stop()
-default = W.default_compare(world)
 seed_multi("compare_countries", "countries", options, default)
 chosen = st.multiselect("Compare China with", options, key="compare_countries",
                         format_func=lambda s: W.country_info(s).name, max_selections=11,
                         help="Default: North Korea, Russia, Mongolia and the Tier 3 countries of the latest year "
                              "that name North Korean people most.")
 write_url("countries", chosen, default)
-countries = [W.CHINA, *chosen] if W.CHINA in W.compare_options(world) else list(chosen)
+countries = [W.CHINA, *chosen] if W.CHINA in all_options else list(chosen)
 names = {c: W.country_info(c).name for c in countries}
-not_read = [names[c] for c in countries if c not in set(world.narratives["country"])]
+not_read = [names[c] for c in countries if c not in world.read_set]
 if not_read:
     st.caption("No narrative read yet for " + ", ".join(not_read) + f": their tiers come from reference tables only "
                f"and they have no counts. Read them with `python -m scrapers refresh --countries "
                f"{','.join(c for c in countries)}`.")
 
 st.subheader("Tier histories", anchor=False)
-hist = W.tier_histories(world, countries)
-panel_years = (int(world.panel["year"].min()), int(world.panel["year"].max())) if len(world.panel) else None
+panel_years = cached("panel-years", loaded, (), lambda: (int(world.panel["year"].min()), int(world.panel["year"].max()))
+                     if len(world.panel) else None)
 ui.show_chart(
     figure("compare-tiers", loaded, (tuple(countries), panel_years),
-           lambda: WC.tier_multiples(hist, countries, names, source=SOURCE, years=panel_years)),
+           lambda: WC.tier_multiples(W.tier_histories(world, countries), countries, names, source=SOURCE,
+                                     years=panel_years)),
     "tiers.csv (filled diamonds: read from the country's narrative; open circles: a reference table, China's "
     "`data/reference/china_tiers.csv` or Kelley's panel `data/reference/kelley_tiers.csv` for 2001-2015). "
     "A break in the line is a year without a known tier.", key="compare-tiers")
@@ -79,11 +82,11 @@ else:
             icon=":material/info:")
 
 st.subheader("The tier panel: every country, every year", anchor=False)
-full = W.panel_download(world)
+full = world.panel
 if len(full):
-    origins = W.origin_counts(full)
+    origins, n_countries = cached("panel-counts", loaded, (), lambda: (W.origin_counts(full), full["country"].nunique()))
     st.caption(
-        f"{full['country'].nunique()} countries, report years {int(full['year'].min())}-{int(full['year'].max())}: "
+        f"{n_countries} countries, report years {panel_years[0]}-{panel_years[1]}: "
         f"{origins['scraped']} tiers read from the narratives, {origins['reference']} from reference tables "
         "(Kelley's panel covers 2001-2015; later years need the narratives). tier_code follows Kelley's coding "
         "(1 = Tier 1, 2 = Tier 2, 3 = Tier 2 Watch List, 4 = Tier 3; empty for Special Case).")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, permalink, ui
-from dashboard.colors import MAIN_GROUPS, group_family, group_label, order_groups
+from dashboard.colors import MAIN_GROUPS, group_label, group_mark, order_groups
 from dashboard.highlight import nk_sentences, spans_for_year
 from dashboard.sentence_diff import compare_sentences, word_diff_markdown
-from dashboard.textsafe import Span, escape_markdown, highlight_markdown, markdown_link
+from dashboard.textsafe import Span, escape_markdown, highlight_markdown, markdown_link, mark
 
 PARA_ANCHOR = "para-"
 st.title("Read a year's narrative")
@@ -41,7 +41,7 @@ with c2:
 permalink.write_url("year", str(year), str(years[-1]))
 
 st.markdown("Highlights: " + " ".join(
-    f":{group_family(g)}-background[{escape_markdown(group_label(g, labels))}]" for g in groups
+    mark(escape_markdown(group_label(g, labels)), group_mark(g)) for g in groups
 ) if groups else "No group highlighted.")
 
 linked = st.query_params.get("para")
@@ -78,7 +78,7 @@ with tab_text:
             st.subheader(escape_markdown(printed.rstrip(":") if printed else section.title()), anchor=False)
             last_section = section
         text = str(row["text"])
-        marks = [Span(s, e, group_family(g)) for s, e, g in spans.get(idx, []) if g in selected]
+        marks = [Span(s, e, group_mark(g)) for s, e, g in spans.get(idx, []) if g in selected]
         md = f":gray[¶ {idx + 1}] " + highlight_markdown(text, marks)
         if idx == linked_index:
             st.html(f'<div id="{PARA_ANCHOR}{idx}"></div>')  # our own markup only: the anchor to scroll to

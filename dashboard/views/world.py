@@ -8,7 +8,7 @@ from dashboard import ui
 from dashboard import world as W
 from dashboard import world_charts as WC
 from dashboard.textsafe import escape_markdown
-from dashboard.world_data import figure, load_world, seed_single, write_url
+from dashboard.world_data import cached, figure, load_world, seed_single, write_url
 
 SOURCE = "U.S. Department of State, Trafficking in Persons Report, country narratives; counts by tip-china-dashboard"
 MEASURE_LABELS = {"sentences": "Sentences", "per_1000_words": "Per 1,000 words",
@@ -86,13 +86,13 @@ with right:
         st.caption(f"No narrative read for {year} names North Korean people.")
 
 st.subheader("The sentences", anchor=False)
-options = list(naming["country"])
+options = naming["country"].tolist()
 if options:
     seed_single("world_country", "country", options, options[0])
     country = st.selectbox("Show the sentences of", options, key="world_country",
                            format_func=lambda s: W.country_info(s).name)
     write_url("country", country, options[0])
-    sentences = W.nk_sentences(loaded.kwic_nk, country, year)
+    sentences = cached("world-sentences", loaded, (country, year), lambda: W.nk_sentences(loaded.kwic_nk, country, year))
     st.caption(f"{W.country_info(country).name}, {year} report: {len(sentences)} sentence"
                f"{'s' if len(sentences) != 1 else ''} naming North Korean people, in printed order.")
     st.dataframe(
@@ -111,8 +111,7 @@ else:
     st.caption("No sentences to show for this year.")
 
 st.subheader("How many narratives name North Korean people, year by year", anchor=False)
-counts = W.naming_by_year(world)  # small: one row per report year
-ui.show_chart(figure("world-naming", loaded, (), lambda: WC.naming_chart(counts, source=SOURCE)),
+ui.show_chart(figure("world-naming", loaded, (), lambda: WC.naming_chart(W.naming_by_year(world), source=SOURCE)),
               f"{SOURCE} (mentions.csv). Every report year from the first to the last read is on the axis; "
               "a grey band is a year with no narrative read (no bar, not a zero). The dash marks how many "
               "narratives were read that year.", key="world-naming")

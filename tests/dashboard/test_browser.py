@@ -155,6 +155,9 @@ def test_every_page_renders_without_error_and_widgets_write_the_url(server, brow
         page.goto(f"{server}/read?year=2021")
         _settle(page, PAGES["read"][1])
         assert page.get_by_text("<script>alert(1)</script>", exact=False).count() >= 1
+        pad = page.evaluate("() => { const s = document.querySelector('span.stMarkdownColoredBackground');"
+                            " return s ? parseFloat(getComputedStyle(s).paddingRight) : -1; }")
+        assert 0 <= pad < 3, f"highlights stay tight against the following comma (padding {pad}px)"
         _shot(page, "read_2021")
         assert dialogs == [], f"a script in the data ran: {dialogs}"
         assert page.locator('[data-testid="stException"]').count() == 0

@@ -273,6 +273,20 @@ def test_year_axis_helpers():
     assert charts.year_span((2002, 2006), [2002, 2005]) == [2002, 2003, 2004, 2005, 2006]
     values, ticks = charts.year_ticks([2004, 2005], [2004])
     assert values == ["2004", "2005"] and ticks == ["2004", "2005 (no text)"]
+    assert "#b5b5b5" in charts.year_ticks([2004, 2005], [2004], compact=True)[1][1]
     counts = pd.DataFrame({"year": [2020, 2021], "hits": [0, 0], "sentences": [0, 0], "paragraphs": [0, 0]})
     fig = charts.phrase_chart(counts, "zzz", source="s")
     assert any("No hits" in (a.text or "") for a in fig.layout.annotations) and not fig.data
+
+
+def test_north_korean_people_and_state_highlights_are_unmistakable():
+    from dashboard.colors import HIGHLIGHT_CSS, group_mark
+    from dashboard.textsafe import mark
+
+    people, state = HIGHLIGHT_CSS["north_korean"], HIGHLIGHT_CSS["north_korea_state"]
+    assert people[0] != state[0] and people[1] != state[1]
+    assert mark("x", group_mark("north_korean")) == ':color[x]{foreground="#ffffff" background="#c62828"}'
+    assert mark("x", group_mark("tibetan")) == ":violet-background[x]"
+    assert mark("x", 'css:#fff" onload="x:#000') == ":gray-background[x]", "only hex colours pass"
+    md = highlight_markdown("North Korean women, and", [Span(0, 18, group_mark("north_korean"))])
+    assert md.endswith('background="#c62828"}' + "\\, and")
