@@ -436,7 +436,9 @@ def _blocks_of(html: str) -> tuple[list[Block], bool]:
         body = root
     cleaner = _Cleaner()
     blocks = _Walker(cleaner).walk(body)
-    return blocks, cleaner.has_entry
+    has_entry = cleaner.has_entry or any(  # an entry-content on an inline element is not walked into
+        _is_entry(el) and _survives(el, body, False) for el in body.xpath(".//*[contains(@class, 'entry-content')]"))
+    return blocks, has_entry
 
 
 # ---------------------------------------------------------------------------------------------
