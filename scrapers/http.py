@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
 from scrapers.errors import FetchError, PageNotFound
@@ -152,6 +155,77 @@ def utc_now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+_WATCH = threading.local()  # the _Deadline of the fetch running in this thread, if any
+
+
+class _Deadline:
+    """A fetch's total deadline: when it passes, every socket the fetch used is shut down, so a
+    server that drips its headers or body (each read quick, the whole endless) cannot outlast it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Deadline":
+        _WATCH.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+        _WATCH.deadline = None
+
+    def register(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shutdown(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shutdown(sock)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _WatchedConnection:
+    """Registers its socket with the running fetch's _Deadline once the request is sent."""
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().request(*args, **kwargs)  # type: ignore[misc]
+        deadline = getattr(_WATCH, "deadline", None)
+        if deadline is not None:
+            deadline.register(getattr(self, "sock", None))
+
+
+class _WatchedHTTPConnection(_WatchedConnection, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_WatchedConnection, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
 def make_session(config: FetchConfig) -> requests.Session:
     """A requests Session whose adapters retry GETs on connection/read errors, 429 and 5xx."""
     retry = Retry(
@@ -170,6 +244,8 @@ def make_session(config: FetchConfig) -> requests.Session:
     )
     session = requests.Session()
     adapter = HTTPAdapter(max_retries=retry)
+    # connections whose sockets the total deadline of a fetch can shut down (see _Deadline)
+    adapter.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers.update({"User-Agent": config.user_agent, "Accept": "text/html,*/*;q=0.8"})
@@ -297,6 +373,24 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        with _Deadline(self.config.deadline) as deadline:
+            try:
+                return self._fetch_hops(url, target, via, headers, fetched_at, started)
+            except FetchError as exc:
+                if not deadline.expired:
+                    raise
+                failure = exc
+        # the watchdog shut the connection down: say so, and start the next fetch on fresh connections
+        self.session.close()
+        self.session = make_session(self.config)
+        if failure.reason.startswith("no complete response within"):
+            raise failure
+        raise FetchError(url, f"no complete response within {self.config.deadline:g} s; the server is "
+                              "too slow" + via) from failure
+
+    def _fetch_hops(self, url: str, target: str, via: str, headers: dict[str, str], fetched_at: str,
+                    started: float) -> FetchResult:
+        """The request and its redirects (each checked against the allowed hosts), then the page."""
         current = target
         for _hop in range(MAX_REDIRECTS + 1):
             try:

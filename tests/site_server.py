@@ -13,6 +13,7 @@ first `times` requests only:
     short      a 200 whose Content-Length announces more bytes than are sent
     replace    serve another file of the site (`replace_with`, relative to the site root)
     drip       a 200 with the right Content-Length whose body comes one byte every `delay` seconds
+    drip_headers  the status line and headers come one byte every `delay` seconds (then the page)
     endless    a 200 without Content-Length whose body never ends (HTML paragraphs, until the
                client hangs up); `endless_chunked` the same with Transfer-Encoding: chunked
     gzip_bomb  a 200, Content-Encoding: gzip, `size` bytes inflated (default 1 GiB) from about
@@ -65,7 +66,7 @@ def site_file(original_url: str, root: Path = SITE_ROOT) -> Path | None:
     return candidate if candidate.is_file() else None
 
 FAULT_KINDS = ("timeout", "reset", "403", "404", "429", "500", "503", "truncated", "empty", "short",
-               "replace", "drip", "endless", "endless_chunked", "gzip_bomb", "redirect", "bad_utf8",
+               "replace", "drip", "drip_headers", "endless", "endless_chunked", "gzip_bomb", "redirect", "bad_utf8",
                "moved", "deep_nesting")
 BAD_UTF8 = b"\xff\xfe\x80"
 MOVED_PAGE = (b"<!DOCTYPE html><html><head><title>China</title></head><body><h1>China</h1>"
@@ -256,6 +257,17 @@ class SiteServer:
                 if kind in ("403", "404", "500", "503", "429"):
                     extra = {"Retry-After": str(fault.retry_after)} if kind in ("429", "503") else None
                     self._send(int(kind), f"<html><body>fault {kind}</body></html>".encode(), extra=extra)
+                    return
+                if kind == "drip_headers":
+                    head = (b"HTTP/1.0 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                            b"X-Padding: " + b"p" * 200 + b"\r\n\r\n")
+                    for i in range(len(head)):
+                        self.wfile.write(head[i:i + 1])
+                        self.wfile.flush()
+                        if server._stopping.wait(fault.delay):
+                            return
+                    page = server.page_for(url)
+                    self.wfile.write(page[0] if page else b"")
                     return
                 if kind == "redirect":
                     self._send(302, b"<html><body>moved</body></html>", extra={"Location": fault.location})
