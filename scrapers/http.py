@@ -164,6 +164,8 @@ class _Deadline:
 
     def __init__(self, seconds: float) -> None:
         self.expired = False
+        self.note = ""  # why the fetch gave up early, if it did (e.g. a Retry-After beyond the deadline)
+        self.ends = time.monotonic() + seconds
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._expire)
@@ -191,6 +193,35 @@ class _Deadline:
             self.expired = True
             for sock in self._sockets:
                 _shutdown(sock)
+
+    def give_up(self, note: str) -> None:
+        """Expire now, saying why."""
+        self.note = note
+        self._expire()
+
+
+class _DeadlineRetry(Retry):
+    """urllib3's Retry, bounded by the running fetch's deadline: no retry once it has passed, and no
+    wait (backoff or a server's Retry-After) that would end beyond it."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None,  # type: ignore[override]
+                  _stacktrace=None):
+        deadline = getattr(_WATCH, "deadline", None)
+        if deadline is not None and deadline.expired:
+            raise urllib3.exceptions.MaxRetryError(
+                _pool, url, error or urllib3.exceptions.ResponseError("the deadline has passed"))
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    def sleep(self, response=None) -> None:  # type: ignore[no-untyped-def]
+        deadline = getattr(_WATCH, "deadline", None)
+        if deadline is not None:
+            retry_after = self.get_retry_after(response) if self.respect_retry_after_header and response else None
+            wait = retry_after if retry_after is not None else self.get_backoff_time()
+            if wait >= deadline.ends - time.monotonic():
+                what = "the server asked to wait" if retry_after is not None else "the backoff would wait"
+                deadline.give_up(f"{what} {wait:g} s before retrying")
+                raise urllib3.exceptions.MaxRetryError(None, None, urllib3.exceptions.ResponseError(deadline.note))
+        super().sleep(response)
 
 
 def _shutdown(sock: socket.socket) -> None:
@@ -227,8 +258,9 @@ class _WatchedHTTPSPool(HTTPSConnectionPool):
 
 
 def make_session(config: FetchConfig) -> requests.Session:
-    """A requests Session whose adapters retry GETs on connection/read errors, 429 and 5xx."""
-    retry = Retry(
+    """A requests Session whose adapters retry GETs on connection/read errors, 429 and 5xx (never
+    past the running fetch's deadline)."""
+    retry = _DeadlineRetry(
         total=config.retries,
         connect=config.retries,
         read=config.retries,
@@ -385,8 +417,8 @@ class Fetcher:
         self.session = make_session(self.config)
         if failure.reason.startswith("no complete response within"):
             raise failure
-        raise FetchError(url, f"no complete response within {self.config.deadline:g} s; the server is "
-                              "too slow" + via) from failure
+        why = f" ({deadline.note})" if deadline.note else "; the server is too slow"
+        raise FetchError(url, f"no complete response within {self.config.deadline:g} s{why}" + via) from failure
 
     def _fetch_hops(self, url: str, target: str, via: str, headers: dict[str, str], fetched_at: str,
                     started: float) -> FetchResult:

@@ -203,3 +203,12 @@ def test_redirect_loop_is_a_fetch_error(faults_server):
         with pytest.raises(FetchError, match=r"too many redirects \(more than 10\)"):
             fetcher.fetch(PAGE)
     assert faults_server.counts[PAGE] == 11
+
+
+def test_retry_after_beyond_the_deadline_gives_up_at_once(faults_server):
+    faults_server.set_fault(PAGE, "429", retry_after=3600)
+    with fetcher_for(faults_server, retries=3, deadline=5) as fetcher:
+        with pytest.raises(FetchError, match=r"no complete response within 5 s \(the server asked to wait "
+                                             r"3600 s before retrying\)"):
+            fetcher.fetch(PAGE)
+    assert faults_server.counts[PAGE] == 1, "no retry before the server's Retry-After"
