@@ -48,3 +48,10 @@ def quantifier_finder():
 
     finder = _quantifier_finder(_signature(lexicon_path()))
     return (lambda s: list(finder(s))) if finder is not None else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def figure(kind: str, data_key: tuple, params: tuple, _build):
+    """A chart built once per (kind, data version, parameters): `_build()` runs on a miss only.
+    The figure is shared between reruns: never modify it after it is returned."""
+    return _build()

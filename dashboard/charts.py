@@ -102,9 +102,11 @@ def shade_missing(fig: go.Figure, span: list[int], corpus_years, *, categorical:
     """Grey bands over the years of `span` that are not in the corpus; returns those years."""
     corpus = {int(y) for y in corpus_years}
     missing = [y for y in span if y not in corpus]
-    for y in missing:
-        x = span.index(y) if categorical else y
-        fig.add_vrect(x0=x - 0.5, x1=x + 0.5, fillcolor=MISSING_FILL, line_width=0, layer="below")
+    shapes = [dict(type="rect", xref="x", yref="paper", x0=(span.index(y) if categorical else y) - 0.5,
+                   x1=(span.index(y) if categorical else y) + 0.5, y0=0, y1=1, fillcolor=MISSING_FILL,
+                   line=dict(width=0), layer="below") for y in missing]
+    if shapes:  # one layout update for all bands (add_vrect per band is slow)
+        fig.update_layout(shapes=list(fig.layout.shapes) + shapes)
     return missing
 
 

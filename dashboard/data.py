@@ -194,6 +194,11 @@ def load_table(name: str, ts: TableSet | None = None, *, _retry: bool = True) ->
     return Loaded(name, path, "ok", "", df, key=key)
 
 
+def input_key(name: str) -> tuple:
+    """The version of an input file (path, mtime, size): part of a cache key for what is built from it."""
+    return _signature(input_path(name))
+
+
 def manifest_synthetic(ts: TableSet | None = None) -> bool:
     """True when the current table set's manifest says it was built from synthetic pages."""
     ts = ts if ts is not None else table_set()

@@ -123,7 +123,8 @@ class WorldTables:
 
 
 def _num(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce")
+    """Numbers as float64 (NaN when empty), from CSV text or Parquet's nullable integers alike."""
+    return pd.to_numeric(series, errors="coerce").astype("float64")
 
 
 def _years(series: pd.Series) -> pd.Series:
@@ -218,14 +219,8 @@ def build_world(tiers: pd.DataFrame | None, narratives: pd.DataFrame | None, men
     for col in MEASURES:
         nk[col] = _num(nk[col]).fillna(0.0)
     nk["sentences"] = nk["sentences"].astype(int)
-    if nk_kwic is not None and len(nk_kwic):
-        k = pd.DataFrame({"country": nk_kwic["country"].astype(str), "year": _years(nk_kwic["year"]),
-                          "kinds": nk_kwic["kinds"].astype(str) if "kinds" in nk_kwic.columns else ""})
-        kinds = k.groupby(["country", "year"], sort=False)["kinds"].agg(kinds_text).rename("kinds").reset_index()
-        nk = nk.merge(kinds, on=["country", "year"], how="left")
-    else:
-        nk["kinds"] = ""
-    nk["kinds"] = nk["kinds"].fillna("")
+    kinds = kinds_by_narrative(nk_kwic)
+    nk["kinds"] = [kinds.get((c, int(y)), "") for c, y in zip(nk["country"].tolist(), nk["year"].tolist())]
     tiers_small = panel[["country", "year", "tier", "origin"]].rename(columns={"origin": "tier_origin"})
     nk = nk.merge(tiers_small, on=["country", "year"], how="left").fillna({"tier": "", "tier_origin": ""})
     everyone = set(nar["country"].tolist()) | set(panel["country"].tolist())
@@ -274,6 +269,23 @@ def naming_by_year(world: WorldTables) -> pd.DataFrame:
     return pd.DataFrame(out, columns=cols)
 
 
+def kinds_by_narrative(kwic_nk: pd.DataFrame | None) -> dict[tuple[str, int], str]:
+    """{(country, year): 'forced labour 3, ...'} from the north_korean kwic rows."""
+    if kwic_nk is None or not len(kwic_nk):
+        return {}
+    k = pd.DataFrame({"country": kwic_nk["country"].astype(str), "year": _years(kwic_nk["year"]),
+                      "kinds": kwic_nk["kinds"].astype(str)})
+    return {(str(c), int(y)): kinds_text(part) for (c, y), part in k.groupby(["country", "year"], sort=False)["kinds"]}
+
+
+def with_kinds(rows: pd.DataFrame, kinds: dict[tuple[str, int], str] | None, pending: str = "…") -> pd.DataFrame:
+    """`rows` (year_rows) with their kinds column filled from `kinds`; `pending` in every cell when
+    the kinds are not known yet (None)."""
+    if kinds is None:
+        return rows.assign(kinds=pending)
+    return rows.assign(kinds=[kinds.get((c, int(y)), "") for c, y in zip(rows["country"].tolist(), rows["year"].tolist())])
+
+
 def undrawable(rows: pd.DataFrame) -> list[str]:
     """Names (with code) of the countries in `rows` the world map cannot draw."""
     bad = rows[~rows["drawable"].astype(bool)]
@@ -281,13 +293,17 @@ def undrawable(rows: pd.DataFrame) -> list[str]:
 
 
 def nk_sentences(kwic_nk: pd.DataFrame | None, country: str, year: int) -> pd.DataFrame:
-    """The north_korean sentences of one narrative, in printed order (SENTENCE_COLUMNS)."""
+    """The north_korean sentences of one narrative in printed order (SENTENCE_COLUMNS; the two
+    indexes as numbers, counted from 0 as in kwic.csv)."""
     if kwic_nk is None or not len(kwic_nk):
         return pd.DataFrame(columns=list(SENTENCE_COLUMNS))
     rows = kwic_nk[(kwic_nk["country"] == country) & (_years(kwic_nk["year"]) == int(year))]
-    rows = rows.reindex(columns=list(SENTENCE_COLUMNS)).fillna("")
-    order = rows.assign(_p=_num(rows["paragraph_index"]), _s=_num(rows["sentence_index"]))
-    return order.sort_values(["_p", "_s"]).drop(columns=["_p", "_s"]).reset_index(drop=True)
+    out = pd.DataFrame({c: (rows[c] if c in rows.columns else "") for c in SENTENCE_COLUMNS})
+    for col in ("year", "paragraph_index", "sentence_index"):
+        out[col] = _years(out[col])
+    for col in ("country", "section", "kinds", "sentence", "source_url"):
+        out[col] = out[col].fillna("").astype(str)
+    return out.sort_values(["paragraph_index", "sentence_index"], kind="stable").reset_index(drop=True)
 
 
 # -- Compare page -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ that they never collide with the other pages' widgets, and mirror them to short 
 from __future__ import annotations
 
 import csv
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -34,27 +35,31 @@ KWIC_COLUMNS = ("country", "year", "group", "kinds", "section", "paragraph_index
 
 
 # -- reading ------------------------------------------------------------------------------------
-def read_columns(ts: TableSet, name: str, columns: Sequence[str], *, group: str | None = None) -> pd.DataFrame:
-    """Columns of table `name` of the set as strings ('' when empty or absent), optionally only the
-    rows whose `group` is `group`. Parquet files are read with a filter; CSV with pyarrow's reader
-    (only the wanted columns are converted), else pandas."""
+def read_columns(ts: TableSet, name: str, columns: Sequence[str], *, group: str | None = None,
+                 threads: bool = True) -> pd.DataFrame:
+    """Columns of table `name` of the set, optionally only the rows whose `group` is `group`; a
+    column the table lacks comes back as ''. From the set's Parquet copy when it has one (typed:
+    numbers as numbers, text '' when empty; read with a row filter), else from the CSV (all text)
+    with pyarrow's reader converting only the wanted columns, else pandas. threads=False keeps
+    pyarrow on one core (for reads in the background while a page renders)."""
     columns = list(dict.fromkeys(columns))
     if not ts.has(name):
         return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
-    path = ts.path(name)
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
-    except ImportError:  # pragma: no cover - pyarrow is installed with pandas' extras in practice
+    except ImportError:  # pragma: no cover - pandas reads the CSV instead
         pa = None
-    if pa is not None and path.suffix == ".parquet":
+    parquet = ts.parquet_path(name) if hasattr(ts, "parquet_path") else None
+    path = ts.path(name)
+    if parquet is None and path.suffix == ".parquet":
+        parquet = path
+    if pa is not None and parquet is not None:
         import pyarrow.parquet as pq
 
-        schema_names = pq.read_schema(path).names
-        present = [c for c in columns if c in schema_names]
-        filters = [("group", "=", group)] if group is not None and "group" in schema_names else None
-        table = pq.read_table(path, columns=present, filters=filters)
-        df = table.to_pandas()
+        present = [c for c in columns if c in pq.read_schema(parquet).names]
+        filters = [("group", "=", group)] if group is not None and "group" in present else None
+        df = pq.read_table(parquet, columns=present, filters=filters, use_threads=threads).to_pandas()
     elif pa is not None:
         import pyarrow.csv as pacsv
 
@@ -63,6 +68,7 @@ def read_columns(ts: TableSet, name: str, columns: Sequence[str], *, group: str 
         present = [c for c in columns if c in names]
         table = pacsv.read_csv(
             path,
+            read_options=pacsv.ReadOptions(use_threads=threads),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(include_columns=present,
                                                  column_types={c: pa.string() for c in present},
@@ -80,7 +86,7 @@ def read_columns(ts: TableSet, name: str, columns: Sequence[str], *, group: str 
     for col in columns:
         if col not in df.columns:
             df[col] = ""
-    return df[columns].fillna("").astype(str).reset_index(drop=True)
+    return df[columns].reset_index(drop=True)
 
 
 def kelley_path() -> Path | None:
@@ -122,47 +128,93 @@ def _file_key(path: Path | None) -> tuple:
     return (str(path), st_.st_mtime_ns, st_.st_size)
 
 
-def build_from_set(ts: TableSet | None, kelley: Path | None) -> tuple[W.WorldTables, pd.DataFrame]:
-    """(WorldTables, north_korean kwic rows) from a table set: the uncached work of `load_world`."""
+def build_from_set(ts: TableSet | None, kelley: Path | None, *, with_sentences: bool = True
+                   ) -> tuple[W.WorldTables, pd.DataFrame | None]:
+    """(WorldTables, north_korean kwic rows) from a table set: the uncached work of `load_world`.
+    with_sentences=False skips kwic (the aggregates then have no kinds; see `read_sentences`)."""
     if ts is None:
         empty = W.build_world(None, None, None, None, kelley_frame(kelley))
         return empty, pd.DataFrame(columns=list(KWIC_COLUMNS))
     tiers = read_columns(ts, "tiers", TIER_COLUMNS)
     narratives = read_columns(ts, "narratives", NARRATIVE_COLUMNS)
     mentions = read_columns(ts, "mentions", MENTION_COLUMNS)
-    kwic_nk = read_columns(ts, "kwic", KWIC_COLUMNS, group=W.NK)
+    kwic_nk = read_sentences(ts) if with_sentences else None
     world = W.build_world(tiers, narratives, mentions, kwic_nk, kelley_frame(kelley))
     return world, kwic_nk
 
 
+def read_sentences(ts: TableSet | None, *, threads: bool = True) -> pd.DataFrame:
+    """The north_korean rows of kwic (KWIC_COLUMNS): the one read of the big table the pages make."""
+    if ts is None:
+        return pd.DataFrame(columns=list(KWIC_COLUMNS))
+    return read_columns(ts, "kwic", KWIC_COLUMNS, group=W.NK, threads=threads)
+
+
 @st.cache_resource(show_spinner="Summarising every narrative once for this data version…", max_entries=4)
-def _cached_world(set_key: str, kelley_key: tuple, _ts: TableSet | None) -> tuple[W.WorldTables, pd.DataFrame]:
-    """Keyed by the set's key and the Kelley file's version; `_ts` (not hashed) is the set itself."""
-    return build_from_set(_ts, Path(kelley_key[0]) if kelley_key[0] != "none" else None)
+def _cached_world(set_key: str, kelley_key: tuple, _ts: TableSet | None) -> W.WorldTables:
+    """Keyed by the set's key and the Kelley file's version; `_ts` (not hashed) is the set itself.
+    kwic is not read here (see _sentences_future), so a cold page never waits for the big table."""
+    return build_from_set(_ts, Path(kelley_key[0]) if kelley_key[0] != "none" else None, with_sentences=False)[0]
+
+
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tipdash-world-kwic")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _sentences_future(set_key: str, _ts: TableSet | None) -> Future:
+    """The north_korean kwic rows of this set version, read once in a background thread (on one
+    core, so that the page rendering meanwhile keeps the other)."""
+    return _POOL.submit(read_sentences, _ts, threads=False)
 
 
 @dataclass(frozen=True)
 class WorldLoad:
-    """What the pages get: the aggregates, the north_korean sentences, the set (or None)."""
+    """What the pages get: the aggregates, the set (or None), and the north_korean sentences being
+    read in the background (`sentences` is None until they are there)."""
 
     world: W.WorldTables
-    kwic_nk: pd.DataFrame
     table_set: TableSet | None
     kelley_key: tuple = ()
+    future: Future | None = None
 
     @property
     def synthetic(self) -> bool:
         return bool(self.table_set is not None and self.table_set.manifest.synthetic)
 
+    @property
+    def sentences(self) -> pd.DataFrame | None:
+        """The north_korean kwic rows once read; None while the read runs (or when it failed)."""
+        if self.future is None or not self.future.done() or self.future.exception() is not None:
+            return None
+        return self.future.result()
+
+    @property
+    def sentences_problem(self) -> str:
+        """Why the sentences could not be read ('' when they were, or are still being read)."""
+        if self.future is None or not self.future.done() or self.future.exception() is None:
+            return ""
+        return f"kwic could not be read: {self.future.exception()}"
+
+    def wait_sentences(self, timeout: float | None = None) -> pd.DataFrame | None:
+        """Block until the sentences are read (tests and benchmarks); None on failure or timeout."""
+        if self.future is None:
+            return None
+        try:
+            return self.future.result(timeout=timeout)
+        except Exception:  # noqa: BLE001 - reported by sentences_problem
+            return None
+
 
 def load_world() -> WorldLoad:
-    """The World/Compare aggregates of the current table set (built once per set version)."""
+    """The World/Compare aggregates of the current table set (built once per set version), and the
+    background read of its north_korean sentences (started once per set version)."""
     ts = current(data_dir())
     kelley = kelley_path()
     key = ts.key if ts is not None else f"none:{data_dir()}"
     kelley_key = _file_key(kelley)
-    world, kwic_nk = _cached_world(key, kelley_key, ts)
-    return WorldLoad(world, kwic_nk, ts, kelley_key)
+    world = _cached_world(key, kelley_key, ts)  # first: the read below must not slow it down
+    future = _sentences_future(key, ts)
+    return WorldLoad(world, ts, kelley_key, future)
 
 
 # -- URL <-> widget state ------------------------------------------------------------------------

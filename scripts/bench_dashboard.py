@@ -53,6 +53,9 @@ def bench(repeat: int, scale: float) -> dict[str, list[float]]:
     groups = [["north_korean", "uyghur_xinjiang"], ["north_korean", "north_korea_state", "uyghur_xinjiang", "tibetan"]]
     results["mentions: change groups"] = [
         _time(lambda i=i: at.multiselect(key="groups").set_value(groups[i % 2]).run()) for i in range(repeat)]
+    ranges = [(2001 + i % 7, 2025 - i // 7) for i in range(repeat)]  # a new range each time: nothing cached
+    results["mentions: new year range"] = [
+        _time(lambda r=r: at.slider(key="years").set_value(r).run()) for r in ranges]
     assert not at.exception, [e.value for e in at.exception]
 
     at = app("read")
@@ -77,7 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tipdash-bench-") as tmp:
         out = write_corpus(Path(tmp), list(range(2001, 2026)), scale=args.scale, script_tag_year=2021)
-        sizes = {p.name: sum(1 for _ in p.open(encoding="utf-8")) - 1 for p in sorted(out.glob("*.csv"))}
+        from scrapers.tableset import current
+
+        ts = current(out)
+        sizes = {name: info.rows for name, info in sorted(ts.manifest.tables.items())}
         print("synthetic corpus, 25 years:", ", ".join(f"{k} {v} rows" for k, v in sizes.items()))
         os.environ["TIPDASH_DATA_DIR"] = str(out)
         results = bench(args.repeat, args.scale)

@@ -65,8 +65,11 @@ if missing:
                "they show as gaps (grey bands), never as a line drawn through.")
 
 source = f"{ui.REPORT_SOURCE}; counted by tip-china-dashboard (mentions.csv)"
+labels_key = tuple(sorted(labels.items()))
+view_key = (tuple(groups), years, labels_key, tuple(corpus))
 ui.show_chart(
-    charts.mentions_trend(m, groups, measure, labels=labels, years=years, corpus_years=corpus, source=source),
+    cached.figure("trend", mentions.key, view_key + (measure,), lambda: charts.mentions_trend(
+        m, groups, measure, labels=labels, years=years, corpus_years=corpus, source=source)),
     f"{ui.REPORT_SOURCE}; sentences matched with the lexicon `data/lexicon.toml` (file mentions.csv).",
     key="mentions-trend",
 )
@@ -78,10 +81,11 @@ st.markdown(
     "ones end with it, so a move to the end is partly a change of layout."
 )
 if kwic.has_rows and narratives.has_rows:
-    conc = cached.concordance_data(kwic, narratives, tuple(sorted(labels.items())))
+    conc = cached.concordance_data(kwic, narratives, labels_key)
     ui.show_chart(
-        charts.concordance(conc, groups, labels=labels, years=years, corpus_years=corpus,
-                           source=source.replace("mentions.csv", "kwic.csv")),
+        cached.figure("concordance", (kwic.key, narratives.key), view_key, lambda: charts.concordance(
+            conc, groups, labels=labels, years=years, corpus_years=corpus,
+            source=source.replace("mentions.csv", "kwic.csv"))),
         f"{ui.REPORT_SOURCE}; positions from kwic.csv and narratives.csv (paragraph index / (paragraphs - 1)).",
         key="mentions-concordance",
     )
@@ -94,8 +98,10 @@ if sections.has_rows:
     heat_group = st.selectbox("Group for the section heat map", groups, format_func=lambda s: group_label(s, labels),
                               key="heat_group")
     ui.show_chart(
-        charts.section_heatmap(sections.df, heat_group, labels=labels, years=years, corpus_years=corpus,
-                               source=source.replace("mentions.csv", "mention_sections.csv")),
+        cached.figure("sections", sections.key, (heat_group, years, labels_key, tuple(corpus)),
+                      lambda: charts.section_heatmap(sections.df, heat_group, labels=labels, years=years,
+                                                     corpus_years=corpus,
+                                                     source=source.replace("mentions.csv", "mention_sections.csv"))),
         f"{ui.REPORT_SOURCE}; sentences per section (mention_sections.csv).",
         key="mentions-sections",
     )
@@ -105,7 +111,8 @@ elif sections.status == "corrupt":
 st.subheader("North Korean victims by kind")
 if kwic.ok:
     ui.show_chart(
-        charts.kinds_chart(kwic.df, years=years, corpus_years=corpus, source=source.replace("mentions.csv", "kwic.csv")),
+        cached.figure("kinds", kwic.key, (years, tuple(corpus)), lambda: charts.kinds_chart(
+            kwic.df, years=years, corpus_years=corpus, source=source.replace("mentions.csv", "kwic.csv"))),
         f"{ui.REPORT_SOURCE}; kinds read from each sentence naming North Korean people (kwic.csv). "
         "A sentence naming several kinds counts under each; '0': the year's text names no North Korean people.",
         key="mentions-kinds",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, derived, ui
+from dashboard import cached, charts, data, derived, ui
 from dashboard.colors import MAIN_GROUPS, order_groups
 from dashboard.fetch_panel import fetch_panel
 from dashboard.status import status_line
@@ -46,7 +46,8 @@ for note in tier_notes:
     st.warning(note)
 if tiers is not None and len(tiers):
     ui.show_chart(
-        charts.tier_chart(tiers, source=ui.REPORT_SOURCE + " (scraped years); reference table for the others"),
+        cached.figure("tiers", (data.data_key(), data.input_key("reference_tiers")), (), lambda: charts.tier_chart(
+            tiers, source=ui.REPORT_SOURCE + " (scraped years); reference table for the others")),
         "the tier sentence of each scraped report (filled diamonds); the reference table "
         "`data/reference/china_tiers.csv` with a public secondary source per year (open circles). "
         "Hover a point for the sentence and its source.",
@@ -60,9 +61,11 @@ st.subheader("North Korean mentions per year beside the other groups")
 if mentions.has_rows:
     groups = order_groups(mentions.df["group"].unique())
     ui.show_chart(
-        charts.mentions_trend(mentions.df, groups, "sentences", labels=labels, corpus_years=corpus,
-                              visible=[g for g in MAIN_GROUPS if g in groups], legend_side=True,
-                              source=ui.REPORT_SOURCE + "; counts by tip-china-dashboard"),
+        cached.figure("overview-trend", mentions.key, (tuple(sorted(labels.items())), tuple(corpus)),
+                      lambda: charts.mentions_trend(
+                          mentions.df, groups, "sentences", labels=labels, corpus_years=corpus,
+                          visible=[g for g in MAIN_GROUPS if g in groups], legend_side=True,
+                          source=ui.REPORT_SOURCE + "; counts by tip-china-dashboard")),
         f"{ui.REPORT_SOURCE}; sentences counted with the lexicon `data/lexicon.toml` (mentions.csv). "
         "Click a legend entry to show or hide a group; foreign nationalities start hidden. "
         + (charts.MISSING_NOTE.capitalize() + "." if len(corpus) < (corpus[-1] - corpus[0] + 1 if corpus else 0) else ""),

@@ -14,6 +14,24 @@ SOURCE = "U.S. Department of State, Trafficking in Persons Report, country narra
 MEASURE_LABELS = {"sentences": "Sentences", "per_1000_words": "Per 1,000 words",
                   "share_of_sentences": "Share of sentences"}
 
+
+
+def waiting_for_sentences(load) -> None:
+    """Say the sentences are being read (or why they cannot be), and rerun the page once they are."""
+    if load.sentences_problem:
+        st.warning(f"The sentences cannot be shown: {load.sentences_problem}. Rebuild the tables with "
+                   "`python -m scrapers parse`.", icon=":material/error:")
+        return
+    st.caption("Reading the sentences of every narrative (once per data version, a few seconds)…")
+
+    @st.fragment(run_every=0.5)
+    def _poll() -> None:
+        if load.future is not None and load.future.done():
+            st.rerun(scope="app")
+
+    _poll()
+
+
 st.title("The whole report: where it names North Korean people")
 ui.page_banner()
 loaded = load_world()
@@ -57,7 +75,10 @@ with c2:
 write_url("year", year, years[-1])
 write_url("measure", measure, "sentences")
 
-rows = W.year_rows(world, year)
+sentences_all = loaded.sentences  # None while the background read of kwic runs (once per data version)
+kinds = cached("world-kinds", loaded, (), lambda: W.kinds_by_narrative(sentences_all)) \
+    if sentences_all is not None else None
+rows = W.with_kinds(W.year_rows(world, year), kinds)
 naming = rows[rows["sentences"] > 0]
 read_n, naming_n = len(rows), len(naming)
 st.markdown(f"**{year}:** {naming_n} of {read_n} narrative{'s' if read_n != 1 else ''} {'read name' if read_n != 1 else 'read names'} North Korean people "
@@ -66,7 +87,8 @@ st.markdown(f"**{year}:** {naming_n} of {read_n} narrative{'s' if read_n != 1 el
 left, right = st.columns([3, 2], gap="medium")
 with left:
     ui.show_chart(
-        figure("world-map", loaded, (year, measure), lambda: WC.world_map(rows, year, measure, source=SOURCE)),
+        figure("world-map", loaded, (year, measure, kinds is not None),
+               lambda: WC.world_map(rows, year, measure, source=SOURCE)),
         f"{SOURCE} (mentions.csv, kwic.csv); codes from the country registry. Shaded: narratives naming "
         "North Korean people; pale blue: read, none named; blank: not read.",
         key="world-map")
@@ -92,19 +114,22 @@ if options:
     country = st.selectbox("Show the sentences of", options, key="world_country",
                            format_func=lambda s: W.country_info(s).name)
     write_url("country", country, options[0])
-    sentences = cached("world-sentences", loaded, (country, year), lambda: W.nk_sentences(loaded.kwic_nk, country, year))
-    st.caption(f"{W.country_info(country).name}, {year} report: {len(sentences)} sentence"
-               f"{'s' if len(sentences) != 1 else ''} naming North Korean people, in printed order.")
-    st.dataframe(
-        ui.http_links(sentences[["section", "paragraph_index", "kinds", "sentence", "source_url"]], "source_url")
-        .assign(paragraph_index=lambda d: d["paragraph_index"].map(lambda v: int(v) + 1 if str(v).isdigit() else v)),
-        hide_index=True, width="stretch", row_height=ui.WRAP_ROW_HEIGHT,
-        column_config={
-            "paragraph_index": st.column_config.NumberColumn("paragraph", help="Paragraph number in the narrative (from 1)."),
-            "kinds": st.column_config.TextColumn("kinds", width="small"),
-            "sentence": st.column_config.TextColumn("sentence", width="large"),
-            "source_url": st.column_config.LinkColumn("source", display_text="page"),
-        })
+    if sentences_all is None:
+        waiting_for_sentences(loaded)
+    else:
+        sentences = cached("world-sentences", loaded, (country, year), lambda: W.nk_sentences(sentences_all, country, year))
+        st.caption(f"{W.country_info(country).name}, {year} report: {len(sentences)} sentence"
+                   f"{'s' if len(sentences) != 1 else ''} naming North Korean people, in printed order.")
+        st.dataframe(
+            ui.http_links(sentences[["section", "paragraph_index", "kinds", "sentence", "source_url"]], "source_url")
+            .assign(paragraph_index=lambda d: d["paragraph_index"] + 1),
+            hide_index=True, width="stretch", row_height=ui.WRAP_ROW_HEIGHT,
+            column_config={
+                "paragraph_index": st.column_config.NumberColumn("paragraph", help="Paragraph number in the narrative (from 1)."),
+                "kinds": st.column_config.TextColumn("kinds", width="small"),
+                "sentence": st.column_config.TextColumn("sentence", width="large"),
+                "source_url": st.column_config.LinkColumn("source", display_text="page"),
+            })
 else:
     if "country" in st.query_params:
         del st.query_params["country"]

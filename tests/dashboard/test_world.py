@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import world as W
 from dashboard import world_charts as WC
-from dashboard.world_data import build_from_set, kelley_frame, kelley_path, read_columns
-from scrapers.tableset import TableSet, TableSetManifest, current
+from dashboard.world_data import build_from_set, kelley_frame, kelley_path, load_world, read_columns
+from scrapers.tableset import TableSet, current
 from tests.fixtures.world_tables import GAP_YEAR, PLANS, publish_world, world_frames
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,20 +179,25 @@ def test_empty_data_gives_empty_aggregates():
     assert W.default_compare(world) == [] and W.measure_panel(world, ["china"], W.NK, "sentences").empty
 
 
-def test_read_columns_csv_and_parquet_agree(world_dir, tmp_path):
+def test_read_columns_csv_and_parquet_agree(world_dir):
     pytest.importorskip("pyarrow")
+    from dataclasses import replace
+
     ts = current(world_dir)
-    csv_rows = read_columns(ts, "kwic", ["country", "year", "group", "sentence", "no_such_column"], group=W.NK)
-    assert len(csv_rows) and (csv_rows["group"] == W.NK).all() and (csv_rows["no_such_column"] == "").all()
-    whole = ts.read("kwic")
-    assert len(csv_rows) == int((whole["group"] == W.NK).sum())
-    whole.to_parquet(tmp_path / "kwic.parquet", index=False)
-    manifest = TableSetManifest(1, "", "", True, {"kwic": type(next(iter(ts.manifest.tables.values())))(
-        "kwic.parquet", len(whole), 0, "")})
-    pq_rows = read_columns(TableSet(tmp_path, manifest), "kwic", ["country", "year", "group", "sentence",
-                                                                  "no_such_column"], group=W.NK)
-    pd.testing.assert_frame_equal(csv_rows, pq_rows)
+    assert ts.parquet_path("kwic") is not None, "publish writes a Parquet copy"
+    csv_only = TableSet(ts.dir, replace(ts.manifest, tables={n: replace(i, parquet="", parquet_bytes=0)
+                                                              for n, i in ts.manifest.tables.items()}))
+    cols = ["country", "year", "group", "paragraph_index", "sentence", "no_such_column"]
+    from_csv = read_columns(csv_only, "kwic", cols, group=W.NK)
+    from_parquet = read_columns(ts, "kwic", cols, group=W.NK)
+    assert len(from_csv) == int((ts.read("kwic")["group"] == W.NK).sum()) > 0
+    assert (from_csv["group"] == W.NK).all() and (from_csv["no_such_column"] == "").all()
+    pd.testing.assert_frame_equal(from_csv.astype(str), from_parquet.astype(str))
     assert read_columns(ts, "not_a_table", ["a"]).empty
+    # the aggregates do not depend on where the rows came from
+    a = build_from_set(csv_only, kelley_path())[0].nk
+    b = build_from_set(ts, kelley_path())[0].nk
+    pd.testing.assert_frame_equal(a, b)
 
 
 # -- figures ------------------------------------------------------------------------------------
@@ -230,11 +235,16 @@ def test_world_map_draws_codes_it_can_and_shades_naming_narratives(world):
 
 # -- the pages (AppTest) ------------------------------------------------------------------------
 def run_page(monkeypatch, data_dir: Path, page: str, **query) -> AppTest:
+    """Run the app on `page` with TIPDASH_DATA_DIR=data_dir; once the background read of the
+    sentences (started by the first run) is done, run it again, as the page's poll would."""
     monkeypatch.setenv("TIPDASH_DATA_DIR", str(data_dir))
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["page"] = page
     for key, value in query.items():
         at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert load_world().wait_sentences(timeout=60) is not None
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -295,6 +305,31 @@ def test_world_page_with_china_only_says_so_and_how_to_read_more(monkeypatch, ch
     assert "Only China's narrative has been read" in text and REFRESH_ALL in text
     table = at.dataframe[0].value
     assert list(table["country"]) == ["China"]
+
+
+def test_world_page_says_it_is_reading_the_sentences_then_shows_them(monkeypatch, tmp_path):
+    data_dir = publish_world(tmp_path / "data")  # a new set version: its sentences are not read yet
+    monkeypatch.setenv("TIPDASH_DATA_DIR", str(data_dir))
+    import threading
+
+    gate = threading.Event()
+    from dashboard import world_data
+
+    blocker = world_data._POOL.submit(gate.wait)  # keep the one reader thread busy: the read must wait
+    try:
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.query_params["page"] = "world"
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert "Reading the sentences of every narrative" in page_text(at)
+        assert len(at.dataframe) == 1 and set(at.dataframe[0].value["kinds"]) == {"…"}
+    finally:
+        gate.set()
+        blocker.result(timeout=10)
+    assert load_world().wait_sentences(timeout=60) is not None
+    at.run()
+    assert "Reading the sentences" not in page_text(at) and len(at.dataframe) == 2
+    assert "…" not in set(at.dataframe[0].value["kinds"])
 
 
 def test_world_page_without_narratives_explains_and_draws_nothing(monkeypatch, tiers_only_dir):
