@@ -49,10 +49,11 @@ problems: tiers that disagree with the reference table (TIER DISAGREES), tiers t
 read (TIER UNREAD), pages that failed to fetch or parse. Reads the cache; writes nothing."""
 
 BENCH_HELP = """\
-Time the pipeline against the local fixture site (tests/fixtures/site/, served on 127.0.0.1; needs
-a checkout of the repository): cold refresh, warm refresh (no requests), parse of all cached pages,
-and the analysis (metrics) step; prints a small table. Works in a temporary directory; DATA_DIR is
-only read: if it holds cached pages, parsing them is timed too (nothing is written)."""
+Time the scraper on a real-size synthetic site (scripts/make_realistic_pages.py: 150-400 KB pages of
+filler text in the three eras' markup, served on 127.0.0.1; needs a checkout), each figure beside a
+baseline timed in the same run: the page parser against a naive bs4 parser, a cold refresh against a
+naive requests+bs4 scraper, a warm refresh against bare imports, revalidation, parse and the
+analysis step. The same as python scripts/bench.py. Works in a temporary directory."""
 
 
 # -- argument types -----------------------------------------------------------------------------

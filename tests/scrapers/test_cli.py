@@ -24,7 +24,7 @@ def test_module_help_in_a_subprocess():
                  "--country", "2013-2021", "web.archive.org", "Mozilla/5.0"]),
     ("parse", ["--data-dir", "--country", "without any network"]),
     ("status", ["--data-dir", "--country", "TIER DISAGREES"]),
-    ("bench", ["--data-dir", "--country", "--rounds", "fixture site"]),
+    ("bench", ["--data-dir", "--countries", "--rounds", "real-size synthetic site"]),
 ])
 def test_each_command_explains_itself(cli, command, words):
     run = cli(command, "--help")
