@@ -26,8 +26,25 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
 
 
-def show_chart(fig: go.Figure, caption: str, *, key: str) -> None:
-    """Draw a plotly figure (PNG export in the toolbar; its source line is inside the figure) and a data note."""
+def titled(fig: go.Figure, title: str) -> go.Figure:
+    """Put the chart's title inside the figure (so an exported PNG carries it, with the source line
+    already there); idempotent, so a cached figure can go through it on every rerun."""
+    import html as _html
+
+    text = f"<b>{_html.escape(title)}</b>"
+    if fig.layout.title.text != text:
+        top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
+        fig.update_layout(title=dict(text=text, x=0, xanchor="left", xref="paper", y=0.995, yanchor="top",
+                                     yref="container", font=dict(size=14, color="#333333")),
+                          margin=dict(t=top + 34))
+    return fig
+
+
+def show_chart(fig: go.Figure, caption: str, *, key: str, title: str | None = None) -> None:
+    """Draw a plotly figure and a data note; with `title`, the title is drawn inside the figure, so a
+    PNG exported from the toolbar carries the chart's title and its source line."""
+    if title:
+        titled(fig, title)
     st.plotly_chart(
         fig, key=key, width="stretch",
         config={

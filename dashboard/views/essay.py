@@ -162,5 +162,5 @@ if estimates:
         f"{ui.ESSAY_SOURCE} (Korea Future Initiative 2019; Korean NGOs via CNN 2019)"
         + ("; the report's words from kwic.csv." if report_words is not None else
            ". No report text in the data yet, so the report's side is not drawn."),
-        key="essay-estimates",
+        key="essay-estimates", title="NGO estimates for North Korean women in China, and what the report says",
     )

@@ -71,7 +71,7 @@ ui.show_chart(
     cached.figure("trend", mentions.key, view_key + (measure,), lambda: charts.mentions_trend(
         m, groups, measure, labels=labels, years=years, corpus_years=corpus, source=source)),
     f"{ui.REPORT_SOURCE}; sentences matched with the lexicon `data/lexicon.toml` (file mentions.csv).",
-    key="mentions-trend",
+    key="mentions-trend", title="Sentences naming each group, per report year",
 )
 
 st.subheader("Where in the narrative the mentions fall")
@@ -87,7 +87,7 @@ if kwic.has_rows and narratives.has_rows:
             conc, groups, labels=labels, years=years, corpus_years=corpus,
             source=source.replace("mentions.csv", "kwic.csv"))),
         f"{ui.REPORT_SOURCE}; positions from kwic.csv and narratives.csv (paragraph index / (paragraphs - 1)).",
-        key="mentions-concordance",
+        key="mentions-concordance", title="Where in each narrative the matched sentences fall",
     )
 else:
     for t in (kwic, narratives):
@@ -103,7 +103,7 @@ if sections.has_rows:
                                                      corpus_years=corpus,
                                                      source=source.replace("mentions.csv", "mention_sections.csv"))),
         f"{ui.REPORT_SOURCE}; sentences per section (mention_sections.csv).",
-        key="mentions-sections",
+        key="mentions-sections", title="Sentences naming the group, by section and report year",
     )
 elif sections.status == "corrupt":
     ui.show_problem(sections)
@@ -115,7 +115,7 @@ if kwic.ok:
             kwic.df, years=years, corpus_years=corpus, source=source.replace("mentions.csv", "kwic.csv"))),
         f"{ui.REPORT_SOURCE}; kinds read from each sentence naming North Korean people (kwic.csv). "
         "A sentence naming several kinds counts under each; '0': the year's text names no North Korean people.",
-        key="mentions-kinds",
+        key="mentions-kinds", title="Sentences naming North Korean people, by kind of exploitation",
     )
 
 st.subheader("Every matched sentence (keyword in context)")
@@ -177,7 +177,7 @@ if phrase.strip():
                                         source=ui.REPORT_SOURCE + " (paragraphs.csv)"),
                     f"{ui.REPORT_SOURCE}; every paragraph of every year searched "
                     f"({'regular expression' if regex else 'literal, case-insensitive'}).",
-                    key="mentions-phrase",
+                    key="mentions-phrase", title="Sentences containing the phrase, per report year",
                 )
             st.caption(f"{int(counts['hits'].sum())} hits in {int(counts['sentences'].sum())} sentences over "
                        f"{int((counts['hits'] > 0).sum())} of {len(counts)} report years.")

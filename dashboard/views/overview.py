@@ -51,7 +51,7 @@ if tiers is not None and len(tiers):
         "the tier sentence of each scraped report (filled diamonds); the reference table "
         "`data/reference/china_tiers.csv` with a public secondary source per year (open circles). "
         "Hover a point for the sentence and its source.",
-        key="overview-tiers",
+        key="overview-tiers", title="China's tier in the TIP report, by report year",
     )
     spells = tier_spells(tiers)
     if spells:
@@ -69,7 +69,7 @@ if mentions.has_rows:
         f"{ui.REPORT_SOURCE}; sentences counted with the lexicon `data/lexicon.toml` (mentions.csv). "
         "Click a legend entry to show or hide a group; foreign nationalities start hidden. "
         + (charts.MISSING_NOTE.capitalize() + "." if len(corpus) < (corpus[-1] - corpus[0] + 1 if corpus else 0) else ""),
-        key="overview-mentions",
+        key="overview-mentions", title="Sentences naming each group in the China narrative, per report year",
     )
     st.page_link("views/mentions.py", label="Choose groups, measures and years on the Mentions page", icon=":material/arrow_forward:")
 elif mentions.status == "corrupt":

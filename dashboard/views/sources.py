@@ -111,8 +111,9 @@ if tiers.ok and "agrees" in tiers.df.columns:
                    "preferred silently: the charts show the scraped tier and mark the reference tier.")
         st.dataframe(ui.http_links(dis[["year", "tier", "reference_tier", "tier_sentence", "source_url",
                                         "reference_source_url"]], "source_url", "reference_source_url"),
-                     hide_index=True, width="stretch",
-                     column_config={"year": st.column_config.NumberColumn("Year", format="%d"),
+                     hide_index=True, width="stretch", row_height=ui.WRAP_ROW_HEIGHT,
+                     column_config={"year": st.column_config.NumberColumn("Year", format="%d", width="small"),
+                                    "tier_sentence": st.column_config.TextColumn("Tier sentence", width="large"),
                                     "source_url": st.column_config.LinkColumn("Report page"),
                                     "reference_source_url": st.column_config.LinkColumn("Reference source")})
 elif tiers.status == "corrupt":

@@ -388,3 +388,14 @@ def test_hosted_app_hides_the_fetch_button_unless_allowed(monkeypatch, tmp_path)
     at = run_app(monkeypatch, target)
     assert not [b for b in at.button if b.key == "fetch-now"]
     assert "switched off" in texts(at)
+
+
+def test_charts_carry_their_title_and_source_for_png_export(monkeypatch, full_dir, reference_only_dir):
+    import json
+
+    at = run_app(monkeypatch, full_dir, page="mentions")
+    assert_clean(at)
+    for chart in charts(at):
+        layout = json.loads(chart.proto.spec)["layout"]
+        assert layout.get("title", {}).get("text"), "a title inside the figure"
+        assert any(a.get("text", "").startswith("Source: ") for a in layout.get("annotations", []))
