@@ -78,7 +78,7 @@ def faulty(site_server, data_dir, site_expected, cli, snapshot):
 
 
 def test_timeout(faulty):
-    faulty(faulty.page, "timeout", "fetch_failed", "read timed out (no data within 0.5 s, after 1 retry)",
+    faulty(faulty.page, "timeout", "fetch_failed", "no complete response within 0.5 s",
            timeout="0.5", delay=5)
 
 
