@@ -437,7 +437,7 @@ def estimates_chart(estimates: tuple[Estimate, ...], report_words: str | None, *
             fig.add_trace(go.Bar(y=["TIP report (NK women)"], x=[0], orientation="h", showlegend=False,
                                  hoverinfo="skip"), row=1, col=1)
             fig.add_annotation(x=2, y="TIP report (NK women)", xref="x", yref="y", showarrow=False,
-                               xanchor="left", text=f"no figure: {html.escape(report_words)}",
+                               xanchor="left", text=f"the report's words, no percentage: {html.escape(report_words)}",
                                font=dict(color="#1f3b73", size=13))
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(range=[0, 101], dtick=20, ticksuffix="%", row=1, col=1)

@@ -136,14 +136,6 @@ with left:
                         f"Korean {who}: " + ", ".join(
                             f"**{escape_markdown(w)}** ({derived.plural(int(n), 'sentence')})"
                             for w, n in zip(tally.tally["quantifier"], tally.tally["sentences"])))
-        table = tally.sentences[["year", "quantifiers", "sentence", "source_url"]].sort_values("year")
-        st.dataframe(ui.http_links(table, "source_url"), hide_index=True, width="stretch", height=300,
-                     row_height=ui.WRAP_ROW_HEIGHT, column_config={
-            "year": st.column_config.NumberColumn("Year", format="%d", width="small"),
-            "source_url": st.column_config.LinkColumn("Source", display_text="open page"),
-            "sentence": st.column_config.TextColumn("Sentence", width="large"),
-        })
-        st.caption(f"Source: {ui.REPORT_SOURCE} (kwic.csv, sentences naming North Korean people).")
     else:
         ui.refresh_hint("the report's own words about North Korean women")
 with right:
@@ -155,6 +147,17 @@ with right:
                    "15% of the 60-80% trafficked would be about 9-12% of all female refugees (arithmetic, not an estimate).")
     else:
         st.warning(f"No NGO estimates to show: {essay_input.message or 'essay/claims.csv has no ngo_figure rows'}")
+if kwic.ok and narratives.has_rows:
+    with st.expander(f"The {derived.plural(len(tally.sentences), 'sentence')} behind these words"):
+        table = tally.sentences[["year", "quantifiers", "sentence", "source_url"]].sort_values("year")
+        st.dataframe(ui.http_links(table, "source_url"), hide_index=True, width="stretch", height=320,
+                     row_height=ui.WRAP_ROW_HEIGHT, column_config={
+            "year": st.column_config.NumberColumn("Year", format="%d", width="small"),
+            "quantifiers": st.column_config.TextColumn("Quantifier words", width="small"),
+            "source_url": st.column_config.LinkColumn("Source", display_text="open page", width="small"),
+            "sentence": st.column_config.TextColumn("Sentence", width="large"),
+        })
+        st.caption(f"Source: {ui.REPORT_SOURCE} (kwic.csv, sentences naming North Korean people).")
 if estimates:
     ui.show_chart(
         charts.estimates_chart(estimates, report_words, source=ui.ESSAY_SOURCE + (

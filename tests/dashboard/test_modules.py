@@ -181,6 +181,7 @@ def test_estimates_keep_the_denominators_apart():
     assert {e.amount: (e.low, e.high) for e in estimates}["70-80 percent"] == (70, 80)
     fig = charts.estimates_chart(estimates, "“some”", source="s")
     assert any("some" in (a.text or "") for a in fig.layout.annotations)
+    assert not any("TIP report" in str(t.y) for t in charts.estimates_chart(estimates, None, source="s").data)
 
 
 def test_zip_holds_every_csv_and_a_readme_with_licence(tmp_path):
