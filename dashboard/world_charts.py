@@ -89,7 +89,8 @@ def world_map(rows: pd.DataFrame, year: int, measure: str, *, source: str) -> go
             locations=naming["iso3"], z=z, locationmode="ISO-3", colorscale=MAP_SCALE, zmin=0,
             hovertext=hover(naming), hoverinfo="text", marker_line_color="#5a5a5a", marker_line_width=0.6,
             colorbar=dict(title=dict(text=MEASURE_TITLES[measure].replace(" (", "<br>("), side="right"),
-                          thickness=12, len=0.8),
+                          thickness=12, len=0.8,
+                          **(dict(tickformat="d", dtick=max(1, round(float(z.max()) / 5))) if measure == "sentences" else {})),
             name="Narrative names North Korean people"))
     fig.update_geos(showframe=False, showcoastlines=False, showcountries=True, countrycolor="#d0d0d0",
                     showland=True, landcolor="#fafafa", projection_type="natural earth",
@@ -264,6 +265,10 @@ def measure_multiples(panel: pd.DataFrame, countries: list[str], names: dict[str
             hovertemplate=f"<b>{name}</b> %{{x}}: %{{y:.3~f}}<extra>{html.escape(group_label)}</extra>"))
         present = set(got["year"].astype(int))
         shapes += [_band(i, y) for y in years if y not in present]
+        if len(got) and not (got["value"] > 0).any():
+            layout["annotations"].append(dict(text="none in any year read", showarrow=False,
+                                              x=(years[0] + years[-1]) / 2, y=0.5, xref="x" + _axis(i),
+                                              yref=f"y{_axis(i)} domain", font=dict(size=11, color="#888")))
         if not len(got):
             layout["annotations"].append(dict(text="no narrative read", showarrow=False, x=(years[0] + years[-1]) / 2,
                                               y=0.5, xref="x" + _axis(i), yref=f"y{_axis(i)} domain",

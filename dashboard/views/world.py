@@ -84,7 +84,7 @@ read_n, naming_n = len(rows), len(naming)
 st.markdown(f"**{year}:** {naming_n} of {read_n} narrative{'s' if read_n != 1 else ''} {'read name' if read_n != 1 else 'read names'} North Korean people "
             f"in {int(naming['sentences'].sum())} sentence{'s' if naming['sentences'].sum() != 1 else ''}.")
 
-left, right = st.columns([3, 2], gap="medium")
+left, right = st.columns([1, 1], gap="medium")
 with left:
     ui.show_chart(
         figure("world-map", loaded, (year, measure, kinds is not None),
@@ -102,8 +102,17 @@ with right:
         table = naming[["name", "tier", "sentences", "per_1000_words", "kinds"]].rename(columns={
             "name": "country", "per_1000_words": "per 1,000 words"})
         st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420),
-                     column_config={"per 1,000 words": st.column_config.NumberColumn(format="%.2f"),
-                                    "sentences": st.column_config.NumberColumn(format="%d")})
+                     column_config={
+                         "country": st.column_config.TextColumn(width="medium"),
+                         "tier": st.column_config.TextColumn(width="medium"),
+                         "sentences": st.column_config.NumberColumn(format="%d", width="small",
+                                                                    help="Sentences naming North Korean people"),
+                         "per 1,000 words": st.column_config.NumberColumn(format="%.2f", width="small"),
+                         "kinds": st.column_config.TextColumn(width="large", help="North Korean victims by kind: "
+                                                              "how many of the sentences name each kind"),
+                     })
+        st.caption("Choose a country under **The sentences** to read them; the table lists every "
+                   "narrative of the year that names North Korean people, the map shades them.")
     else:
         st.caption(f"No narrative read for {year} names North Korean people.")
 
