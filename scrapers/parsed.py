@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import urldefrag
 
-from scrapers.cache import CacheCorrupt, RawCache, atomic_write_bytes, decode_html_counted
+from scrapers.cache import FIX_COMMAND, CacheCorrupt, RawCache, atomic_write_bytes, decode_html_counted
 from scrapers.countries import Country, get_country
 from analysis.schema import CACHE_CORRUPT, NOT_LISTED, PARSE_FAILED, PARSED
 from scrapers.discover import DISCOVERY_VERSION, list_countries, locate_narrative
@@ -261,7 +261,9 @@ def intact(cache: RawCache, url: str) -> str:
     if not cache.listed(url):
         return f"{url} is not cached"
     problem = cache.problem(url)
-    return str(problem) if problem is not None else ""
+    if problem is None:
+        return ""
+    return str(problem).replace(f"; fetch it again with `{FIX_COMMAND}`", "")  # callers name the fix
 
 
 def locate_in_cache(store: ParseStore, country: Country, year: int) -> tuple[str | None, str, str]:
@@ -294,7 +296,7 @@ def locate_in_cache(store: ParseStore, country: Country, year: int) -> tuple[str
             return None, NOT_LISTED, why
         return None, PARSE_FAILED, f"no link to {country.name} found: {exc}"
     except CacheCorrupt as exc:
-        return None, CACHE_CORRUPT, str(exc)
+        return None, CACHE_CORRUPT, str(exc).replace(f"; fetch it again with `{FIX_COMMAND}`", "")
     except (PageNotFound, FetchError) as exc:
         return None, NOT_CACHED, str(exc)
     store.remember_location(country.slug, year, located, walked)

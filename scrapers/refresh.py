@@ -339,6 +339,8 @@ def refresh(data_dir: Path | str = "data", country: str | Sequence[str] = DEFAUL
     with run_lock(data_dir, wait=wait, command="refresh"):
         _start_run(data_dir)
         cache = RawCache(data_dir)
+        if cache.rebuilt:
+            cache.write_manifest()  # persist the manifest rebuilt from the pages on disk
         store = ParseStore(cache)
         newest: int | None = None
         outcomes: list[YearOutcome] = []
