@@ -26,12 +26,16 @@ def _matcher():
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def year_spans(year: int, para_sig: tuple, kwic_sig: tuple, lex_sig: tuple) -> tuple[dict[int, list[tuple[int, int, str]]], str]:
-    """{paragraph_index: [(start, end, group), ...]} for one year, and a note on the method used."""
+def year_spans(year: int, para_sig: tuple, kwic_sig: tuple, lex_sig: tuple,
+               country: str = "") -> tuple[dict[int, list[tuple[int, int, str]]], str]:
+    """{paragraph_index: [(start, end, group), ...]} for one year (of one country when given), and a
+    note on the method used."""
     paragraphs = load_table("paragraphs")
     if not paragraphs.ok:
         return {}, paragraphs.message
     rows = paragraphs.df[paragraphs.df["year"] == year]
+    if country:
+        rows = rows[rows["country"] == country]
     out: dict[int, list[tuple[int, int, str]]] = {}
     matcher = _matcher()
     lexicon, lex_note = load_lexicon()
@@ -51,6 +55,8 @@ def year_spans(year: int, para_sig: tuple, kwic_sig: tuple, lex_sig: tuple) -> t
     if not kwic.has_rows:
         return {}, (lex_note or "analysis.matching is not available") + "; no kwic.csv to fall back on"
     k = kwic.df[kwic.df["year"] == year]
+    if country:
+        k = k[k["country"] == country]
     texts = dict(zip(rows["paragraph_index"].astype(int), rows["text"].astype(str)))
     for (idx, group), part in k.groupby([k["paragraph_index"].astype(int), "group"]):
         text = texts.get(int(idx))
@@ -62,13 +68,14 @@ def year_spans(year: int, para_sig: tuple, kwic_sig: tuple, lex_sig: tuple) -> t
     return out, note
 
 
-def spans_for_year(year: int) -> tuple[dict[int, list[tuple[int, int, str]]], str]:
-    """Cached spans for one year, keyed on the files' signatures so a refresh invalidates them."""
+def spans_for_year(year: int, country: str = "") -> tuple[dict[int, list[tuple[int, int, str]]], str]:
+    """Cached spans for one year (of one country when given), keyed on the files' signatures so a
+    refresh invalidates them."""
     para_sig = load_table("paragraphs").signature
     kwic_sig = load_table("kwic").signature
     path = lexicon_path()
     lex_sig = (str(path), path.stat().st_mtime_ns if path.exists() else -1)
-    return year_spans(int(year), para_sig, kwic_sig, lex_sig)
+    return year_spans(int(year), para_sig, kwic_sig, lex_sig, country)
 
 
 def nk_sentences(kwic: pd.DataFrame, year: int) -> list[str]:

@@ -286,6 +286,16 @@ def with_kinds(rows: pd.DataFrame, kinds: dict[tuple[str, int], str] | None, pen
     return rows.assign(kinds=[kinds.get((c, int(y)), "") for c, y in zip(rows["country"].tolist(), rows["year"].tolist())])
 
 
+def read_link(country: str, year: int, paragraph_index: int | None = None) -> str:
+    """Relative permalink to one narrative on the Read page (and to one paragraph, from 0)."""
+    from urllib.parse import urlencode
+
+    query = {"country": country, "year": int(year)}
+    if paragraph_index is not None and paragraph_index == paragraph_index:
+        query["para"] = int(paragraph_index)
+    return "./read?" + urlencode(query)
+
+
 def undrawable(rows: pd.DataFrame) -> list[str]:
     """Names (with code) of the countries in `rows` the world map cannot draw."""
     bad = rows[~rows["drawable"].astype(bool)]

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cached, charts, claim_text, data, derived, ui
+from dashboard.country import CHINA, for_country
 from dashboard.ngo_estimates import ESSAY_CITATION, ESSAY_URL, estimates_from_claims
 from dashboard.textsafe import escape_markdown, markdown_link
 
@@ -21,7 +22,7 @@ st.markdown(f"Claims of {escape_markdown(ESSAY_CITATION)} ([read the essay]({ESS
 claims, note = data.load_claims()
 labels = data.group_labels()
 rules, rules_note = ui.optional("analysis.claims", "CLAIM_RULES")
-narratives = data.load_table("narratives")
+narratives = for_country(data.load_table("narratives"), CHINA)  # the essay is about China's narrative
 source_by_year: dict[int, str] = {}
 if narratives.has_rows:
     source_by_year = dict(zip(narratives.df["year"].astype(int), narratives.df["source_url"]))
@@ -53,8 +54,8 @@ def rule_for(row) -> str:
     return str(table.get(check) or table.get(str(row["claim_id"])) or "")
 
 
-kwic = data.load_table("kwic")
-mentions = data.load_table("mentions")
+kwic = for_country(data.load_table("kwic"), CHINA)
+mentions = for_country(data.load_table("mentions"), CHINA)
 tiers, _ = data.load_tiers()
 check_arg_by_id: dict[str, str] = {}
 if essay_input.ok and "check_arg" in essay_input.df.columns:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cached, charts, data, derived, permalink, ui
+from dashboard.country import country_selector, for_country
 from dashboard.colors import MAIN_GROUPS, group_label, order_groups
 from dashboard.search import PHRASE_HELP, run_phrase_search
 from dashboard.textsafe import escape_markdown
@@ -16,10 +17,9 @@ ui.page_banner()
 mentions = data.load_table("mentions")
 if not ui.require(mentions, what="mention counts"):
     st.stop()
-sections = data.load_table("mention_sections")
-kwic = data.load_table("kwic")
-narratives = data.load_table("narratives")
-paragraphs = data.load_table("paragraphs")
+country = country_selector(mentions)  # shown only when more than one country's narratives are read
+mentions, sections, kwic, narratives, paragraphs = (for_country(data.load_table(n), country) for n in (
+    "mentions", "mention_sections", "kwic", "narratives", "paragraphs"))
 labels = data.group_labels()
 
 m = mentions.df
@@ -163,7 +163,7 @@ if phrase.strip():
     if not paragraphs.has_rows:
         ui.require(paragraphs, what="the phrase search")
     else:
-        result = run_phrase_search(paragraphs, phrase, regex)
+        result = run_phrase_search(paragraphs, phrase, regex, country)
         if result.error:
             st.error(result.error, icon=":material/error:")
         else:

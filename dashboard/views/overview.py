@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import cached, charts, data, derived, ui
 from dashboard.colors import MAIN_GROUPS, order_groups
+from dashboard.country import CHINA, for_country
 from dashboard.fetch_panel import fetch_panel
 from dashboard.status import status_line
 from dashboard.summaries import headline, tier_spells
@@ -21,8 +22,8 @@ st.markdown(
 )
 
 tiers, tier_notes = data.load_tiers()
-mentions = data.load_table("mentions")
-narratives = data.load_table("narratives")
+mentions = for_country(data.load_table("mentions"), CHINA)  # this page is about China's narrative
+narratives = for_country(data.load_table("narratives"), CHINA)
 labels = data.group_labels()
 corpus = derived.corpus_years(narratives.df if narratives.ok else None, mentions.df if mentions.ok else None)
 fetch_panel(has_text=bool(status.text_years))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, permalink, ui
+from dashboard.country import country_selector, for_country
 from dashboard.colors import MAIN_GROUPS, group_label, group_mark, order_groups
 from dashboard.highlight import nk_sentences, spans_for_year
 from dashboard.sentence_diff import compare_sentences, word_diff_markdown
@@ -17,9 +18,9 @@ ui.page_banner()
 paragraphs = data.load_table("paragraphs")
 if not ui.require(paragraphs, what="the narratives"):
     st.stop()
-narratives = data.load_table("narratives")
-kwic = data.load_table("kwic")
-mentions = data.load_table("mentions")
+country = country_selector(paragraphs)  # shown only when more than one country's narratives are read
+paragraphs, narratives, kwic, mentions = (for_country(t, country) for t in (
+    paragraphs, data.load_table("narratives"), data.load_table("kwic"), data.load_table("mentions")))
 labels = data.group_labels()
 
 p = paragraphs.df
@@ -47,7 +48,7 @@ st.markdown("Highlights: " + " ".join(
 linked = st.query_params.get("para")
 linked_index = int(linked) if linked is not None and linked.isdigit() else None
 
-spans, note = spans_for_year(int(year))
+spans, note = spans_for_year(int(year), country)
 if note:
     st.caption(f"Highlighting: {note}.")
 

@@ -100,7 +100,8 @@ with right:
     st.markdown("**Narratives naming North Korean people**")
     if naming_n:
         table = naming[["name", "tier", "sentences", "per_1000_words", "kinds"]].rename(columns={
-            "name": "country", "per_1000_words": "per 1,000 words"})
+            "name": "country", "per_1000_words": "per 1,000 words"}).assign(
+            read=[W.read_link(c, year) for c in naming["country"].tolist()])
         st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420),
                      column_config={
                          "country": st.column_config.TextColumn(width="medium"),
@@ -110,6 +111,8 @@ with right:
                          "per 1,000 words": st.column_config.NumberColumn(format="%.2f", width="small"),
                          "kinds": st.column_config.TextColumn(width="large", help="North Korean victims by kind: "
                                                               "how many of the sentences name each kind"),
+                         "read": st.column_config.LinkColumn("narrative", display_text="read",
+                                                             help="The narrative on the Read page, mentions highlighted"),
                      })
         st.caption("Choose a country under **The sentences** to read them; the table lists every "
                    "narrative of the year that names North Korean people, the map shades them.")
@@ -131,13 +134,16 @@ if options:
                    f"{'s' if len(sentences) != 1 else ''} naming North Korean people, in printed order.")
         st.dataframe(
             ui.http_links(sentences[["section", "paragraph_index", "kinds", "sentence", "source_url"]], "source_url")
-            .assign(paragraph_index=lambda d: d["paragraph_index"] + 1),
+            .assign(context=[W.read_link(country, year, p) for p in sentences["paragraph_index"].tolist()],
+                    paragraph_index=lambda d: d["paragraph_index"] + 1),
             hide_index=True, width="stretch", row_height=ui.WRAP_ROW_HEIGHT,
             column_config={
                 "paragraph_index": st.column_config.NumberColumn("paragraph", help="Paragraph number in the narrative (from 1)."),
                 "kinds": st.column_config.TextColumn("kinds", width="small"),
                 "sentence": st.column_config.TextColumn("sentence", width="large"),
                 "source_url": st.column_config.LinkColumn("source", display_text="page"),
+                "context": st.column_config.LinkColumn("in context", display_text="read",
+                                                       help="The paragraph on the Read page"),
             })
 else:
     if "country" in st.query_params:

@@ -371,3 +371,54 @@ def test_compare_page_with_china_only_and_tiers_only(monkeypatch, china_only_dir
     at = run_page(monkeypatch, tiers_only_dir, "compare")
     assert "No narrative has been read yet" in page_text(at)
     assert len(at.get("plotly_chart")) == 1 and at.get("download_button")
+
+
+# -- one country at a time on Read and Mentions; China on Overview and Essay ---------------------
+def test_read_link_is_a_relative_permalink():
+    assert W.read_link("north-korea", 2015) == "./read?country=north-korea&year=2015"
+    assert W.read_link("china", 2021, 4) == "./read?country=china&year=2021&para=4"
+
+
+def test_world_table_and_sentences_link_to_the_read_page(monkeypatch, world_dir):
+    at = run_page(monkeypatch, world_dir, "world", year="2015", country="russia")
+    table = at.dataframe[0].value.set_index("country")
+    assert table.loc["Russia", "read"] == "./read?country=russia&year=2015"
+    sentences = at.dataframe[1].value
+    assert all(u.startswith("./read?country=russia&year=2015&para=") for u in sentences["context"])
+
+
+def test_read_page_shows_the_chosen_country_and_carries_it_in_the_url(monkeypatch, world_dir):
+    at = run_page(monkeypatch, world_dir, "read", country="north-korea", year="2010")
+    assert at.selectbox(key="country").value == "north-korea" and at.selectbox(key="year").value == 2010
+    paragraphs = [m.value for m in at.markdown if m.value.startswith(":gray[¶")]
+    first = paragraphs[0]  # "SYNTHETIC TEST FIXTURE ... North Korea (2010): an invented narrative", highlighted
+    assert "North Korea]" in first and "\\(2010\\)" in first and "China" not in first
+    assert not any("China \\(2010\\)" in p for p in paragraphs)
+    at.selectbox(key="country").set_value("russia").run()
+    assert not at.exception and qp(at, "country") == ["russia"]
+    first = [m.value for m in at.markdown if m.value.startswith(":gray[¶")][0]
+    assert "Russia" in first and "North Korea]" not in first
+
+
+def test_mentions_page_counts_only_the_chosen_country(monkeypatch, world_dir, frames_expected):
+    _, expected = frames_expected
+    at = run_page(monkeypatch, world_dir, "mentions", country="russia", groups="north_korean")
+    assert at.selectbox(key="country").value == "russia"
+    kwic = at.dataframe[0].value
+    assert len(kwic) == sum(n for (c, _), n in expected.items() if c == "russia")
+    at = run_page(monkeypatch, world_dir, "mentions", groups="north_korean")  # China by default
+    assert at.selectbox(key="country").value == "china" and "country" not in at.query_params
+    assert len(at.dataframe[0].value) == sum(n for (c, _), n in expected.items() if c == "china")
+
+
+def test_china_pages_have_no_country_selector_with_china_only_data(monkeypatch, china_only_dir):
+    for page in ("read", "mentions"):
+        at = run_page(monkeypatch, china_only_dir, page)
+        assert not [s for s in at.selectbox if s.key == "country"], page
+
+
+def test_overview_counts_china_only_in_world_data(monkeypatch, world_dir, frames_expected):
+    _, expected = frames_expected
+    at = run_page(monkeypatch, world_dir, "overview")
+    metric = {m.label: m.value for m in at.metric}["North Korean sentences, latest year"]
+    assert metric.startswith(f"{expected[('china', 2025)]} ") and metric.endswith("in 2025"), metric
