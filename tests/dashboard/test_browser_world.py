@@ -153,6 +153,14 @@ def test_world_page_slider_country_and_permalink(server, browser):
         assert page.get_by_text("Not on the map", exact=False).count() == 1
         _no_error(page)
         _shot(page, "world_2015_kosovo")
+
+        # the Read page opens the country and year a World link names
+        page.goto(f"{server}/read?country=north-korea&year=2010")
+        _settle(page, "Read a year's narrative")
+        _no_error(page)
+        page.get_by_text("(2010): an invented narrative", exact=False).first.wait_for(timeout=15_000)
+        assert page.get_by_text("China (2010)", exact=False).count() == 0
+        assert "country=north-korea" in page.url
     finally:
         page.close()
 
