@@ -269,6 +269,11 @@ def naming_by_year(world: WorldTables) -> pd.DataFrame:
     return pd.DataFrame(out, columns=cols)
 
 
+def kinds_words(cell: str) -> str:
+    """'forced_labour;forced_return' -> 'forced labour, forced return' (one sentence's kinds)."""
+    return ", ".join(KIND_WORDS.get(k.strip(), k.strip()) for k in str(cell or "").split(";") if k.strip())
+
+
 def kinds_by_narrative(kwic_nk: pd.DataFrame | None) -> dict[tuple[str, int], str]:
     """{(country, year): 'forced labour 3, ...'} from the north_korean kwic rows."""
     if kwic_nk is None or not len(kwic_nk):

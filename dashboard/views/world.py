@@ -11,6 +11,7 @@ from dashboard.textsafe import escape_markdown
 from dashboard.world_data import cached, figure, load_world, seed_single, write_url
 
 SOURCE = "U.S. Department of State, Trafficking in Persons Report, country narratives; counts by tip-china-dashboard"
+MAP_SOURCE = "U.S. State Department, TIP Report narratives; counts: tip-china-dashboard"
 MEASURE_LABELS = {"sentences": "Sentences", "per_1000_words": "Per 1,000 words",
                   "share_of_sentences": "Share of sentences"}
 
@@ -84,11 +85,11 @@ read_n, naming_n = len(rows), len(naming)
 st.markdown(f"**{year}:** {naming_n} of {read_n} narrative{'s' if read_n != 1 else ''} {'read name' if read_n != 1 else 'read names'} North Korean people "
             f"in {int(naming['sentences'].sum())} sentence{'s' if naming['sentences'].sum() != 1 else ''}.")
 
-left, right = st.columns([1, 1], gap="medium")
+left, right = st.columns([5, 6], gap="medium")
 with left:
     ui.show_chart(
         figure("world-map", loaded, (year, measure, kinds is not None),
-               lambda: WC.world_map(rows, year, measure, source=SOURCE)),
+               lambda: WC.world_map(rows, year, measure, source=MAP_SOURCE)),
         f"{SOURCE} (mentions.csv, kwic.csv); codes from the country registry. Shaded: narratives naming "
         "North Korean people; pale blue: read, none named; blank: not read.",
         key="world-map")
@@ -99,13 +100,13 @@ with left:
 with right:
     st.markdown("**Narratives naming North Korean people**")
     if naming_n:
-        table = naming[["name", "tier", "sentences", "per_1000_words", "kinds"]].rename(columns={
+        table = naming[["name", "sentences", "per_1000_words", "tier", "kinds"]].rename(columns={
             "name": "country", "per_1000_words": "per 1,000 words"}).assign(
             read=[W.read_link(c, year) for c in naming["country"].tolist()])
         st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420),
                      column_config={
-                         "country": st.column_config.TextColumn(width="medium"),
-                         "tier": st.column_config.TextColumn(width="medium"),
+                         "country": st.column_config.TextColumn(),
+                         "tier": st.column_config.TextColumn(),
                          "sentences": st.column_config.NumberColumn(format="%d", width="small",
                                                                     help="Sentences naming North Korean people"),
                          "per 1,000 words": st.column_config.NumberColumn(format="%.2f", width="small"),
@@ -135,7 +136,8 @@ if options:
         st.dataframe(
             ui.http_links(sentences[["section", "paragraph_index", "kinds", "sentence", "source_url"]], "source_url")
             .assign(context=[W.read_link(country, year, p) for p in sentences["paragraph_index"].tolist()],
-                    paragraph_index=lambda d: d["paragraph_index"] + 1),
+                    paragraph_index=lambda d: d["paragraph_index"] + 1,
+                    kinds=lambda d: d["kinds"].map(W.kinds_words)),
             hide_index=True, width="stretch", row_height=ui.WRAP_ROW_HEIGHT,
             column_config={
                 "paragraph_index": st.column_config.NumberColumn("paragraph", help="Paragraph number in the narrative (from 1)."),

@@ -422,3 +422,8 @@ def test_overview_counts_china_only_in_world_data(monkeypatch, world_dir, frames
     at = run_page(monkeypatch, world_dir, "overview")
     metric = {m.label: m.value for m in at.metric}["North Korean sentences, latest year"]
     assert metric.startswith(f"{expected[('china', 2025)]} ") and metric.endswith("in 2025"), metric
+
+
+def test_kinds_words_reads_a_kwic_cell():
+    assert W.kinds_words("forced_labour;forced_return") == "forced labour, forced return"
+    assert W.kinds_words("") == ""
