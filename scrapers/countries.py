@@ -23,7 +23,11 @@ class Country:
     def matches_name(self, text: str) -> bool:
         """True when `text` (a heading or link text) is exactly one of the country's names."""
         key = _strip_article(fold(text)).strip(" .:,;-*")
-        return key in {_strip_article(fold(n)) for n in self.names}
+        return key in self._name_keys
+
+    @cached_property
+    def _name_keys(self) -> frozenset[str]:
+        return frozenset(_strip_article(fold(n)) for n in self.names)
 
     def mentions_excluded(self, text: str) -> bool:
         """True when `text` names a separate narrative (Hong Kong, Macau, Taiwan for China)."""

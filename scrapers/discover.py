@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
@@ -51,29 +52,41 @@ def landing_urls(year: int) -> list[str]:
 
 def _links(html: str, base_url: str) -> list[tuple[str, str]]:
     """(normalised link text, absolute URL without fragment) of every <a href>, <area href> and
-    <option value> link, in document order (lxml: landing pages carry menus of hundreds of links)."""
+    <option value> link, in document order (lxml: landing pages carry menus of hundreds of links).
+    Remembered for the last pages read, since every country of a year walks the same landing page."""
+    return list(_links_cached(html, base_url))
+
+
+@lru_cache(maxsize=64)
+def _links_cached(html: str, base_url: str) -> tuple[tuple[str, str], ...]:
     if not html or not html.strip():
-        return []
+        return ()
     try:
         root = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
-        return []
+        return ()
     for nav in root.xpath('//*[@id="report-nav"]'):
         nav.drop_tree()  # the year selector links other years, never this year's narratives
     out: list[tuple[str, str]] = []
     for tag in root.iter("a", "option", "area"):
         target = tag.get("value") if tag.tag == "option" else tag.get("href")
-        if not target or target.strip().startswith(("mailto:", "javascript:", "tel:")):
+        if not target:
+            continue
+        target = target.strip()
+        if not target or target.startswith(("#", "mailto:", "javascript:", "tel:")):
             continue
         text = normalise_text(tag.text_content() or tag.get("title") or tag.get("alt") or "")
-        url = _same_archive(urldefrag(urljoin(base_url, target.strip()))[0], base_url)
+        absolute = target if target.startswith(("http://", "https://")) else urljoin(base_url, target)
+        url = _same_archive(absolute.partition("#")[0], base_url)
         if url.startswith(("http://", "https://")):
             out.append((text, url))
-    return out
+    return tuple(out)
 
 
 def _same_archive(url: str, base_url: str) -> str:
     """Point old absolute links (www.state.gov/g/tip/...) at the archive host the page came from."""
+    if "/tiprpt/" not in url or ("//www.state.gov/" not in url and "//state.gov/" not in url):
+        return url  # the common case, decided without parsing the URL
     u, b = urlsplit(url), urlsplit(base_url)
     if u.netloc in ("www.state.gov", "state.gov") and b.netloc.endswith(".state.gov") and b.netloc != u.netloc \
             and "/tiprpt/" in u.path:
