@@ -12,6 +12,32 @@ from typing import Sequence
 import streamlit as st
 
 
+_WRITTEN = "_permalink_written"  # session_state: key -> every URL value this session wrote for it
+
+
+def _token(values) -> tuple[str, ...] | None:
+    values = tuple(str(v) for v in values)
+    return values or None
+
+
+def _written(key: str) -> set:
+    return st.session_state.setdefault(_WRITTEN, {}).setdefault(key, set())
+
+
+def url_changed_outside(key: str) -> bool:
+    """True when the URL's value for `key` is one this session never wrote: the reader opened or
+    pasted a permalink (a reload may keep the session), so the URL wins over the widget's state.
+    A URL value this session wrote itself (even an older one, arriving late after rapid changes)
+    never overrides what is on screen."""
+    written = _written(key)
+    return bool(written) and _token(st.query_params.get_all(key)) not in written
+
+
+def _keep_state(key: str) -> bool:
+    """Whether the widget keeps its session state this run (it has one and the URL did not change outside)."""
+    return key in st.session_state and not url_changed_outside(key)
+
+
 def url_values(key: str) -> list[str]:
     """All values of a query parameter; a single comma-separated value is split too."""
     out: list[str] = []
@@ -22,7 +48,7 @@ def url_values(key: str) -> list[str]:
 
 def seed_multi(key: str, options: Sequence[str], default: Sequence[str]) -> None:
     """Before a multiselect is drawn: take its value from the URL (valid options only), else the default."""
-    if key in st.session_state:
+    if _keep_state(key):
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
         return
     wanted = [v for v in dict.fromkeys(url_values(key)) if v in options]
@@ -31,7 +57,7 @@ def seed_multi(key: str, options: Sequence[str], default: Sequence[str]) -> None
 
 def seed_single(key: str, options: Sequence[str], default: str) -> None:
     """Before a radio/selectbox is drawn: take its value from the URL if it is an option, else the default."""
-    if key in st.session_state and st.session_state[key] in options:
+    if _keep_state(key) and st.session_state[key] in options:
         return
     wanted = url_values(key)
     st.session_state[key] = wanted[0] if wanted and wanted[0] in options else default
@@ -41,16 +67,20 @@ def write_url(key: str, value: str | Sequence[str], default: str | Sequence[str]
     """After the widget: put its value in the URL, or remove the parameter when it equals the default."""
     same = list(value) == list(default) if not isinstance(value, str) else value == default
     if same:
+        _written(key).add(None)
         if key in st.query_params:
             del st.query_params[key]
         return
-    st.query_params[key] = value if isinstance(value, str) else list(value)
+    values = [value] if isinstance(value, str) else [str(v) for v in value]
+    _written(key).add(_token(values))
+    if st.query_params.get_all(key) != values:
+        st.query_params[key] = value if isinstance(value, str) else list(value)
 
 
 def seed_range(key: str, lo: int, hi: int) -> None:
     """Before a range slider is drawn: (a, b) from the URL (`?years=2013&years=2021`, clipped to
     lo..hi), else the whole range."""
-    if key in st.session_state:
+    if _keep_state(key):
         a, b = st.session_state[key]
         a, b = max(lo, min(int(a), hi)), max(lo, min(int(b), hi))
         st.session_state[key] = (min(a, b), max(a, b))
@@ -65,21 +95,41 @@ def seed_range(key: str, lo: int, hi: int) -> None:
 
 def seed_text(key: str, default: str = "") -> None:
     """Before a text input is drawn: its value from the URL, else the default."""
-    if key not in st.session_state:
+    if not _keep_state(key):
         values = st.query_params.get_all(key)
         st.session_state[key] = values[0] if values else default
 
 
 def seed_flag(key: str) -> None:
     """Before a checkbox/toggle is drawn: true when the URL says true/1/yes."""
-    if key not in st.session_state:
+    if not _keep_state(key):
         values = st.query_params.get_all(key)
         st.session_state[key] = bool(values) and values[0].strip().lower() in ("true", "1", "yes", "on")
 
 
 def seed_int(key: str, options: Sequence[int], default: int) -> None:
     """Before a selectbox of numbers is drawn: the URL's number if it is an option, else the default."""
-    if key in st.session_state and st.session_state[key] in options:
+    if _keep_state(key) and st.session_state[key] in options:
         return
     values = [v for v in url_values(key) if v.lstrip("-").isdigit()]
     st.session_state[key] = int(values[0]) if values and int(values[0]) in options else default
+
+
+def initial_text(key: str, default: str = "") -> dict:
+    """Keyword arguments for a text input bound to the URL: {'value': URL value} when the URL sets it
+    (first run, or a permalink opened in a kept session; the widget's old state is dropped so the
+    page shows the URL's value), else {} (the widget keeps what the reader typed)."""
+    if _keep_state(key):
+        return {}
+    st.session_state.pop(key, None)
+    values = st.query_params.get_all(key)
+    return {"value": values[0] if values else default}
+
+
+def initial_flag(key: str) -> dict:
+    """Like initial_text for a checkbox: {'value': True/False from the URL} or {}."""
+    if _keep_state(key):
+        return {}
+    st.session_state.pop(key, None)
+    values = st.query_params.get_all(key)
+    return {"value": bool(values) and values[0].strip().lower() in ("true", "1", "yes", "on")}

@@ -55,7 +55,6 @@ permalink.write_url("measure", measure, "sentences")
 permalink.write_url("years", [str(years[0]), str(years[1])], [str(lo), str(hi)])
 
 if not groups:
-    permalink.write_url("phrase", st.session_state.get("phrase", ""), "")
     st.info("Choose at least one group.")
     st.stop()
 
@@ -120,8 +119,8 @@ if kwic.ok:
 
 st.subheader("Every matched sentence (keyword in context)")
 if kwic.has_rows:
-    permalink.seed_text("kwic_filter")
-    needle = st.text_input("Filter sentences", key="kwic_filter", placeholder="e.g. women, returned, brides")
+    needle = st.text_input("Filter sentences", key="kwic_filter", placeholder="e.g. women, returned, brides",
+                           **permalink.initial_text("kwic_filter"))
     permalink.write_url("kwic_filter", needle.strip(), "")
     k = derived.filter_kwic(kwic.df, groups, years, needle)
     shown = pd.DataFrame({
@@ -150,13 +149,12 @@ elif kwic.status == "corrupt":
     ui.show_problem(kwic)
 
 st.subheader("Count any phrase across all years")
-permalink.seed_text("phrase")
-permalink.seed_flag("regex")
 pc1, pc2 = st.columns([4, 1])
 with pc1:
-    phrase = st.text_input("Phrase", key="phrase", help=PHRASE_HELP, placeholder="e.g. forced marriage, brides, repatriat")
+    phrase = st.text_input("Phrase", key="phrase", help=PHRASE_HELP, placeholder="e.g. forced marriage, brides, repatriat",
+                           **permalink.initial_text("phrase"))
 with pc2:
-    regex = st.checkbox("Regular expression", key="regex")
+    regex = st.checkbox("Regular expression", key="regex", **permalink.initial_flag("regex"))
 permalink.write_url("phrase", phrase.strip(), "")
 permalink.write_url("regex", "true" if regex else "false", "false")
 if phrase.strip():

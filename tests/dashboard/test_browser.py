@@ -110,6 +110,12 @@ def _settle(page, title: str) -> None:
     page.wait_for_timeout(600)  # plotly draws after the script finished
 
 
+def _errors(page) -> list[str]:
+    """The text of every error box on the page (empty when none)."""
+    boxes = page.locator('[data-testid="stException"]')
+    return [boxes.nth(i).inner_text()[:2000] for i in range(boxes.count())]
+
+
 def _shot(page, name: str) -> None:
     """Screenshot the whole app: Streamlit scrolls inside its main block, so grow the viewport to fit."""
     height = page.evaluate(
@@ -131,7 +137,7 @@ def test_every_page_renders_without_error_and_widgets_write_the_url(server, brow
         for name, (path, title) in PAGES.items():
             page.goto(f"{server}/{path}")
             _settle(page, title)
-            assert page.locator('[data-testid="stException"]').count() == 0, f"error box on {name}"
+            assert not _errors(page), f"error box on {name}: {_errors(page)}"
             if name in ("overview", "mentions", "essay"):  # plotly's script loads lazily: wait for a drawn chart
                 page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
             _shot(page, name)
@@ -148,8 +154,14 @@ def test_every_page_renders_without_error_and_widgets_write_the_url(server, brow
         # A permalink restores the view: year and phrase from the URL.
         page.goto(f"{server}/mentions?phrase=brides&measure=share_of_sentences")
         _settle(page, PAGES["mentions"][1])
-        assert page.get_by_role("textbox", name="Phrase").input_value() == "brides"
-        assert page.locator('[data-testid="stException"]').count() == 0
+        box = page.get_by_role("textbox", name="Phrase")
+        try:  # the widget shows the URL's value (give a reconnecting session a moment)
+            page.wait_for_function("() => [...document.querySelectorAll('input')].some(i => i.value === 'brides')",
+                                   timeout=10_000)
+        except Exception:  # noqa: BLE001 - report what is on screen instead
+            pass
+        assert box.input_value() == "brides", (box.input_value(), page.url, _errors(page))
+        assert not _errors(page), _errors(page)
 
         # The narrative's <script> shows as characters and never runs.
         page.goto(f"{server}/read?year=2021")
@@ -160,7 +172,7 @@ def test_every_page_renders_without_error_and_widgets_write_the_url(server, brow
         assert 0 <= pad < 3, f"highlights stay tight against the following comma (padding {pad}px)"
         _shot(page, "read_2021")
         assert dialogs == [], f"a script in the data ran: {dialogs}"
-        assert page.locator('[data-testid="stException"]').count() == 0
+        assert not _errors(page), _errors(page)
     finally:
         page.close()
 
@@ -271,12 +283,12 @@ def test_fetch_button_over_the_local_server_then_populated_pages(fetch_server, b
         page.get_by_text("Report text for", exact=False).first.wait_for(timeout=120_000)
         _settle(page, PAGES["overview"][1])
         page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
-        assert page.locator('[data-testid="stException"]').count() == 0
+        assert not _errors(page), _errors(page)
         _shot(page, "fetch_after")
         page.goto(f"{fetch_server}/mentions")
         _settle(page, PAGES["mentions"][1])
         page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
         assert page.locator('[data-testid="stPlotlyChart"]').count() >= 4
-        assert page.locator('[data-testid="stException"]').count() == 0
+        assert not _errors(page), _errors(page)
     finally:
         page.close()
