@@ -399,3 +399,17 @@ def test_charts_carry_their_title_and_source_for_png_export(monkeypatch, full_di
         layout = json.loads(chart.proto.spec)["layout"]
         assert layout.get("title", {}).get("text"), "a title inside the figure"
         assert any(a.get("text", "").startswith("Source: ") for a in layout.get("annotations", []))
+
+
+def test_url_wins_only_when_it_was_not_written_by_this_session(monkeypatch, full_dir, reference_only_dir):
+    at = run_app(monkeypatch, full_dir, page="mentions")
+    at.text_input(key="phrase").input("women").run()
+    at.text_input(key="phrase").input("brides").run()
+    assert at.query_params.get("phrase") == "brides"
+    at.query_params["phrase"] = "women"  # a late echo of an older URL this session wrote itself
+    at.run()
+    assert at.text_input(key="phrase").value == "brides", "an old URL of our own never overrides the screen"
+    at.query_params["phrase"] = "forced marriage"  # a permalink opened in the same session
+    at.run()
+    assert at.text_input(key="phrase").value == "forced marriage"
+    assert_clean(at)
