@@ -146,14 +146,19 @@ def locate_narrative(year: int, country: Country, fetch: Callable[[str], str]) -
     PageNotFound when no landing page exists (year not published); NarrativeNotFound when the landing
     page exists but leads to no narrative; FetchError from `fetch` propagates.
     """
+    landing, html = first_landing(year, fetch)
+    return _walk(year, country, fetch, landing, html)
+
+
+def first_landing(year: int, fetch: Callable[[str], str]) -> tuple[str, str]:
+    """(URL, page) of the first of the year's candidate landing pages that exists; PageNotFound
+    (the first candidate's) when none does: the year is not published."""
     missing: list[PageNotFound] = []
     for landing in landing_urls(year):
         try:
-            html = fetch(landing)
+            return landing, fetch(landing)
         except PageNotFound as exc:
             missing.append(exc)
-            continue
-        return _walk(year, country, fetch, landing, html)
     raise missing[0]
 
 
@@ -239,36 +244,29 @@ def list_countries(year: int, fetch: Callable[[str], str], resolve: Callable[[st
     """Every country narrative linked from the year's table of contents (landing page and its index
     pages): link texts resolved by `resolve` (scrapers.registry.resolve, returning an entry with
     .slug, or None). PageNotFound when the year has no landing page."""
-    missing: list[PageNotFound] = []
-    for landing in landing_urls(year):
-        try:
-            html = fetch(landing)
-        except PageNotFound as exc:
-            missing.append(exc)
-            continue
-        found: dict[str, str] = {}
-        unknown: list[str] = []
-        pages = [(landing, html)]
-        seen = {landing}
-        while pages:
-            url, page = pages.pop(0)
-            links = _links(page, url)
-            for text, link in links:
-                if not text or not _in_report(link, landing, year):
-                    continue
-                if _INDEX_TEXT.search(text):
-                    if link not in seen and len(seen) < MAX_LISTING_PAGES:
-                        seen.add(link)
-                        try:
-                            pages.append((link, fetch(link)))
-                        except PageNotFound:
-                            continue
-                elif _narrative_like(link, landing, year) and not _REPORT_PART.search(text):
-                    entry = resolve(text)
-                    if entry is None:
-                        if text not in unknown:
-                            unknown.append(text)
-                    else:
-                        found.setdefault(entry.slug, link)
-        return CountryListing(year, dict(sorted(found.items())), tuple(unknown))
-    raise missing[0]
+    landing, html = first_landing(year, fetch)
+    found: dict[str, str] = {}
+    unknown: list[str] = []
+    pages = [(landing, html)]
+    seen = {landing}
+    while pages:
+        url, page = pages.pop(0)
+        links = _links(page, url)
+        for text, link in links:
+            if not text or not _in_report(link, landing, year):
+                continue
+            if _INDEX_TEXT.search(text):
+                if link not in seen and len(seen) < MAX_LISTING_PAGES:
+                    seen.add(link)
+                    try:
+                        pages.append((link, fetch(link)))
+                    except PageNotFound:
+                        continue
+            elif _narrative_like(link, landing, year) and not _REPORT_PART.search(text):
+                entry = resolve(text)
+                if entry is None:
+                    if text not in unknown:
+                        unknown.append(text)
+                else:
+                    found.setdefault(entry.slug, link)
+    return CountryListing(year, dict(sorted(found.items())), tuple(unknown))

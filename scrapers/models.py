@@ -3,17 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TIERS = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", "Special Case")
-
-SECTION_NAMES = (
-    "INTRODUCTION",
-    "PRIORITIZED RECOMMENDATIONS",
-    "PROSECUTION",
-    "PROTECTION",
-    "PREVENTION",
-    "TRAFFICKING PROFILE",
-    "OTHER",
-)
+from analysis.schema import SECTION_NAMES, TIERS  # noqa: F401  (the vocabularies live in the schema)
 
 
 @dataclass(frozen=True)
