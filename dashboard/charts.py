@@ -55,20 +55,22 @@ def hover_text(text: str, width: int = 70, max_chars: int = 400) -> str:
 
 
 def _base_layout(fig: go.Figure, *, height: int, source: str, x_title: str, y_title: str) -> go.Figure:
-    fig.update_layout(
-        height=height,
-        font=FONT,
-        margin=dict(l=10, r=10, t=40, b=95),
+    """Height, font, margins, legend, axis titles and the source line, in one layout update (each
+    plotly update costs validation time, and charts are rebuilt when the view changes)."""
+    note = dict(text=f"Source: {html.escape(source)}", showarrow=False, xref="paper", yref="paper",
+                x=0, y=0, xanchor="left", yanchor="top", yshift=-62, font=dict(size=10, color="#6b6b6b"),
+                align="left")
+    layout = dict(
+        height=height, font=FONT, margin=dict(l=10, r=10, t=40, b=95),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
-        hoverlabel=dict(align="left"),
+        hoverlabel=dict(align="left"), annotations=[*fig.layout.annotations, note],
     )
-    fig.update_xaxes(title_text=x_title)
-    fig.update_yaxes(title_text=y_title)
-    fig.add_annotation(
-        text=f"Source: {html.escape(source)}", showarrow=False, xref="paper", yref="paper",
-        x=0, y=0, xanchor="left", yanchor="top", yshift=-62, font=dict(size=10, color="#6b6b6b"),
-        align="left",
-    )
+    if getattr(fig, "_grid_ref", None):  # subplots: every axis gets the titles
+        fig.update_layout(**layout)
+        fig.update_xaxes(title_text=x_title)
+        fig.update_yaxes(title_text=y_title)
+    else:
+        fig.update_layout(**layout, xaxis_title_text=x_title, yaxis_title_text=y_title)
     return fig
 
 
@@ -122,11 +124,14 @@ def year_ticks(span: list[int], corpus_years, *, compact: bool = False) -> tuple
 def _year_category_x(fig: go.Figure, values: list[str], ticks: list[str]) -> None:
     """A categorical year x axis with every year; long axes get angled labels and room below them
     so that the axis title and the source line never overlap."""
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=values, tickvals=values,
-                     ticktext=ticks, tickangle=-45 if len(values) > 14 else 0)
+    axis = dict(type="category", categoryorder="array", categoryarray=values, tickvals=values,
+                ticktext=ticks, tickangle=-45 if len(values) > 14 else 0)
     if len(values) > 14:
-        fig.update_layout(margin=dict(b=120))
-        fig.layout.annotations[-1].update(yshift=-92)
+        notes = list(fig.layout.annotations)
+        notes[-1] = go.layout.Annotation(notes[-1], yshift=-92)  # the source line below the angled labels
+        fig.update_layout(xaxis=axis, margin=dict(b=120), annotations=notes)
+    else:
+        fig.update_layout(xaxis=axis)
 
 
 def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
