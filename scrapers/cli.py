@@ -303,10 +303,10 @@ def print_status(report: StatusReport, out: TextIO) -> None:
 
 def print_overview(rows: list[CountrySummary], out: TextIO) -> None:
     """`status --countries all|A,B`: one line per country, then every problem."""
-    print(f"{'country':<28}{'iso3':<6}{'parsed':>7}{'failed':>8}  {'latest tier':<22}years", file=out)
+    print(f"{'country':<28}{'iso3':<6}{'parsed':>7}{'problems':>9}  {'latest tier':<38}parsed years", file=out)
     for row in rows:
-        latest = f"{row.latest_tier} ({row.latest_year})" if row.latest_tier else "-"
-        print(f"{row.country:<28}{row.iso3:<6}{row.parsed:>7}{len(row.problems):>8}  {latest:<22}{row.years}",
+        latest = f"{row.latest_tier} ({row.latest_year}, {row.latest_origin})" if row.latest_tier else "-"
+        print(f"{row.country:<28}{row.iso3:<6}{row.parsed:>7}{len(row.problems):>9}  {latest:<38}{row.years}",
               file=out)
     problems = [(row.country, p) for row in rows for p in row.problems]
     if problems:

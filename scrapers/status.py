@@ -104,6 +104,7 @@ class CountrySummary:
     years: str  # parsed years as ranges: "2013-2021, 2023"
     latest_year: int | None
     latest_tier: str
+    latest_origin: str  # scraped | reference
     problems: tuple[str, ...]
 
 
@@ -134,5 +135,6 @@ def status_overview(data_dir: Path | str, countries: str = "all") -> list[Countr
         problems = tuple(f"{line.year}: {p}" for line in report.years for p in line.problems
                          if not p.startswith("not cached"))
         rows.append(CountrySummary(slug, get_country(slug).iso3, len(parsed), _ranges(parsed),
-                                   latest.year if latest else None, latest.tier if latest else "", problems))
+                                   latest.year if latest else None, latest.tier if latest else "",
+                                   latest.origin if latest else "", problems))
     return rows

@@ -81,8 +81,9 @@ def test_explicit_countries_and_status_overview(world, data_dir, cli):
     assert status.code == 0
     lines = {line.split()[0]: line for line in status.output.splitlines() if line and line.split()[0] in PRINTED}
     assert set(lines) == {"china", "north-korea", "somalia"}
-    assert "PRK" in lines["north-korea"] and "Tier 3 (2021)" in lines["north-korea"]
-    assert "Special Case (2021)" in lines["somalia"]
+    assert "PRK" in lines["north-korea"] and "Tier 3 (2021, scraped)" in lines["north-korea"]
+    assert "Special Case (2021, scraped)" in lines["somalia"]
+    assert "Tier 3 (2025, reference)" in lines["china"]  # the reference table's newest year
     assert "somalia: 2013" not in status.output  # not a problem
     coverage = read(tables_dir(data_dir) / "coverage.csv").set_index(["country", "year"])
     assert coverage.loc[("somalia", "2013"), "status"] == "not_listed"
