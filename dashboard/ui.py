@@ -15,9 +15,10 @@ from dashboard.textsafe import safe_url
 REPORT_SOURCE = "U.S. Department of State, Trafficking in Persons Report, China narratives"
 WRAP_ROW_HEIGHT = 72  # table rows tall enough for three lines of wrapped text
 SYNTHETIC_BANNER = (
-    "**Synthetic data, not report text.** The data directory holds the synthetic test corpus "
-    "(`scripts/make_synthetic_corpus.py`): invented narratives in the style of the report, run through "
-    "the real parser and counting rules. No figure on this page describes the real TIP report."
+    "**Synthetic data, not report text.** The data directory holds synthetic test pages (marked as such, "
+    "e.g. the demo corpus of `scripts/make_synthetic_corpus.py`): invented narratives in the style of the "
+    "report, run through the real parser and counting rules. No figure on this page describes the real "
+    "TIP report."
 )
 ESSAY_SOURCE = "Hynes (2022), E-International Relations, and the NGO reports it cites"
 
