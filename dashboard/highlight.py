@@ -1,28 +1,13 @@
-"""Which stretches of a paragraph name which group: analysis.matching when present, else kwic terms."""
+"""Which stretches of a paragraph name which group: analysis.matching with the lexicon, else (no
+usable lexicon) the matched terms kwic.csv lists."""
 from __future__ import annotations
-
-import importlib
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.data import load_lexicon, load_table, lexicon_path
+from analysis.matching import find_matches
 from dashboard.textsafe import find_literal_spans
-
-# The analysis package may name its matcher slightly differently; the first one found is used.
-MATCHER_NAMES = ("find_matches", "match_text", "find_mentions", "matches")
-
-
-def _matcher():
-    try:
-        mod = importlib.import_module("analysis.matching")
-    except ImportError:
-        return None
-    for name in MATCHER_NAMES:
-        fn = getattr(mod, name, None)
-        if callable(fn):
-            return fn
-    return None
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -37,13 +22,12 @@ def year_spans(year: int, para_sig: tuple, kwic_sig: tuple, lex_sig: tuple,
     if country:
         rows = rows[rows["country"] == country]
     out: dict[int, list[tuple[int, int, str]]] = {}
-    matcher = _matcher()
     lexicon, lex_note = load_lexicon()
-    if matcher is not None and lexicon is not None:
+    if lexicon is not None:
         try:
             for idx, text in zip(rows["paragraph_index"].astype(int), rows["text"]):
                 spans = []
-                for m in matcher(str(text), lexicon):
+                for m in find_matches(str(text), lexicon):
                     start, end, group = int(getattr(m, "start")), int(getattr(m, "end")), str(getattr(m, "group"))
                     spans.append((start, end, group))
                 out[idx] = spans
@@ -53,7 +37,7 @@ def year_spans(year: int, para_sig: tuple, kwic_sig: tuple, lex_sig: tuple,
             out = {}
     kwic = load_table("kwic")
     if not kwic.has_rows:
-        return {}, (lex_note or "analysis.matching is not available") + "; no kwic.csv to fall back on"
+        return {}, (lex_note or "no lexicon") + "; no kwic.csv to fall back on"
     k = kwic.df[kwic.df["year"] == year]
     if country:
         k = k[k["country"] == country]
@@ -64,7 +48,7 @@ def year_spans(year: int, para_sig: tuple, kwic_sig: tuple, lex_sig: tuple,
             continue
         terms = [(term, group) for term in part["term"].astype(str).unique()]
         out.setdefault(int(idx), []).extend((s.start, s.end, s.family) for s in find_literal_spans(text, terms))
-    note = (lex_note or "analysis.matching is not available") + "; highlighting the matched terms listed in kwic.csv instead"
+    note = (lex_note or "no lexicon") + "; highlighting the matched terms listed in kwic.csv instead"
     return out, note
 
 

@@ -1,7 +1,6 @@
 """Small Streamlit building blocks shared by the pages: charts with a source line, messages, downloads."""
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
@@ -161,18 +160,6 @@ def download_csv(df: pd.DataFrame, filename: str, *, key: str, label: str | None
         label or f"Download {filename}", data=csv_bytes(df), file_name=filename, mime="text/csv",
         key=key, on_click="ignore", icon=":material/download:",
     )
-
-
-def optional(module: str, attr: str) -> tuple[Any, str]:
-    """Import `module.attr` if the analysis package provides it; else (None, note for the page)."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        return None, f"{module} is not available ({exc})"
-    value = getattr(mod, attr, None)
-    if value is None:
-        return None, f"{module}.{attr} is not available"
-    return value, ""
 
 
 def http_links(df: pd.DataFrame, *cols: str) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.claims import CLAIM_RULES
 from dashboard import cached, charts, claim_text, data, derived, ui
 from dashboard.country import CHINA, for_country
 from dashboard.ngo_estimates import ESSAY_CITATION, ESSAY_URL, estimates_from_claims
@@ -21,7 +22,7 @@ st.markdown(f"Claims of {escape_markdown(ESSAY_CITATION)} ([read the essay]({ESS
 
 claims, note = data.load_claims()
 labels = data.group_labels()
-rules, rules_note = ui.optional("analysis.claims", "CLAIM_RULES")
+rules, rules_note = CLAIM_RULES, ""
 narratives = for_country(data.load_table("narratives"), CHINA)  # the essay is about China's narrative
 source_by_year: dict[int, str] = {}
 if narratives.has_rows:
