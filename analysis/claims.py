@@ -19,7 +19,7 @@ from analysis.lexicon import Lexicon
 from analysis.matching import QuantifierMatch, find_matches, find_quantifiers
 from analysis.schema import (
     CLAIMS_TABLE, ESSAY_CLAIMS_COLUMNS, NEEDS_DATA, NOT_SUPPORTED, ORIGIN_REFERENCE, ORIGIN_SCRAPED, PARTLY,
-    SUPPORTED, VERDICTS,
+    SUPPORTED,
 )
 from analysis.text import collapse_whitespace, fold
 

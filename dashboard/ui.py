@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go

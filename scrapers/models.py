@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from analysis.schema import SECTION_NAMES, TIERS  # noqa: F401  (the vocabularies live in the schema)
-
 
 @dataclass(frozen=True)
 class Section:

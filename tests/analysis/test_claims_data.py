@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.claims import CHECKS, CLAIMS_INPUT_COLUMNS, VERDICTS
+from analysis.claims import CHECKS, CLAIMS_INPUT_COLUMNS
+from analysis.schema import VERDICTS
 from analysis.tables import build_analysis_tables
 
 from .conftest import make_corpus, make_tiers

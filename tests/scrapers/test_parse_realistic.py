@@ -11,7 +11,7 @@ import pytest
 from scrapers.countries import get_country
 from scrapers.discover import locate_narrative
 from scrapers.errors import NarrativeNotFound, PageNotFound
-from scrapers.models import SECTION_NAMES
+from analysis.schema import SECTION_NAMES
 from scrapers.parse_html import parse_all_narratives, parse_narrative
 
 ROOT = Path(__file__).resolve().parents[2]

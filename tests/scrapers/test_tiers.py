@@ -6,7 +6,7 @@ import inspect
 import pytest
 
 from scrapers.countries import get_country
-from scrapers.models import TIERS
+from analysis.schema import TIERS
 import scrapers.tiers
 from scrapers.tiers import canonical_tier, heading_tier, parse_tier_heading, read_tier
 
