@@ -28,7 +28,7 @@ from scrapers.inputs import (
 )
 from scrapers.models import Narrative
 from scrapers.parse_html import PARSER_VERSION
-from scrapers.parsed import NOT_CACHED, ParseStore, YearParse, read_years
+from scrapers.parsed import NOT_CACHED, ParseStore, YearParse, full_narratives, read_years_many
 from scrapers.text import word_count
 
 TIER_UNREAD_DETAIL = "tier could not be read from the page"
@@ -344,8 +344,9 @@ def build(data_dir: Path | str, countries: Sequence[Country], cache: RawCache, s
                          "has scraped years and Kelley's panel only")
         references[country.slug] = (reference, kelley)
         paths += [ref_path, kelley_path]
-        if country.slug not in pages:
-            pages[country.slug] = read_years(store, country, years_to_scan(cache, country.slug, extra_years))
+    # light: narratives from the store carry their tier only, until the inputs key says a rebuild is due
+    pages.update(read_years_many(store, [(c, years_to_scan(cache, c.slug, extra_years)) for c in countries
+                                         if c.slug not in pages], light=True))
     lexicon_path = Path(lexicon) if lexicon else input_path(data_dir, "lexicon.toml")
     claims_path = Path(claims) if claims else input_path(data_dir, "essay/claims.csv")
     key = inputs_key(pages, cache, [*paths, lexicon_path, claims_path])
@@ -358,6 +359,8 @@ def build(data_dir: Path | str, countries: Sequence[Country], cache: RawCache, s
             disagreements += tier_rows(country.slug, pages[country.slug], *references[country.slug])[1]
         return BuildResult(tables=previous, rebuilt=False, disagreements=tuple(disagreements),
                            warnings=tuple(notes), **common)
+    pages.update({slug: full_narratives(store, years) for slug, years in pages.items()})
+    common["pages"] = pages
     parts: dict[str, list[pd.DataFrame]] = {}
     for country in countries:
         frames, found = corpus_tables(country.slug, pages[country.slug], cache, *references[country.slug],

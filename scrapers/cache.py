@@ -569,6 +569,38 @@ class RawCache:
             self._write_failures()
         return entry
 
+    def store_many(self, results: list[FetchResult]) -> list[CacheEntry]:
+        """store() for many pages, writing the manifest (and failures.csv) once, not once per page.
+
+        Every result is checked first (ValueError unless all are 200 pages); pages are written in order."""
+        for result in results:
+            if result.not_modified or result.status != 200:
+                raise ValueError(f"{result.url}: only a 200 page can be stored (got HTTP {result.status}"
+                                 f"{', not modified' if result.not_modified else ''})")
+        entries: list[CacheEntry] = []
+        failures_cleared = False
+        try:
+            for result in results:
+                rel = url_to_relpath(result.url)
+                atomic_write_bytes(self.root / rel, result.body)
+                entry = CacheEntry(
+                    url=result.url, fetched_url=result.fetched_url, status=result.status,
+                    fetched_at=result.fetched_at, sha256=result.sha256, bytes=len(result.body),
+                    path=str(rel), content_type=result.content_type, etag=result.etag,
+                    last_modified=result.last_modified,
+                )
+                self._guessed.pop(str(rel), None)
+                self._entries[result.url] = entry
+                failures_cleared |= self._failures.pop(result.url, None) is not None
+                entries.append(entry)
+        finally:  # pages written before an error are listed too
+            if entries:
+                self._write_manifest()
+                self.rebuilt = False
+            if failures_cleared:
+                self._write_failures()
+        return entries
+
     def store_rejected(self, result: FetchResult) -> str:
         """Save a fetched page that was not accepted under raw/rejected/ (not in the manifest)."""
         rel = PurePosixPath(REJECTED, *url_to_relpath(result.url).parts[1:])

@@ -16,10 +16,12 @@ import hashlib
 import json
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator, Sequence
 from urllib.parse import urldefrag
 
 from scrapers.cache import FIX_COMMAND, CacheCorrupt, RawCache, atomic_write_bytes, decode_html_counted
@@ -28,7 +30,7 @@ from analysis.schema import CACHE_CORRUPT, NOT_LISTED, PARSE_FAILED, PARSED
 from scrapers.discover import DISCOVERY_VERSION, list_countries, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound
 from scrapers.models import Narrative, Section, TierReading
-from scrapers.parse_html import PARSER_VERSION, parse_narrative
+from scrapers.parse_html import _CLOSING_TAG, PARSER_VERSION, parse_all_narratives, parse_narrative
 
 PARSED_DIR = "parsed"
 # The modules whose code decides what a page parses to: their source is part of the store's key,
@@ -37,6 +39,13 @@ PARSER_MODULES = ("parse_html", "tiers", "sections", "text", "models", "countrie
 # Parse in a process pool when at least this many pages need parsing (below it, the pool's start
 # costs more than it saves).
 POOL_MIN_PAGES = 6
+# Locate in a process pool when at least this many country-years have no stored location.
+POOL_MIN_LOCATE = 60
+STAMPS = "stamps.json"  # raw/parsed/stamps.json: pages whose sha256 was verified, by file stat
+SUMMARY = "summary.json"  # raw/parsed/KEY/summary.json: each stored outcome without its text
+# A page's stat is trusted only when the file was older than this when it was hashed (a file written
+# again within the same clock tick keeps its mtime: git's "racy" rule).
+STAMP_MIN_AGE_NS = 2_000_000_000
 
 # year statuses read from the cache (coverage statuses, plus not_cached)
 NOT_CACHED = "not_cached"
@@ -145,20 +154,91 @@ def parse_text(text: str, job: PageJob, replaced: int = 0) -> PageOutcome:
     return PageOutcome(narrative, "", replaced)
 
 
-def parse_many(jobs: list[PageJob]) -> list[PageOutcome]:
-    """Parse pages, in a process pool using every core when there are enough of them."""
-    workers = min(os.cpu_count() or 1, len(jobs))
-    if workers < 2 or len(jobs) < POOL_MIN_PAGES:
-        return [parse_page(job) for job in jobs]
+def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
+    """Parse one cached page for every country-year in `jobs` (all of the same page): read, checked
+    and decoded once; a page holding several countries (2001-2008 regional pages) is split once by
+    parse_html.parse_all_narratives, and a country it does not give is parsed on its own."""
+    job = jobs[0]
+    try:
+        body = Path(job.path).read_bytes()
+    except OSError as exc:
+        return [PageOutcome(None, f"cached page unreadable: {exc.strerror or exc}")] * len(jobs)
+    if hashlib.sha256(body).hexdigest() != job.sha256:
+        return [PageOutcome(None, "cached page changed on disk (sha256 differs from the manifest)")] * len(jobs)
+    text, replaced = decode_page(body, job.content_type)
+    if len(jobs) == 1:
+        return [parse_text(text, job, replaced)]
+    found: dict[str, Narrative] = {}
+    if text.strip() and _CLOSING_TAG.search(text[-16384:]):  # else parse_narrative says why, per country
+        try:
+            names = {get_country(j.country).name: j.country for j in jobs}
+            for name, narrative in parse_all_narratives(text, job.year, job.source_url, list(names)):
+                if narrative.country == names.get(name):
+                    found[narrative.country] = narrative
+        except (NarrativeNotFound, RecursionError, ValueError):
+            found = {}
+        except Exception:  # a parser bug: each country is parsed on its own below
+            found = {}
+    return [PageOutcome(found[j.country], "", replaced) if j.country in found and j.year == job.year
+            else parse_text(text, j, replaced) for j in jobs]
+
+
+def _group_jobs(jobs: Sequence[PageJob]) -> list[list[PageJob]]:
+    """Jobs of the same page (path, sha256 and year) together, in first-seen order."""
+    groups: dict[tuple[str, str, int], list[PageJob]] = {}
+    for job in jobs:
+        groups.setdefault((job.path, job.sha256, job.year), []).append(job)
+    return list(groups.values())
+
+
+def _fork_pool(workers: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(parse_page, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+    return ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("fork" if "fork" in methods else None))
+
+
+_POOL_STORE: "ParseStore | None" = None  # the store a forked worker puts its outcomes into
+
+
+def _parse_and_put(jobs: list[PageJob]) -> list[PageOutcome]:
+    outcomes = parse_group(jobs)
+    if _POOL_STORE is not None:
+        for job, outcome in zip(jobs, outcomes):
+            if not _cache_error(outcome):
+                _POOL_STORE.put(job.country, job.year, job.sha256, outcome)
+    return outcomes
+
+
+def _cache_error(outcome: PageOutcome) -> bool:
+    return outcome.error.startswith(("cached page changed on disk", "cached page unreadable"))
+
+
+def parse_many(jobs: list[PageJob], store: "ParseStore | None" = None) -> list[PageOutcome]:
+    """Parse pages (each page once, see parse_group), in a process pool using every core when there
+    are enough of them; with `store`, the workers put each outcome into it (in parallel)."""
+    global _POOL_STORE
+    groups = _group_jobs(jobs)
+    workers = min(os.cpu_count() or 1, len(groups))
+    _POOL_STORE = store
+    try:
+        if workers < 2 or len(groups) < POOL_MIN_PAGES:
+            results = [_parse_and_put(group) for group in groups]
+        else:
+            with _fork_pool(workers) as pool:
+                results = list(pool.map(_parse_and_put, groups, chunksize=max(1, len(groups) // (workers * 8))))
+    finally:
+        _POOL_STORE = None
+    by_job = {id(job): outcome for group, outcomes in zip(groups, results) for job, outcome in zip(group, outcomes)}
+    return [by_job[id(job)] for job in jobs]
 
 
 # -- the cache on disk ----------------------------------------------------------------------------
 class ParseStore:
-    """Parsed narratives and year locations of one raw cache (DATA_DIR/raw/parsed/)."""
+    """Parsed narratives and year locations of one raw cache (DATA_DIR/raw/parsed/).
+
+    Within one instance, each cached page is checked against its sha256 once (and not at all when
+    raw/parsed/stamps.json shows its file unchanged since it was last verified: same size, mtime and
+    inode, git's rule); inside batch(), locations, stamps and the summary are written once at the end."""
 
     def __init__(self, cache: RawCache) -> None:
         self.cache = cache
@@ -166,6 +246,114 @@ class ParseStore:
         self._locations: dict[str, dict] | None = None
         self.parsed_now = 0  # pages parsed (not served from the store) by this instance
         self.key = parser_key()
+        self._checked: dict[tuple, str] = {}  # (url, path, file stat, sha256) -> problem ('' intact)
+        self._stamps: dict[str, list] | None = None
+        self._summary: dict[str, dict] | None = None
+        self._dirty: set[str] = set()  # 'locations', 'stamps', 'summary': to write at the end of a batch
+        self._batch = 0
+        self._texts: dict[tuple[str, str], str] = {}  # (url, sha256) -> decoded page, for walks
+        self._resolved: set[tuple[str, str, str]] = set()  # (url, path, sha256) whose file is inside raw/
+
+    # batching
+    @contextmanager
+    def batch(self) -> Iterator["ParseStore"]:
+        """Defer the store's index writes (locations, stamps, summary) to the end of the block."""
+        self._batch += 1
+        try:
+            yield self
+        finally:
+            self._batch -= 1
+            if not self._batch:
+                self.flush()
+
+    def flush(self) -> None:
+        """Write what changed of the locations, the verified stamps and the summary."""
+        for name in sorted(self._dirty):
+            data, path = {"locations": (self._locations, self._locations_path()),
+                          "stamps": (self._stamps, self.root / STAMPS),
+                          "summary": (self._summary, self.root / self.key / SUMMARY)}[name]
+            try:
+                atomic_write_bytes(path, json.dumps(data, sort_keys=True, indent=0 if name == "locations" else None,
+                                                    ensure_ascii=False).encode("utf-8"))
+            except OSError:
+                pass  # the store only saves time; a full disk must not fail the run
+        self._dirty.clear()
+
+    def _changed(self, name: str) -> None:
+        self._dirty.add(name)
+        if not self._batch:
+            self.flush()
+
+    # checking cached pages
+    def entry(self, url: str):
+        """cache.entry(url), its path checked once per manifest row (not resolved again each call)."""
+        row = self.cache._lookup(url)  # the manifest row as is; entry() adds the file checks
+        if row is None:
+            return None
+        key = (url, row.path, row.sha256)
+        if key not in self._resolved:  # only a found file is remembered: a missing one may be stored later
+            if self.cache.entry(url) is None:
+                return None
+            self._resolved.add(key)
+        return row
+
+    def _load_stamps(self) -> dict[str, list]:
+        if self._stamps is None:
+            try:
+                self._stamps = json.loads((self.root / STAMPS).read_text(encoding="utf-8"))
+                if not isinstance(self._stamps, dict):
+                    self._stamps = {}
+            except (OSError, ValueError):
+                self._stamps = {}
+        return self._stamps
+
+    def intact(self, url: str) -> str:
+        """intact(cache, url), each page checked once per store (and trusted by its stamp)."""
+        entry = self.entry(url)
+        if entry is None:
+            return intact(self.cache, url)
+        try:
+            stat = os.stat(self.cache.root / entry.path)
+            seen = [stat.st_size, stat.st_mtime_ns, stat.st_ino, entry.sha256]
+        except OSError:
+            seen = None
+        key = (url, entry.path, *(seen or [entry.sha256]))  # a file written again is checked again
+        known = self._checked.get(key)
+        if known is not None:
+            return known
+        if seen is not None and seen[0] == entry.bytes and self._load_stamps().get(entry.path) == seen:
+            problem = ""
+        else:
+            problem = intact(self.cache, url)
+            if not problem and seen is not None and seen[1] < time.time_ns() - STAMP_MIN_AGE_NS:
+                self._load_stamps()[entry.path] = seen
+                self._changed("stamps")
+        self._checked[key] = problem
+        return problem
+
+    def check_all(self, urls: Iterable[str]) -> None:
+        """intact() of many pages, hashed by two threads (hashlib releases the GIL)."""
+        todo = list(dict.fromkeys(urls))
+        self._load_stamps()
+        if len(todo) < 8:
+            for url in todo:
+                self.intact(url)
+            return
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(self.intact, todo))
+
+    def page_text(self, url: str) -> str:
+        """A cached page decoded (CacheCorrupt when damaged); landing pages are remembered decoded,
+        since every country of a year walks the same ones."""
+        entry = self.entry(url)
+        key = (url, entry.sha256 if entry else "")
+        text = self._texts.get(key)
+        if text is None:
+            text = decode_page(self.cache.read_bytes(url), entry.content_type if entry else "")[0]
+            if len(self._texts) >= 256:
+                self._texts.clear()
+            self._texts[key] = text
+        return text
 
     # narratives
     def _narrative_path(self, country: str, year: int, sha256: str) -> Path:
@@ -180,6 +368,44 @@ class ParseStore:
             return PageOutcome(narrative_from_dict(data["narrative"]), "", int(data.get("replaced_bytes", 0)))
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+    def _load_summary(self) -> dict[str, dict]:
+        if self._summary is None:
+            try:
+                self._summary = json.loads((self.root / self.key / SUMMARY).read_text(encoding="utf-8"))
+                if not isinstance(self._summary, dict):
+                    self._summary = {}
+            except (OSError, ValueError):
+                self._summary = {}
+        return self._summary
+
+    def get_light(self, country: str, year: int, sha256: str) -> PageOutcome | None:
+        """get() without the narrative's text: its tier and source only (sections empty), from the
+        summary; None when the summary lacks it or its stored file is gone."""
+        record = self._load_summary().get(f"{country}/{year}/{sha256[:20]}")
+        if not isinstance(record, dict) or not self._narrative_path(country, year, sha256).is_file():
+            return None
+        try:
+            if record.get("error"):
+                return PageOutcome(None, str(record["error"]), int(record.get("replaced_bytes", 0)))
+            narrative = Narrative(country=country, year=year, source_url=str(record["source_url"]),
+                                  tier=_build(TierReading, record["tier"]))
+            return PageOutcome(narrative, "", int(record.get("replaced_bytes", 0)))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def remember_summary(self, country: str, year: int, sha256: str, outcome: PageOutcome) -> None:
+        """Record an outcome (already put) in the summary that get_light reads."""
+        if not outcome.keep:
+            return
+        record: dict = {"error": outcome.error, "replaced_bytes": outcome.replaced_bytes}
+        if outcome.narrative is not None:
+            record.update(source_url=outcome.narrative.source_url, tier=dataclasses.asdict(outcome.narrative.tier))
+        summary = self._load_summary()
+        key = f"{country}/{year}/{sha256[:20]}"
+        if summary.get(key) != record:
+            summary[key] = record
+            self._changed("summary")
 
     def put(self, country: str, year: int, sha256: str, outcome: PageOutcome) -> None:
         if not outcome.keep:
@@ -213,8 +439,8 @@ class ParseStore:
         if not isinstance(record, dict) or not (record.get("url") or record.get("not_listed")):
             return None
         for url, sha in record.get("walked", {}).items():
-            entry = self.cache.entry(url)
-            if entry is None or entry.sha256 != sha or intact(self.cache, url):
+            entry = self.entry(url)
+            if entry is None or entry.sha256 != sha or self.intact(url):
                 return None
         return (str(record.get("url") or ""), str(record.get("not_listed") or ""))
 
@@ -222,7 +448,7 @@ class ParseStore:
                           not_listed: str = "") -> None:
         shas = {}
         for page in walked:
-            entry = self.cache.entry(page)
+            entry = self.entry(page)
             if entry is None:
                 return  # something walked is not cached: nothing stable to remember
             shas[page] = entry.sha256
@@ -231,11 +457,7 @@ class ParseStore:
         if locations.get(f"{country}/{year}") == record:
             return
         locations[f"{country}/{year}"] = record
-        try:
-            atomic_write_bytes(self._locations_path(),
-                               json.dumps(locations, sort_keys=True, indent=0).encode("utf-8"))
-        except OSError:
-            pass
+        self._changed("locations")
 
 
 # -- reading years from the cache -------------------------------------------------------------
@@ -266,75 +488,160 @@ def intact(cache: RawCache, url: str) -> str:
     return str(problem).replace(f"; fetch it again with `{FIX_COMMAND}`", "")  # callers name the fix
 
 
+@dataclass(frozen=True)
+class Located:
+    """Where the cache alone leads for one country-year: the narrative URL, or None with a status
+    and why; `walked` and `not_listed` are what remember_location keeps when `remember`."""
+
+    url: str | None
+    status: str = ""
+    why: str = ""
+    walked: tuple[str, ...] = ()
+    not_listed: str = ""
+    remember: bool = False
+
+
+def _locate(store: ParseStore, country: Country, year: int) -> Located:
+    """Walk the year's table of contents in the cache (no stored location used or written)."""
+    walked: list[str] = []
+    misses: list[str] = []
+
+    def cached_fetch(url: str) -> str:
+        url = urldefrag(url)[0]
+        if store.entry(url) is None:
+            misses.append(url)
+            raise PageNotFound(url)
+        walked.append(url)
+        return store.page_text(url)
+
+    try:
+        located = urldefrag(locate_narrative(year, country, cached_fetch))[0]
+    except NarrativeNotFound as exc:
+        if misses:
+            return Located(None, NOT_CACHED, str(exc))
+        listed = listed_count(year, cached_fetch)
+        if listed >= MIN_LISTED:
+            why = not_listed_detail(year, listed, country)
+            return Located(None, NOT_LISTED, why, tuple(walked), why, remember=True)
+        return Located(None, PARSE_FAILED, f"no link to {country.name} found: {exc}")
+    except CacheCorrupt as exc:
+        return Located(None, CACHE_CORRUPT, str(exc).replace(f"; fetch it again with `{FIX_COMMAND}`", ""))
+    except (PageNotFound, FetchError) as exc:
+        return Located(None, NOT_CACHED, str(exc))
+    return Located(located, "", "", tuple(walked), remember=True)
+
+
+def _remember(store: ParseStore, country: Country, year: int, found: Located) -> tuple[str | None, str, str]:
+    if found.remember:
+        store.remember_location(country.slug, year, found.url or "", found.walked, not_listed=found.not_listed)
+    return found.url, found.status, found.why
+
+
 def locate_in_cache(store: ParseStore, country: Country, year: int) -> tuple[str | None, str, str]:
     """(narrative URL, '', '') found from the cache alone, or (None, status, why); no network."""
     known = store.location(country.slug, year)
     if known:
         url, not_listed = known
         return (url, "", "") if url else (None, NOT_LISTED, not_listed)
-    cache = store.cache
-    walked: list[str] = []
-    misses: list[str] = []
+    return _remember(store, country, year, _locate(store, country, year))
 
-    def cached_fetch(url: str) -> str:
-        url = urldefrag(url)[0]
-        if not cache.has(url):
-            misses.append(url)
-            raise PageNotFound(url)
-        walked.append(url)
-        return decode_page(cache.read_bytes(url), cache.entry(url).content_type)[0]
 
+def _locate_task(task: tuple[str, list[int]]) -> list[Located]:
+    slug, years = task
+    country = get_country(slug)
+    return [_locate(_POOL_STORE, country, year) for year in years]
+
+
+def _locate_all(store: ParseStore, pending: list[tuple[Country, int]]) -> list[Located]:
+    """_locate for every (country, year), by country in a process pool when there are many."""
+    by_country: dict[str, list[int]] = {}
+    for country, year in pending:
+        by_country.setdefault(country.slug, []).append(year)
+    workers = min(os.cpu_count() or 1, len(by_country))
+    if workers < 2 or len(pending) < POOL_MIN_LOCATE:
+        return [_locate(store, country, year) for country, year in pending]
+    global _POOL_STORE
+    _POOL_STORE = store
     try:
-        located = urldefrag(locate_narrative(year, country, cached_fetch))[0]
-    except NarrativeNotFound as exc:
-        if misses:
-            return None, NOT_CACHED, str(exc)
-        listed = listed_count(year, cached_fetch)
-        if listed >= MIN_LISTED:
-            why = not_listed_detail(year, listed, country)
-            store.remember_location(country.slug, year, "", walked, not_listed=why)
-            return None, NOT_LISTED, why
-        return None, PARSE_FAILED, f"no link to {country.name} found: {exc}"
-    except CacheCorrupt as exc:
-        return None, CACHE_CORRUPT, str(exc).replace(f"; fetch it again with `{FIX_COMMAND}`", "")
-    except (PageNotFound, FetchError) as exc:
-        return None, NOT_CACHED, str(exc)
-    store.remember_location(country.slug, year, located, walked)
-    return located, "", ""
+        with _fork_pool(workers) as pool:
+            results = list(pool.map(_locate_task, list(by_country.items()), chunksize=1))
+    finally:
+        _POOL_STORE = None
+    found = {(slug, year): r for (slug, years), rs in zip(by_country.items(), results) for year, r in zip(years, rs)}
+    return [found[(country.slug, year)] for country, year in pending]
 
 
 def read_years(store: ParseStore, country: Country, years: Iterable[int]) -> dict[int, YearParse]:
     """Every given year from the cache alone: located, checked against its sha256, then parsed once
     (store hits cost nothing; misses are parsed together, in a process pool when there are many)."""
+    return read_years_many(store, [(country, list(years))])[country.slug]
+
+
+def read_years_many(store: ParseStore, wanted: Sequence[tuple[Country, Iterable[int]]], *,
+                    light: bool = False) -> dict[str, dict[int, YearParse]]:
+    """read_years for several countries at once: locations found together (in a process pool when
+    many are not stored), every page checked once, and every page to parse parsed once for all the
+    countries it holds. With `light`, narratives served from the store carry their tier and source
+    only (no sections), from the store's summary: enough to tell whether anything changed."""
     cache = store.cache
+    order = [(country, year) for country, years in wanted for year in years]
+    out: dict[str, dict[int, YearParse]] = {country.slug: {} for country, _ in wanted}
+    with store.batch():
+        located: dict[tuple[str, int], tuple[str | None, str, str]] = {}
+        pending: list[tuple[Country, int]] = []
+        for country, year in order:
+            known = store.location(country.slug, year)
+            if known:
+                url, not_listed = known
+                located[(country.slug, year)] = (url, "", "") if url else (None, NOT_LISTED, not_listed)
+            else:
+                pending.append((country, year))
+        for (country, year), found in zip(pending, _locate_all(store, pending)):
+            located[(country.slug, year)] = _remember(store, country, year, found)
+        store.check_all(url for url, _, _ in located.values() if url)
+        jobs: list[PageJob] = []
+        for country, year in order:
+            url, status, why = located[(country.slug, year)]
+            if url is None:
+                out[country.slug][year] = YearParse(year, status, why)
+                continue
+            problem = store.intact(url)
+            if problem:
+                status = NOT_CACHED if problem.endswith("is not cached") else CACHE_CORRUPT
+                out[country.slug][year] = YearParse(year, status, problem, url)
+                continue
+            entry = store.entry(url)
+            hit = store.get_light(country.slug, year, entry.sha256) if light else None
+            if hit is None:
+                hit = store.get(country.slug, year, entry.sha256)
+                if hit is not None:
+                    store.remember_summary(country.slug, year, entry.sha256, hit)
+            if hit is not None:
+                out[country.slug][year] = _year_parse(year, url, entry.sha256, hit)
+                continue
+            jobs.append(PageJob(str(cache.root / entry.path), entry.content_type, country.slug, year, url,
+                                entry.sha256))
+        for job, outcome in zip(jobs, parse_many(jobs, store)):
+            if _cache_error(outcome):
+                out[job.country][job.year] = YearParse(job.year, CACHE_CORRUPT, f"{outcome.error}: {job.source_url}",
+                                                       job.source_url)
+                continue
+            store.parsed_now += 1
+            store.remember_summary(job.country, job.year, job.sha256, outcome)
+            out[job.country][job.year] = _year_parse(job.year, job.source_url, job.sha256, outcome)
+    return {slug: dict(sorted(years.items())) for slug, years in out.items()}
+
+
+def full_narratives(store: ParseStore, pages: dict[int, YearParse]) -> dict[int, YearParse]:
+    """`pages` with every light narrative (read_years_many(light=True)) replaced by the stored one."""
     out: dict[int, YearParse] = {}
-    jobs: list[PageJob] = []
-    for year in years:
-        url, status, why = locate_in_cache(store, country, year)
-        if url is None:
-            out[year] = YearParse(year, status, why)
-            continue
-        problem = intact(cache, url)
-        if problem:
-            status = NOT_CACHED if problem.endswith("is not cached") else CACHE_CORRUPT
-            out[year] = YearParse(year, status, problem, url)
-            continue
-        entry = cache.entry(url)
-        hit = store.get(country.slug, year, entry.sha256)
-        if hit is not None:
-            out[year] = _year_parse(year, url, entry.sha256, hit)
-            continue
-        jobs.append(PageJob(str(cache.root / entry.path), entry.content_type, country.slug, year, url,
-                            entry.sha256))
-    for job, outcome in zip(jobs, parse_many(jobs)):
-        if outcome.error.startswith(("cached page changed on disk", "cached page unreadable")):
-            out[job.year] = YearParse(job.year, CACHE_CORRUPT, f"{outcome.error}: {job.source_url}",
-                                      job.source_url)
-            continue
-        store.parsed_now += 1
-        store.put(job.country, job.year, job.sha256, outcome)
-        out[job.year] = _year_parse(job.year, job.source_url, job.sha256, outcome)
-    return dict(sorted(out.items()))
+    for year, page in pages.items():
+        if page.narrative is not None and not page.narrative.sections:
+            stored = store.get(page.narrative.country, year, page.sha256)
+            if stored is not None and stored.narrative is not None:
+                page = dataclasses.replace(page, narrative=stored.narrative)
+        out[year] = page
+    return out
 
 
 def _year_parse(year: int, url: str, sha256: str, outcome: PageOutcome) -> YearParse:
