@@ -284,6 +284,38 @@ def _revalidate_year(year: int, country: Country, cache: RawCache, store: ParseS
     return PARSED, f"the page changed since {entry.fetched_at}: new version stored", True, False
 
 
+def _refresh_item(year: int, country: Country, before: YearParse, cache: RawCache, store: ParseStore,
+                  fetcher: Fetcher, *, force: bool, revalidate: bool) -> tuple[YearOutcome, YearParse, bool]:
+    """Refresh one country-year: (its outcome, what the cache now gives for it, answered 304?).
+
+    A cached narrative is kept as it is (or revalidated); anything else is fetched."""
+    requests_before = fetcher.requests_made
+    changed = unchanged = False
+    if before.status == PARSED and revalidate and not force:
+        status, detail, changed, unchanged = _revalidate_year(year, country, cache, store, fetcher, before)
+        url = before.source_url
+    elif before.status == PARSED and not force:
+        status, detail, url = PARSED, "", before.source_url
+    elif before.status == NOT_LISTED and not force:
+        status, detail, url = NOT_LISTED, before.detail, ""
+    elif before.status == PARSE_FAILED and not force and before.source_url:
+        status, url = PARSE_FAILED, before.source_url
+        detail = f"{before.detail} (cached page; fetch it again with: refresh --force --years {year})"
+    else:
+        status, detail, url = _fetch_year(year, country, cache, store, _NetworkFetch(cache, fetcher, force),
+                                          before)
+    after = read_years(store, country, [year])[year] if status == PARSED else before
+    if status == PARSED and after.status != PARSED:  # cannot happen: the page was just stored
+        status, detail = after.status, f"page not readable from the cache: {after.detail}"
+    if status == PARSED and after.narrative is not None and not after.narrative.tier.tier:
+        detail = tier_unread_detail(after.narrative)
+    cache.record_year(country.slug, year, status, detail, url)
+    shown = after if status == PARSED else before
+    outcome = YearOutcome(year, status, detail, url, fetcher.requests_made == requests_before, _tier_of(shown),
+                          changed, country.slug)
+    return outcome, (after if status == PARSED or after.status == PARSED else before), unchanged
+
+
 # -- refresh ----------------------------------------------------------------------------------------
 ALL = "all"
 
@@ -372,34 +404,10 @@ def refresh(data_dir: Path | str = "data", country: str | Sequence[str] = DEFAUL
             before_all = {slug: read_years(store, obj, sorted({y for s, y in items if s == slug}))
                           for slug, obj in countries.items()}
             for slug, year in items:
-                country_obj = countries[slug]
-                before = before_all[slug][year]
-                requests_before = fetcher.requests_made
-                changed = False
-                if before.status == PARSED and revalidate and not force:
-                    status, detail, changed, unchanged = _revalidate_year(
-                        year, country_obj, cache, store, fetcher, before)
-                    not_modified += unchanged
-                    url = before.source_url
-                elif before.status == PARSED and not force:
-                    status, detail, url = PARSED, "", before.source_url
-                elif before.status == NOT_LISTED and not force:
-                    status, detail, url = NOT_LISTED, before.detail, ""
-                elif before.status == PARSE_FAILED and not force and before.source_url:
-                    status, url = PARSE_FAILED, before.source_url
-                    detail = f"{before.detail} (cached page; fetch it again with: refresh --force --years {year})"
-                else:
-                    status, detail, url = _fetch_year(year, country_obj, cache, store,
-                                                      _NetworkFetch(cache, fetcher, force), before)
-                after = read_years(store, country_obj, [year])[year] if status == PARSED else before
-                if status == PARSED and after.status != PARSED:  # cannot happen: the page was just stored
-                    status, detail = after.status, f"page not readable from the cache: {after.detail}"
-                if status == PARSED and after.narrative is not None and not after.narrative.tier.tier:
-                    detail = tier_unread_detail(after.narrative)
-                pages.setdefault(slug, {})[year] = after if status == PARSED or after.status == PARSED else before
-                cache.record_year(slug, year, status, detail, url)
-                outcome = YearOutcome(year, status, detail, url, fetcher.requests_made == requests_before,
-                                      _tier_of(after if status == PARSED else before), changed, slug)
+                outcome, page, unchanged = _refresh_item(year, countries[slug], before_all[slug][year], cache,
+                                                         store, fetcher, force=force, revalidate=revalidate)
+                not_modified += unchanged
+                pages.setdefault(slug, {})[year] = page
                 outcomes.append(outcome)
                 progress.year_done(outcome)
             requests_made = fetcher.requests_made
