@@ -11,6 +11,7 @@ from analysis.mentions import MENTION_SECTIONS_COLUMNS, MENTIONS_COLUMNS, mentio
 
 __all__ = [
     "MENTIONS_COLUMNS", "MENTION_SECTIONS_COLUMNS", "KWIC_COLUMNS", "CLAIMS_COLUMNS", "build_analysis_tables",
+    "build_count_tables", "build_claims_table",
 ]
 
 
@@ -19,18 +20,31 @@ def build_analysis_tables(paragraphs, narratives, tiers, lexicon, essay_claims) 
 
     paragraphs/narratives/tiers are the corpus tables, lexicon a parsed Lexicon, essay_claims the
     DataFrame of data/essay/claims.csv (None gives an empty claims table). Pure: no I/O."""
+    counts = build_count_tables(paragraphs, narratives, lexicon)
+    return {
+        "mentions": counts["mentions"],
+        "mention_sections": counts["mention_sections"],
+        "kwic": counts["kwic"],
+        "claims": build_claims_table(essay_claims, counts["mentions"], counts["kwic"], tiers, paragraphs, lexicon),
+    }
+
+
+def build_count_tables(paragraphs, narratives, lexicon) -> dict[str, pd.DataFrame]:
+    """{'mentions', 'mention_sections', 'kwic'} of the given paragraphs and narratives. Each country-year
+    is counted on its own, so the tables of several disjoint sets of countries, concatenated in
+    country order, equal the tables of all of them at once. Pure: no I/O."""
     if not isinstance(lexicon, Lexicon):
         raise LexiconError(f"build_analysis_tables: lexicon must be a parsed Lexicon (analysis.lexicon.parse_lexicon), got {type(lexicon).__name__}")
     scan = scan_corpus(paragraphs, narratives, lexicon)
-    mentions = mentions_table(scan, lexicon)
-    kwic = kwic_table(scan, lexicon)
-    if essay_claims is None:
-        claims = pd.DataFrame(columns=CLAIMS_COLUMNS)
-    else:
-        claims = evaluate_claims(essay_claims, mentions, kwic, tiers, paragraphs, lexicon)
     return {
-        "mentions": mentions,
+        "mentions": mentions_table(scan, lexicon),
         "mention_sections": mention_sections_table(scan, lexicon),
-        "kwic": kwic,
-        "claims": claims,
+        "kwic": kwic_table(scan, lexicon),
     }
+
+
+def build_claims_table(essay_claims, mentions, kwic, tiers, paragraphs, lexicon) -> pd.DataFrame:
+    """The claims table from the count tables and the corpus tables (empty when essay_claims is None)."""
+    if essay_claims is None:
+        return pd.DataFrame(columns=CLAIMS_COLUMNS)
+    return evaluate_claims(essay_claims, mentions, kwic, tiers, paragraphs, lexicon)

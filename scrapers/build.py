@@ -8,7 +8,10 @@ the set's manifest and compared first.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -128,9 +131,16 @@ def tier_unread_detail(narrative: Narrative) -> str:
     return f"{TIER_UNREAD_DETAIL} ({reason})" if reason else TIER_UNREAD_DETAIL
 
 
-def years_to_scan(cache: RawCache, country: str, extra: Iterable[int] = ()) -> list[int]:
+def years_to_scan(cache: RawCache, country: str, extra: Iterable[int] = (),
+                  records: dict[str, dict] | None = None) -> list[int]:
     """Every report year that may hold a page: 2001 to this year, plus any recorded or asked year."""
-    return sorted(set(range(FIRST_YEAR, current_utc_year() + 1)) | set(cache.year_records(country)) | set(extra))
+    recorded = records.get(country, {}) if records is not None else cache.year_records(country)
+    return sorted(set(range(FIRST_YEAR, current_utc_year() + 1)) | set(recorded) | set(extra))
+
+
+def _records_by_country(cache: RawCache, countries: Iterable[str]) -> dict[str, dict]:
+    """cache.year_records of each country, read once (each call scans every record)."""
+    return {country: cache.year_records(country) for country in countries}
 
 
 def countries_in(cache: RawCache, asked: Iterable[str] = ()) -> list[str]:
@@ -164,20 +174,27 @@ def _is_synthetic(cache: RawCache, url: str) -> bool:
 
 def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
                   reference: dict[int, ReferenceTier], kelley: dict[int, ReferenceTier],
-                  previous: tableset.TableSet | None) -> tuple[dict[str, pd.DataFrame], list[TierDisagreement]]:
+                  previous: tableset.TableSet | None, *, records: dict | None = None,
+                  paragraph_columns: dict[str, list] | None = None,
+                  ) -> tuple[dict[str, pd.DataFrame], list[TierDisagreement]]:
     """tiers, narratives, paragraphs and coverage (schema columns, sorted) for one country.
 
-    A year whose cached page is damaged (cache_corrupt) keeps its rows from the previous set."""
+    A year whose cached page is damaged (cache_corrupt) keeps its rows from the previous set. With
+    `paragraph_columns` ({column: list}, for years with no damaged page), paragraphs are appended to
+    those lists instead (one frame for all countries is cheaper than one per country, then concat)."""
     narratives, paragraphs, coverage = [], [], []
     parsed = {y: p for y, p in years.items() if p.status == PARSED and p.narrative is not None}
     for year, page in parsed.items():
         narrative = page.narrative
         entry = cache.entry(page.source_url)
         rows = narrative.paragraphs()
-        for index, section, text in rows:
-            paragraphs.append({"country": country, "year": year, "paragraph_index": index,
-                               "section": section.name, "section_title_printed": section.title_printed,
-                               "text": text})
+        if paragraph_columns is not None:
+            _append_paragraphs(paragraph_columns, country, year, rows)
+        else:
+            for index, section, text in rows:
+                paragraphs.append({"country": country, "year": year, "paragraph_index": index,
+                                   "section": section.name, "section_title_printed": section.title_printed,
+                                   "text": text})
         narratives.append({
             "country": country, "year": year, "source_url": narrative.source_url or page.source_url,
             "fetched_url": entry.fetched_url if entry else "", "fetched_at": entry.fetched_at if entry else "",
@@ -205,7 +222,7 @@ def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
             coverage.append({"country": country, "year": year, "status": CACHE_CORRUPT,
                              "detail": f"{page.detail}; {how}; fix: {fix_command(year, country)}",
                              "source_url": page.source_url})
-    for year, record in cache.year_records(country).items():
+    for year, record in (cache.year_records(country) if records is None else records).items():
         if years.get(year) is None or years[year].status == NOT_CACHED:
             coverage.append({"country": country, "year": year, "status": record.status,
                              "detail": record.detail, "source_url": record.url})
@@ -218,6 +235,15 @@ def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
         "coverage": _frame(coverage, COVERAGE_TABLE),
     }
     return frames, disagreements
+
+
+def _append_paragraphs(columns: dict[str, list], country: str, year: int, rows) -> None:
+    columns["country"].extend([country] * len(rows))
+    columns["year"].extend([year] * len(rows))
+    columns["paragraph_index"].extend(index for index, _, _ in rows)
+    columns["section"].extend(section.name for _, section, _ in rows)
+    columns["section_title_printed"].extend(section.title_printed for _, section, _ in rows)
+    columns["text"].extend(text for _, _, text in rows)
 
 
 def tier_rows(country: str, years: dict[int, YearParse], reference: dict[int, ReferenceTier],
@@ -281,7 +307,7 @@ def analysis_tables(data_dir: Path, frames: dict[str, pd.DataFrame], *, lexicon:
     """analysis.tables.build_analysis_tables on the corpus frames: (tables, warnings); raises
     ValueError with a one-line reason when the lexicon or the claims cannot be used."""
     from analysis.lexicon import parse_lexicon
-    from analysis.tables import build_analysis_tables
+    from analysis.tables import build_analysis_tables, build_claims_table
 
     notes: list[str] = []
     lexicon_path = Path(lexicon) if lexicon else input_path(data_dir, "lexicon.toml")
@@ -294,9 +320,62 @@ def analysis_tables(data_dir: Path, frames: dict[str, pd.DataFrame], *, lexicon:
     else:
         essay_claims = pd.read_csv(claims_path)
     parsed_lexicon = parse_lexicon(lexicon_path.read_text(encoding="utf-8"))
-    tables = build_analysis_tables(frames["paragraphs"], frames["narratives"], frames["tiers"],
-                                   parsed_lexicon, essay_claims)
-    return tables, notes
+    if len(frames["paragraphs"]) < POOL_MIN_PARAGRAPHS or (os.cpu_count() or 1) < 2:
+        tables = build_analysis_tables(frames["paragraphs"], frames["narratives"], frames["tiers"],
+                                       parsed_lexicon, essay_claims)
+        return tables, notes
+    counts = count_tables_in_pool(frames["paragraphs"], frames["narratives"], parsed_lexicon)
+    claims_table = build_claims_table(essay_claims, counts["mentions"], counts["kwic"], frames["tiers"],
+                                      frames["paragraphs"], parsed_lexicon)
+    return {**counts, "claims": claims_table}, notes
+
+
+# Count in a process pool when the corpus has at least this many paragraphs (a few countries' worth).
+POOL_MIN_PARAGRAPHS = 20_000
+_POOL_FRAMES: tuple[pd.DataFrame, pd.DataFrame, object] | None = None  # what forked workers count
+
+
+def _country_chunks(paragraphs: pd.DataFrame, narratives: pd.DataFrame, chunks: int) -> list[list[str]]:
+    """The countries of both frames, sorted, cut into about `chunks` runs of similar paragraph counts."""
+    sizes = paragraphs["country"].astype(str).value_counts().to_dict()
+    countries = sorted(set(sizes) | set(narratives["country"].astype(str)))
+    target = max(1, sum(sizes.values()) // chunks)
+    out: list[list[str]] = [[]]
+    filled = 0
+    for country in countries:
+        if filled >= target and out[-1]:
+            out.append([])
+            filled = 0
+        out[-1].append(country)
+        filled += sizes.get(country, 0)
+    return out
+
+
+def _count_chunk(countries: list[str]) -> dict[str, pd.DataFrame]:
+    from analysis.tables import build_count_tables
+
+    paragraphs, narratives, lexicon = _POOL_FRAMES
+    wanted = set(countries)
+    return build_count_tables(paragraphs[paragraphs["country"].astype(str).isin(wanted)],
+                              narratives[narratives["country"].astype(str).isin(wanted)], lexicon)
+
+
+def count_tables_in_pool(paragraphs: pd.DataFrame, narratives: pd.DataFrame, lexicon) -> dict[str, pd.DataFrame]:
+    """analysis.tables.build_count_tables over runs of countries in a process pool (forked workers
+    read the frames they inherit), concatenated in country order: the same tables as one call."""
+    global _POOL_FRAMES
+    workers = os.cpu_count() or 1
+    chunks = _country_chunks(paragraphs, narratives, workers * 6)
+    methods = multiprocessing.get_all_start_methods()
+    _POOL_FRAMES = (paragraphs, narratives, lexicon)
+    try:
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("fork" if "fork" in methods else None)) as pool:
+            parts = list(pool.map(_count_chunk, chunks))
+    finally:
+        _POOL_FRAMES = None
+    return {name: pd.concat([part[name] for part in parts], ignore_index=True)
+            for name in ("mentions", "mention_sections", "kwic")}
 
 
 def code_digest() -> str:
@@ -309,17 +388,22 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def inputs_key(pages: dict[str, dict[int, YearParse]], cache: RawCache, paths: Iterable[Path | None]) -> str:
+def inputs_key(pages: dict[str, dict[int, YearParse]], cache: RawCache, paths: Iterable[Path | None],
+               records: dict[str, dict] | None = None) -> str:
     """A digest of everything the tables are made from (see the module docstring)."""
     digest = hashlib.sha256()
     digest.update(f"{code_digest()}|{PARSER_VERSION}\n".encode())
     for country, years in sorted(pages.items()):
         for year, page in sorted(years.items()):
             digest.update(f"{country}|{year}|{page.status}|{page.sha256}|{page.source_url}|{page.detail}\n".encode())
-        for year, record in sorted(cache.year_records(country).items()):
+        recorded = records[country] if records is not None and country in records else cache.year_records(country)
+        for year, record in sorted(recorded.items()):
             digest.update(f"record|{country}|{year}|{record.status}|{record.detail}|{record.url}\n".encode())
+    digests: dict[Path | None, str] = {}  # each file read once (every country names the same panel)
     for path in paths:
-        digest.update(f"{path}|{file_digest(path)}\n".encode())
+        if path not in digests:
+            digests[path] = file_digest(path)
+        digest.update(f"{path}|{digests[path]}\n".encode())
     return digest.hexdigest()
 
 
@@ -345,11 +429,12 @@ def build(data_dir: Path | str, countries: Sequence[Country], cache: RawCache, s
         references[country.slug] = (reference, kelley)
         paths += [ref_path, kelley_path]
     # light: narratives from the store carry their tier only, until the inputs key says a rebuild is due
-    pages.update(read_years_many(store, [(c, years_to_scan(cache, c.slug, extra_years)) for c in countries
+    records = _records_by_country(cache, {c.slug for c in countries} | set(pages))
+    pages.update(read_years_many(store, [(c, years_to_scan(cache, c.slug, extra_years, records)) for c in countries
                                          if c.slug not in pages], light=True))
     lexicon_path = Path(lexicon) if lexicon else input_path(data_dir, "lexicon.toml")
     claims_path = Path(claims) if claims else input_path(data_dir, "essay/claims.csv")
-    key = inputs_key(pages, cache, [*paths, lexicon_path, claims_path])
+    key = inputs_key(pages, cache, [*paths, lexicon_path, claims_path], records)
     previous = tableset.current(data_dir)
     common = dict(countries=tuple(c.slug for c in countries), data_dir=data_dir, pages=pages,
                   parsed_now=store.parsed_now)
@@ -362,13 +447,21 @@ def build(data_dir: Path | str, countries: Sequence[Country], cache: RawCache, s
     pages.update({slug: full_narratives(store, years) for slug, years in pages.items()})
     common["pages"] = pages
     parts: dict[str, list[pd.DataFrame]] = {}
+    # one paragraphs frame for all countries, unless a damaged page keeps rows from the previous set
+    damaged = any(p.status == CACHE_CORRUPT for years in pages.values() for p in years.values())
+    columns: dict[str, dict[str, list]] = {}
     for country in countries:
+        own = None if damaged else columns.setdefault(country.slug, {c: [] for c in PARAGRAPHS_TABLE.columns})
         frames, found = corpus_tables(country.slug, pages[country.slug], cache, *references[country.slug],
-                                      previous)
+                                      previous, records=records.get(country.slug), paragraph_columns=own)
         disagreements += found
         for name, frame in frames.items():
-            parts.setdefault(name, []).append(frame)
+            if name != "paragraphs" or damaged:
+                parts.setdefault(name, []).append(frame)
     frames = {name: _concat(name, chunks) for name, chunks in parts.items()}
+    if not damaged:
+        frames["paragraphs"] = _paragraphs_frame([columns[slug] for slug in sorted(columns)])
+        del columns
     try:
         analysis, analysis_notes = analysis_tables(data_dir, frames, lexicon=lexicon, claims=claims)
     except Exception as exc:  # report it; the previous set stays current
@@ -384,6 +477,21 @@ def build(data_dir: Path | str, countries: Sequence[Country], cache: RawCache, s
                            warnings=tuple(notes), error=str(exc), **common)
     return BuildResult(tables=published, rebuilt=True, disagreements=tuple(disagreements),
                        warnings=tuple(notes), **common)
+
+
+def _paragraphs_frame(parts: list[dict[str, list]]) -> pd.DataFrame:
+    """The paragraphs table from each country's columns (given in country order): one frame, its
+    text kept as the Python strings the narratives hold (no copy), sorted only if it is not already."""
+    names = list(PARAGRAPHS_TABLE.columns)
+    merged = {name: [v for part in parts for v in part[name]] for name in names}
+    if not merged["country"]:
+        return _frame([], PARAGRAPHS_TABLE)
+    frame = pd.DataFrame({name: pd.Series(merged[name], dtype=object) if name == "text" else merged[name]
+                          for name in names}, columns=names)
+    keys = list(zip(*(merged[name] for name in PARAGRAPHS_TABLE.sort)))
+    if all(a <= b for a, b in zip(keys, keys[1:])):
+        return frame
+    return frame.sort_values(list(PARAGRAPHS_TABLE.sort), kind="mergesort").reset_index(drop=True)
 
 
 def _concat(name: str, chunks: list[pd.DataFrame]) -> pd.DataFrame:

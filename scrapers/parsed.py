@@ -16,6 +16,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import stat as stat_module
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -252,6 +253,10 @@ class ParseStore:
         self._dirty: set[str] = set()  # 'locations', 'stamps', 'summary': to write at the end of a batch
         self._batch = 0
         self._texts: dict[tuple[str, str], str] = {}  # (url, sha256) -> decoded page, for walks
+        self._raw = str(cache.root)
+        self._real_raw = os.path.realpath(self._raw)
+        self._folders: dict[str, str] = {}  # directory -> its realpath
+        self._batch_checked: dict[str, str] = {}  # url -> intact() answer, while a batch runs
         self._resolved: set[tuple[str, str, str]] = set()  # (url, path, sha256) whose file is inside raw/
 
     # batching
@@ -264,6 +269,7 @@ class ParseStore:
         finally:
             self._batch -= 1
             if not self._batch:
+                self._batch_checked.clear()
                 self.flush()
 
     def flush(self) -> None:
@@ -292,10 +298,39 @@ class ParseStore:
             return None
         key = (url, row.path, row.sha256)
         if key not in self._resolved:  # only a found file is remembered: a missing one may be stored later
-            if self.cache.entry(url) is None:
+            if not self._plain_file_inside(row.path) and self.cache.entry(url) is None:
                 return None
             self._resolved.add(key)
         return row
+
+    def _plain_file_inside(self, rel: str) -> bool:
+        """True when raw/REL is a regular file (no symlink) in a directory that resolves inside raw/:
+        cache.entry's check, with each directory resolved once (False: ask cache.entry)."""
+        full = os.path.normpath(os.path.join(self._raw, rel))
+        folder, _name = os.path.split(full)
+        real = self._real_folder(folder)
+        try:
+            mode = os.lstat(full).st_mode
+        except OSError:
+            return False
+        return stat_module.S_ISREG(mode) and (real + os.sep).startswith(self._real_raw + os.sep)
+
+    def _real_folder(self, folder: str) -> str:
+        """os.path.realpath(folder), one lstat per directory: its parent's answer plus its name
+        unless it is a symlink."""
+        real = self._folders.get(folder)
+        if real is None:
+            parent, name = os.path.split(folder)
+            try:
+                linked = stat_module.S_ISLNK(os.lstat(folder).st_mode)
+            except OSError:
+                linked = True  # realpath says what it is
+            if linked or not name or parent == folder or folder == self._raw:
+                real = os.path.realpath(folder)
+            else:
+                real = os.path.join(self._real_folder(parent), name)
+            self._folders[folder] = real
+        return real
 
     def _load_stamps(self) -> dict[str, list]:
         if self._stamps is None:
@@ -307,40 +342,65 @@ class ParseStore:
                 self._stamps = {}
         return self._stamps
 
-    def intact(self, url: str) -> str:
-        """intact(cache, url), each page checked once per store (and trusted by its stamp)."""
+    def _stat_key(self, url: str):
+        """(manifest row, memo key, stat as stamped) of a cached URL; row None when not cached."""
         entry = self.entry(url)
         if entry is None:
-            return intact(self.cache, url)
+            return None, None, None
         try:
-            stat = os.stat(self.cache.root / entry.path)
+            stat = os.stat(os.path.join(self._raw, entry.path))
             seen = [stat.st_size, stat.st_mtime_ns, stat.st_ino, entry.sha256]
         except OSError:
             seen = None
-        key = (url, entry.path, *(seen or [entry.sha256]))  # a file written again is checked again
+        return entry, (url, entry.path, *(seen or [entry.sha256])), seen  # a file written again: new key
+
+    def _known(self, url: str) -> tuple[str | None, tuple | None, list | None, object]:
+        """The memoised or stamped answer of intact(url) (None when the page must be hashed)."""
+        entry, key, seen = self._stat_key(url)
+        if entry is None:
+            return intact(self.cache, url), None, None, None
         known = self._checked.get(key)
-        if known is not None:
-            return known
-        if seen is not None and seen[0] == entry.bytes and self._load_stamps().get(entry.path) == seen:
-            problem = ""
-        else:
-            problem = intact(self.cache, url)
-            if not problem and seen is not None and seen[1] < time.time_ns() - STAMP_MIN_AGE_NS:
-                self._load_stamps()[entry.path] = seen
-                self._changed("stamps")
+        if known is None and seen is not None and seen[0] == entry.bytes and self._load_stamps().get(entry.path) == seen:
+            known = self._checked[key] = ""
+        return known, key, seen, entry
+
+    def intact(self, url: str) -> str:
+        """intact(cache, url), each page checked once per store (and trusted by its stamp); inside a
+        batch (which fetches nothing), a page's answer is kept without a new stat."""
+        if self._batch and url in self._batch_checked:
+            return self._batch_checked[url]
+        known, key, seen, entry = self._known(url)
+        if known is None:
+            known = self._hash_check(url, key, seen, entry)
+        if self._batch:
+            self._batch_checked[url] = known
+        return known
+
+    def _hash_check(self, url: str, key: tuple, seen: list | None, entry) -> str:
+        problem = intact(self.cache, url)
+        if not problem and seen is not None and seen[1] < time.time_ns() - STAMP_MIN_AGE_NS:
+            self._load_stamps()[entry.path] = seen
+            self._changed("stamps")
         self._checked[key] = problem
         return problem
 
     def check_all(self, urls: Iterable[str]) -> None:
-        """intact() of many pages, hashed by two threads (hashlib releases the GIL)."""
-        todo = list(dict.fromkeys(urls))
+        """intact() of many pages: stamped ones by their stat, the others hashed by two threads
+        (hashlib releases the GIL)."""
         self._load_stamps()
+        todo = []
+        for url in dict.fromkeys(urls):
+            known, key, seen, entry = self._known(url)
+            if known is None:
+                todo.append((url, key, seen, entry))
+            elif self._batch:
+                self._batch_checked[url] = known
         if len(todo) < 8:
-            for url in todo:
-                self.intact(url)
+            for args in todo:
+                self._hash_check(*args)
             return
         with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(self.intact, todo))
+            list(pool.map(lambda args: self._hash_check(*args), todo))
 
     def page_text(self, url: str) -> str:
         """A cached page decoded (CacheCorrupt when damaged); landing pages are remembered decoded,
@@ -383,7 +443,8 @@ class ParseStore:
         """get() without the narrative's text: its tier and source only (sections empty), from the
         summary; None when the summary lacks it or its stored file is gone."""
         record = self._load_summary().get(f"{country}/{year}/{sha256[:20]}")
-        if not isinstance(record, dict) or not self._narrative_path(country, year, sha256).is_file():
+        if not isinstance(record, dict) or not os.path.isfile(
+                os.path.join(self._raw, PARSED_DIR, self.key, country, f"{year}-{sha256[:20]}.json")):
             return None
         try:
             if record.get("error"):
@@ -596,9 +657,12 @@ def read_years_many(store: ParseStore, wanted: Sequence[tuple[Country, Iterable[
                 located[(country.slug, year)] = (url, "", "") if url else (None, NOT_LISTED, not_listed)
             else:
                 pending.append((country, year))
+        walked: set[str] = set()
         for (country, year), found in zip(pending, _locate_all(store, pending)):
             located[(country.slug, year)] = _remember(store, country, year, found)
-        store.check_all(url for url, _, _ in located.values() if url)
+            walked.update(found.walked)
+        # every page checked (and stamped) once: the narratives, and the tables of contents walked
+        store.check_all([*(url for url, _, _ in located.values() if url), *sorted(walked)])
         jobs: list[PageJob] = []
         for country, year in order:
             url, status, why = located[(country.slug, year)]
