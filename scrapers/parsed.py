@@ -8,6 +8,15 @@ found) are cached under DATA_DIR/raw/parsed/, keyed by the page's sha256 and the
   sha256 of every page walked; it is valid while those pages are unchanged in the raw cache.
 
 Files are small JSON documents (never pickles: the data directory may come from elsewhere).
+
+At world scale (about 190 countries x 25 years) a run must not redo per country-year what can be done
+once: read_years_many locates every country-year together (in a process pool when many locations
+are not stored), checks each cached page against its sha256 once (raw/parsed/stamps.json remembers
+pages verified earlier by size, mtime and inode, so an unchanged page is not hashed again; any
+rewrite of the file changes its stat and it is hashed again), parses each page once for all the
+countries it holds, and writes its index files once at the end (ParseStore.batch). The store's
+summary (KEY/summary.json: each outcome's tier and source, no text) lets a build tell that nothing
+changed without reading every narrative.
 """
 from __future__ import annotations
 
@@ -176,12 +185,10 @@ def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
             for name, narrative in parse_all_narratives(text, job.year, job.source_url, list(names)):
                 if narrative.country == names.get(name):
                     found[narrative.country] = narrative
-        except (NarrativeNotFound, RecursionError, ValueError):
+        except Exception:  # none found, too deep, or a parser bug: each country is parsed on its own below
             found = {}
-        except Exception:  # a parser bug: each country is parsed on its own below
-            found = {}
-    return [PageOutcome(found[j.country], "", replaced) if j.country in found and j.year == job.year
-            else parse_text(text, j, replaced) for j in jobs]
+    return [PageOutcome(found[j.country], "", replaced) if j.country in found else parse_text(text, j, replaced)
+            for j in jobs]
 
 
 def _group_jobs(jobs: Sequence[PageJob]) -> list[list[PageJob]]:
@@ -697,14 +704,20 @@ def read_years_many(store: ParseStore, wanted: Sequence[tuple[Country, Iterable[
 
 
 def full_narratives(store: ParseStore, pages: dict[int, YearParse]) -> dict[int, YearParse]:
-    """`pages` with every light narrative (read_years_many(light=True)) replaced by the stored one."""
+    """`pages` with every light narrative (read_years_many(light=True)) replaced by the stored one;
+    a year whose stored narrative cannot be read any more is read (parsed) again."""
     out: dict[int, YearParse] = {}
+    again: dict[str, list[int]] = {}
     for year, page in pages.items():
         if page.narrative is not None and not page.narrative.sections:
             stored = store.get(page.narrative.country, year, page.sha256)
             if stored is not None and stored.narrative is not None:
                 page = dataclasses.replace(page, narrative=stored.narrative)
+            else:
+                again.setdefault(page.narrative.country, []).append(year)
         out[year] = page
+    for country, years in again.items():
+        out.update(read_years_many(store, [(get_country(country), years)])[country])
     return out
 
 
