@@ -417,7 +417,7 @@ class ParseStore:
         text = self._texts.get(key)
         if text is None:
             text = decode_page(self.cache.read_bytes(url), entry.content_type if entry else "")[0]
-            if len(self._texts) >= 256:
+            if len(self._texts) >= 64:  # a year's landing and index pages, for every year
                 self._texts.clear()
             self._texts[key] = text
         return text
