@@ -166,8 +166,8 @@ def _agrees(scraped: str, reference: str) -> str:
     return "" if not (scraped and reference) else ("true" if scraped == reference else "false")
 
 
-def _is_synthetic(cache: RawCache, url: str) -> bool:
-    entry = cache.entry(url)
+def _is_synthetic(cache: RawCache, url: str, entry=None) -> bool:
+    entry = entry if entry is not None else cache.entry(url)
     if entry is None:
         return False
     try:
@@ -180,18 +180,20 @@ def _is_synthetic(cache: RawCache, url: str) -> bool:
 def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
                   reference: dict[int, ReferenceTier], kelley: dict[int, ReferenceTier],
                   previous: tableset.TableSet | None, *, records: dict | None = None,
-                  paragraph_columns: dict[str, list] | None = None,
+                  paragraph_columns: dict[str, list] | None = None, entry_of=None,
                   ) -> tuple[dict[str, pd.DataFrame], list[TierDisagreement]]:
     """tiers, narratives, paragraphs and coverage (schema columns, sorted) for one country.
 
     A year whose cached page is damaged (cache_corrupt) keeps its rows from the previous set. With
     `paragraph_columns` ({column: list}, for years with no damaged page), paragraphs are appended to
-    those lists instead (one frame for all countries is cheaper than one per country, then concat)."""
+    those lists instead (one frame for all countries is cheaper than one per country, then concat).
+    `entry_of(url)` looks up cached pages (default cache.entry; the parse store's remembers them)."""
+    entry_of = entry_of or cache.entry
     narratives, paragraphs, coverage = [], [], []
     parsed = {y: p for y, p in years.items() if p.status == PARSED and p.narrative is not None}
     for year, page in parsed.items():
         narrative = page.narrative
-        entry = cache.entry(page.source_url)
+        entry = entry_of(page.source_url)
         rows = narrative.paragraphs()
         if paragraph_columns is not None:
             _append_paragraphs(paragraph_columns, country, year, rows)
@@ -206,7 +208,7 @@ def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
             "sha256": page.sha256 or (entry.sha256 if entry else ""),
             "word_count": sum(word_count(text) for _, _, text in rows),
             "paragraph_count": len(rows), "section_count": len(narrative.sections),
-            "synthetic": _is_synthetic(cache, page.source_url),
+            "synthetic": _is_synthetic(cache, page.source_url, entry),
         })
         notes = [] if narrative.tier.tier else [tier_unread_detail(narrative)]
         if page.replaced_bytes:
@@ -458,7 +460,8 @@ def build(data_dir: Path | str, countries: Sequence[Country], cache: RawCache, s
     for country in countries:
         own = None if damaged else columns.setdefault(country.slug, {c: [] for c in PARAGRAPHS_TABLE.columns})
         frames, found = corpus_tables(country.slug, pages[country.slug], cache, *references[country.slug],
-                                      previous, records=records.get(country.slug), paragraph_columns=own)
+                                      previous, records=records.get(country.slug), paragraph_columns=own,
+                                      entry_of=store.entry)
         disagreements += found
         for name, frame in frames.items():
             if name != "paragraphs" or damaged:
