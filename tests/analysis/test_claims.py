@@ -6,8 +6,9 @@ import pytest
 
 from analysis.claims import (
     ATTACH_AFTER_WORDS, ATTACH_BEFORE_WORDS, CHECKS, CLAIM_RULES, CLAIMS_INPUT_COLUMNS, FOCUS_SUPPORTED_RATIO,
-    UNDERWEIGHT_MIN_YEARS, VERDICTS, ClaimsError, attached_quantifiers,
+    UNDERWEIGHT_MIN_YEARS, ClaimsError, attached_quantifiers,
 )
+from analysis.schema import VERDICTS
 from analysis.tables import build_analysis_tables
 
 from .conftest import make_corpus, make_tiers
