@@ -2,7 +2,9 @@
 
 Scraped text never goes through unsafe_allow_html. Every ASCII punctuation character is
 backslash-escaped (CommonMark allows that for all of them), so `<script>` renders as characters,
-`*`/`_`/`[`/`:`/`$` cannot start emphasis, links, directives or LaTeX.
+`*`/`_`/`[`/`:`/`$` cannot start emphasis, links, directives or LaTeX. An unbroken run of more than
+MAX_RUN characters (no word is that long; a 100,000-character one would stall the browser's layout)
+is cut there, with a marker saying how much was left out.
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from typing import Iterable
 _PUNCT = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 _SPACE = re.compile(r"\s+")
 _SAFE_URL = re.compile(r"^https?://[^\s()<>\[\]`]+$", re.IGNORECASE)
+MAX_RUN = 200  # longest unbroken run of characters shown; longer ones are cut with a marker
+_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN + 1))
 
 
 @dataclass(frozen=True)
@@ -24,9 +28,17 @@ class Span:
     family: str
 
 
+def cut_long_runs(text: str, limit: int = MAX_RUN) -> str:
+    """Text whose unbroken runs longer than `limit` characters are cut to `limit`, followed by
+    '… [N more characters]'."""
+    return _LONG_RUN.sub(lambda m: f"{m.group(0)[:limit]}… [{len(m.group(0)) - limit:,} more characters]",
+                         text) if len(text) > limit else text
+
+
 def escape_markdown(text: str) -> str:
-    """Text with all Markdown/HTML meaning removed: every ASCII punctuation mark backslash-escaped."""
-    return _PUNCT.sub(r"\\\1", _SPACE.sub(" ", str(text)))
+    """Text with all Markdown/HTML meaning removed (every ASCII punctuation mark backslash-escaped)
+    and over-long unbroken runs cut (cut_long_runs)."""
+    return _PUNCT.sub(r"\\\1", cut_long_runs(_SPACE.sub(" ", str(text))))
 
 
 _CSS_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")

@@ -291,3 +291,18 @@ def test_north_korean_people_and_state_highlights_are_unmistakable():
     assert mark("x", 'css:#fff" onload="x:#000') == ":gray-background[x]", "only hex colours pass"
     md = highlight_markdown("North Korean women, and", [Span(0, 18, group_mark("north_korean"))])
     assert md.endswith('background="#c62828"}' + "\\, and")
+
+
+def test_an_unbroken_100000_character_run_is_cut_with_a_marker():
+    """A scraped paragraph holding a 100,000-character 'word' must not reach the browser whole
+    (it stalled the Read page's layout for 13-26 s): it is cut at MAX_RUN with a marker."""
+    from dashboard.textsafe import MAX_RUN, Span, cut_long_runs, highlight_markdown
+
+    text = "Some North Korean women " + "x" * 100_000 + " are exploited."
+    shown = highlight_markdown(text, [Span(5, 17, "red")])
+    assert len(shown) < 1_000
+    assert ":red-background[North Korean]" in shown and "are exploited" in shown
+    assert "99,800 more characters" in shown.replace("\\", "")
+    assert cut_long_runs("an ordinary sentence stays as it is.") == "an ordinary sentence stays as it is."
+    url = "https://www.state.gov/reports/2021-trafficking-in-persons-report/china/"
+    assert cut_long_runs(url) == url and len(url) < MAX_RUN
