@@ -23,7 +23,7 @@ ARCHIVE_2001_LANDING = "https://2001-2009.state.gov/g/tip/rls/tiprpt/{year}/inde
 # (China at www.state.gov/j/tip/rls/tiprpt/countries/2017/271165.htm and .../2018/282760.htm).
 OLD_WWW_LANDING = "https://www.state.gov/j/tip/rls/tiprpt/{year}/index.htm"
 # Bump when the rules that find a year's narrative change (cached locations are then re-walked).
-DISCOVERY_VERSION = "2"
+DISCOVERY_VERSION = "3"
 MAX_INDEX_HOPS = 2  # landing -> index page -> sub-index page, then the narrative link
 MAX_INDEX_PAGES = 8  # intermediate pages fetched per landing page at most
 
@@ -36,6 +36,8 @@ def landing_urls(year: int) -> list[str]:
     """Candidate original landing-page URLs of a report year, in the order to try (two at era borders)."""
     if not isinstance(year, int) or year < FIRST_REPORT_YEAR:
         raise ValueError(f"no TIP report for year {year!r}: the first report was published in {FIRST_REPORT_YEAR}")
+    if year == 2019:  # copies of the 2019 report cite .../2019-trafficking-in-persons-report-2/
+        return [RECENT_LANDING.format(year=year), RECENT_LANDING.format(year=year).rstrip("/") + "-2/"]
     if year >= 2019:
         return [RECENT_LANDING.format(year=year)]
     if year == 2018:

@@ -62,6 +62,8 @@ def test_landing_urls_by_era():
                                   "https://www.state.gov/j/tip/rls/tiprpt/2017/index.htm"]
     assert landing_urls(2018) == ["https://www.state.gov/reports/2018-trafficking-in-persons-report/",
                                   "https://www.state.gov/j/tip/rls/tiprpt/2018/index.htm"]
+    assert landing_urls(2019) == ["https://www.state.gov/reports/2019-trafficking-in-persons-report/",
+                                  "https://www.state.gov/reports/2019-trafficking-in-persons-report-2/"]
     assert landing_urls(2013) == ["https://2009-2017.state.gov/j/tip/rls/tiprpt/2013/index.htm"]
     assert landing_urls(2009) == ["https://2009-2017.state.gov/j/tip/rls/tiprpt/2009/index.htm",
                                   "https://2001-2009.state.gov/g/tip/rls/tiprpt/2009/index.htm"]
@@ -100,6 +102,13 @@ def test_2017_and_2018_are_found_on_the_pre_2019_www_layout(year, page_id):
     found = locate_narrative(year, CHINA, site)
     assert found == f"https://www.state.gov/j/tip/rls/tiprpt/countries/{year}/{page_id}.htm"
     assert site.fetched == [*others, old_landing]
+
+
+def test_2019_is_also_found_under_its_dash_2_landing():
+    first, second = landing_urls(2019)
+    landing = "<html><body><ul><li><a href='/reports/2019-trafficking-in-persons-report-2/china/'>China</a></li></ul></body></html>"
+    site = DiskSite({second: landing}, missing=(first,))
+    assert locate_narrative(2019, CHINA, site) == "https://www.state.gov/reports/2019-trafficking-in-persons-report-2/china/"
 
 
 def test_landing_without_a_country_link_raises_narrative_not_found():
