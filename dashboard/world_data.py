@@ -23,6 +23,7 @@ import streamlit as st
 
 from dashboard import world as W
 from dashboard.data import REPO_ROOT, data_dir
+from scrapers.summary import SUMMARY_DIR
 from scrapers.tableset import TableSet, current
 
 KELLEY_FILE = Path("reference") / "kelley_tiers.csv"
@@ -205,10 +206,22 @@ class WorldLoad:
             return None
 
 
+def world_set() -> TableSet | None:
+    """The table set the World and Compare pages read: the data directory's own, or its world
+    summary (DATA_DIR/world, `python -m scrapers summary`), whichever holds more narratives."""
+    sets = [ts for ts in (current(data_dir()), current(data_dir() / SUMMARY_DIR)) if ts is not None]
+
+    def narratives(ts: TableSet) -> int:
+        info = ts.manifest.tables.get("narratives")
+        return info.rows if info is not None else 0
+
+    return max(sets, key=narratives, default=None)  # max keeps the first (the data directory's) on ties
+
+
 def load_world() -> WorldLoad:
-    """The World/Compare aggregates of the current table set (built once per set version), and the
+    """The World/Compare aggregates of the world set (built once per set version), and the
     background read of its north_korean sentences (started once per set version)."""
-    ts = current(data_dir())
+    ts = world_set()
     kelley = kelley_path()
     key = ts.key if ts is not None else f"none:{data_dir()}"
     kelley_key = _file_key(kelley)

@@ -48,6 +48,13 @@ Print per year: cached?, tier and where it comes from (scraped or reference), so
 problems: tiers that disagree with the reference table (TIER DISAGREES), tiers that could not be
 read (TIER UNREAD), pages that failed to fetch or parse. Reads the cache; writes nothing."""
 
+SUMMARY_HELP = """\
+Publish the world summary of a whole-report crawl (DATA_DIR, e.g. data-world): tiers, narratives,
+coverage and mentions of every country, and the sentences naming North Korean people or the North
+Korean state; no paragraph text. It is small enough to commit (the weekly workflow does), so a hosted
+dashboard's World and Compare pages show the whole report. Writes nothing when the crawl's tables
+did not change."""
+
 BENCH_HELP = """\
 Time the scraper on a real-size synthetic site (scripts/make_realistic_pages.py: 150-400 KB pages of
 filler text in the three eras' markup, served on 127.0.0.1; needs a checkout), each figure beside a
@@ -144,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "the repository's data/essay/claims.csv)")
     parser = argparse.ArgumentParser(prog="python -m scrapers", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", metavar="{refresh,parse,status,bench}", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="{refresh,parse,status,summary,bench}", required=True)
     fmt = argparse.RawDescriptionHelpFormatter
     p_refresh = commands.add_parser("refresh", parents=[common, inputs], help="fetch what is missing, then parse",
                                     description=REFRESH_HELP, formatter_class=fmt)
@@ -177,6 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="if another run holds the data directory, wait for it instead of exiting 3")
     commands.add_parser("status", parents=[common], help="per year: cached?, tier, source URL, problems",
                         description=STATUS_HELP, formatter_class=fmt)
+    p_summary = commands.add_parser("summary", parents=[common], help="publish a whole-report crawl's world summary",
+                                    description=SUMMARY_HELP, formatter_class=fmt)
+    p_summary.add_argument("--to", type=Path, default=Path("data") / "world", metavar="DIR",
+                           help="where the summary set goes (default: data/world, which the dashboard's "
+                                "World and Compare pages read when it holds more countries than data/)")
     p_bench = commands.add_parser("bench", parents=[common], help="time refresh, parse and analysis",
                                   description=BENCH_HELP, formatter_class=fmt)
     p_bench.add_argument("--rounds", type=_non_negative(int), default=3, metavar="N",
@@ -340,6 +352,13 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             print_status(status(args.data_dir, args.countries), out)
         return 0
+    if args.command == "summary":
+        from scrapers.summary import export_world_summary
+
+        summary, written = export_world_summary(args.data_dir, args.to)
+        rows = ", ".join(f"{name} {info.rows}" for name, info in sorted(summary.manifest.tables.items()))
+        print(f"world summary {'written' if written else 'unchanged'}: {summary.dir} (rows: {rows})", file=out)
+        return EXIT_OK
     if args.command == "bench":
         from scrapers.bench import run_bench
 
@@ -355,7 +374,7 @@ def _data_dir_problem(args: argparse.Namespace) -> str:
         return ""
     if path.exists():
         return f"{path}: not a directory (it is a file)"
-    if args.command in ("parse", "status"):
+    if args.command in ("parse", "status", "summary"):
         return (f"{path}: not a directory (it does not exist; `python -m scrapers refresh --data-dir "
                 f"{path}` creates it)")
     return ""
