@@ -27,7 +27,7 @@ from analysis.schema import (
     PARSE_FAILED, PARSED, TABLES, TIERS_TABLE, TableSchema, decide_tier,
 )
 from scrapers import tableset
-from scrapers.cache import RawCache
+from scrapers.cache import RawCache, page_body
 from scrapers.countries import DEFAULT_COUNTRY, Country
 from scrapers.inputs import (
     FIRST_YEAR, KELLEY_NAME, REPO_DATA, REPO_ROOT, ReferenceTier, current_utc_year, file_digest, input_path,
@@ -172,8 +172,7 @@ def _is_synthetic(cache: RawCache, url: str, entry=None) -> bool:
     if entry is None:
         return False
     try:
-        with open(cache.root / entry.path, "rb") as fh:
-            return bool(_SYNTHETIC.search(fh.read(2048)))
+        return bool(_SYNTHETIC.search(page_body(cache.root / entry.path)[:2048]))
     except OSError:
         return False
 

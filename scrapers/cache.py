@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import hashlib
 import io
 import os
@@ -24,6 +25,7 @@ import re
 import tempfile
 import threading
 import time
+import zlib
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -181,6 +183,25 @@ def cleanup_temporaries(root: Path | str, *, older_than: float | None = None) ->
                 continue
             removed.append(candidate)
     return sorted(removed)
+
+
+GZ = ".gz"  # a page stored compressed: raw/pages/HOST/PATH.gz (sha256 and bytes are of the page itself)
+
+
+def page_body(file: Path | str) -> bytes:
+    """The page a cache file holds: the file's bytes, decompressed when it ends in .gz.
+    OSError (also for a damaged .gz) when it cannot be read."""
+    data = Path(file).read_bytes()
+    if str(file).endswith(GZ):
+        try:
+            return gzip.decompress(data)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise OSError(f"damaged gzip data ({exc})") from exc
+    return data
+
+
+def _stored(body: bytes, compress: bool) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0) if compress else body
 
 
 def _safe_segment(segment: str) -> str:
@@ -347,9 +368,10 @@ class RawCache:
     manifest rebuilt from the pages on disk, an unreadable log, an entry pointing outside raw/);
     a manifest that is cut short or holds an impossible row raises CacheFileError."""
 
-    def __init__(self, data_dir: Path | str) -> None:
+    def __init__(self, data_dir: Path | str, *, compress: bool = False) -> None:
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / "raw"
+        self.compress = compress  # store new pages gzip-compressed (PATH.gz); both kinds are read
         self.warnings: list[str] = []
         self.rebuilt = False  # True when the manifest was rebuilt from the pages on disk (not yet written)
         self._entries: dict[str, CacheEntry] = {}
@@ -435,8 +457,8 @@ class RawCache:
         for file in files:
             rel = PurePosixPath(file.relative_to(self.root).as_posix())
             try:
-                url = relpath_to_url(rel)
-                body = file.read_bytes()
+                url = relpath_to_url(PurePosixPath(str(rel).removesuffix(GZ)))
+                body = page_body(file)
                 mtime = file.stat().st_mtime
             except (OSError, ValueError):
                 continue
@@ -445,7 +467,7 @@ class RawCache:
                 url=url, fetched_url=url, status=200,
                 fetched_at=fetched_at.isoformat().replace("+00:00", "Z"),
                 sha256=hashlib.sha256(body).hexdigest(), bytes=len(body), path=str(rel))
-            self._guessed[str(rel)] = url
+            self._guessed[str(rel).removesuffix(GZ)] = url
         self.rebuilt = True
         self.warnings.append(f"{why}: the manifest was rebuilt from the {len(self._guessed)} page(s) "
                              f"under {self.root / PAGES} (fetched_at from file times); it is written "
@@ -519,7 +541,7 @@ class RawCache:
             raise self._corrupt(entry, f"has path {entry.path!r}, which points outside raw/ (not read)",
                                 "outside")
         try:
-            body = file.read_bytes()
+            body = page_body(file)
         except FileNotFoundError:
             raise self._corrupt(entry, f"is missing (listed in raw/{MANIFEST})", "missing") from None
         except OSError as exc:
@@ -553,21 +575,28 @@ class RawCache:
         if result.not_modified or result.status != 200:
             raise ValueError(f"{result.url}: only a 200 page can be stored (got HTTP {result.status}"
                              f"{', not modified' if result.not_modified else ''})")
-        rel = url_to_relpath(result.url)
-        atomic_write_bytes(self.root / rel, result.body)
+        rel = self._page_path(result.url)
+        atomic_write_bytes(self.root / rel, _stored(result.body, self.compress))
         entry = CacheEntry(
             url=result.url, fetched_url=result.fetched_url, status=result.status,
             fetched_at=result.fetched_at, sha256=result.sha256, bytes=len(result.body),
             path=str(rel), content_type=result.content_type, etag=result.etag,
             last_modified=result.last_modified,
         )
-        self._guessed.pop(str(rel), None)
+        self._guessed.pop(str(rel).removesuffix(GZ), None)
         self._entries[result.url] = entry
         self._write_manifest()
         self.rebuilt = False
         if self._failures.pop(result.url, None) is not None:
             self._write_failures()
         return entry
+
+    def _page_path(self, url: str) -> PurePosixPath:
+        """Where a page is stored (relative to raw/); a stored copy of the other kind is removed."""
+        plain = url_to_relpath(url)
+        packed = PurePosixPath(f"{plain}{GZ}")
+        (self.root / (plain if self.compress else packed)).unlink(missing_ok=True)
+        return packed if self.compress else plain
 
     def store_many(self, results: list[FetchResult]) -> list[CacheEntry]:
         """store() for many pages, writing the manifest (and failures.csv) once, not once per page.
@@ -581,15 +610,15 @@ class RawCache:
         failures_cleared = False
         try:
             for result in results:
-                rel = url_to_relpath(result.url)
-                atomic_write_bytes(self.root / rel, result.body)
+                rel = self._page_path(result.url)
+                atomic_write_bytes(self.root / rel, _stored(result.body, self.compress))
                 entry = CacheEntry(
                     url=result.url, fetched_url=result.fetched_url, status=result.status,
                     fetched_at=result.fetched_at, sha256=result.sha256, bytes=len(result.body),
                     path=str(rel), content_type=result.content_type, etag=result.etag,
                     last_modified=result.last_modified,
                 )
-                self._guessed.pop(str(rel), None)
+                self._guessed.pop(str(rel).removesuffix(GZ), None)
                 self._entries[result.url] = entry
                 failures_cleared |= self._failures.pop(result.url, None) is not None
                 entries.append(entry)

@@ -34,7 +34,9 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 from urllib.parse import urldefrag
 
-from scrapers.cache import FIX_COMMAND, CacheCorrupt, RawCache, atomic_write_bytes, decode_html_counted
+from scrapers.cache import (
+    FIX_COMMAND, GZ, CacheCorrupt, RawCache, atomic_write_bytes, decode_html_counted, page_body,
+)
 from scrapers.countries import Country, get_country
 from analysis.schema import CACHE_CORRUPT, NOT_LISTED, PARSE_FAILED, PARSED
 from scrapers.discover import DISCOVERY_VERSION, list_countries, locate_narrative
@@ -140,7 +142,7 @@ def decode_page(body: bytes, content_type: str) -> tuple[str, int]:
 def parse_page(job: PageJob) -> PageOutcome:
     """Parse one cached page (a top-level function, so a process pool can run it)."""
     try:
-        body = Path(job.path).read_bytes()
+        body = page_body(job.path)
     except OSError as exc:
         return PageOutcome(None, f"cached page unreadable: {exc.strerror or exc}")
     if hashlib.sha256(body).hexdigest() != job.sha256:
@@ -170,7 +172,7 @@ def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
     parse_html.parse_all_narratives, and a country it does not give is parsed on its own."""
     job = jobs[0]
     try:
-        body = Path(job.path).read_bytes()
+        body = page_body(job.path)
     except OSError as exc:
         return [PageOutcome(None, f"cached page unreadable: {exc.strerror or exc}")] * len(jobs)
     if hashlib.sha256(body).hexdigest() != job.sha256:
@@ -367,7 +369,8 @@ class ParseStore:
         if entry is None:
             return intact(self.cache, url), None, None, None
         known = self._checked.get(key)
-        if known is None and seen is not None and seen[0] == entry.bytes and self._load_stamps().get(entry.path) == seen:
+        if known is None and seen is not None and (seen[0] == entry.bytes or entry.path.endswith(GZ)) \
+                and self._load_stamps().get(entry.path) == seen:
             known = self._checked[key] = ""
         return known, key, seen, entry
 

@@ -370,7 +370,9 @@ def refresh(data_dir: Path | str = "data", country: str | Sequence[str] = DEFAUL
     progress = progress or _NoProgress()
     with run_lock(data_dir, wait=wait, command="refresh"):
         _start_run(data_dir)
-        cache = RawCache(data_dir)
+        # a crawl beyond the China lens stores its pages gzip-compressed (China's stay plain HTML,
+        # readable in the repository's history)
+        cache = RawCache(data_dir, compress=wanted != [DEFAULT_COUNTRY])
         if cache.rebuilt:
             cache.write_manifest()  # persist the manifest rebuilt from the pages on disk
         store = ParseStore(cache)

@@ -303,7 +303,7 @@ def make_world(data_dir: Path | str, countries: int = 190, years=range(2001, 202
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     chosen = world_countries(countries)
-    cache = RawCache(data_dir)
+    cache = RawCache(data_dir, compress=True)  # as refresh --countries all stores a world crawl
     records: list[YearRecord] = []
     written = size = 0
     for year in sorted(years):

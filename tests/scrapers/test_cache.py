@@ -266,3 +266,30 @@ def test_clean_pages_replace_nothing():
     # a legacy page that declares nothing stays a legacy page (no valid UTF-8 sequence in it)
     text, replaced = decode_html_counted("<p>caf\u00e9 \u2013 cr\u00e8me</p>".encode("cp1252"), "")
     assert "caf\u00e9" in text and "\ufffd" not in text and replaced == 0
+
+
+def test_compressed_pages_are_stored_read_checked_and_rebuilt(tmp_path):
+    """RawCache(compress=True) stores PATH.gz; sha256 and bytes are of the page itself; a lost
+    manifest is rebuilt from .gz files too; a plain copy of the same URL is replaced."""
+    import gzip
+
+    from scrapers.cache import RawCache
+    from scrapers.http import FetchResult
+
+    url = "https://www.state.gov/reports/2021-trafficking-in-persons-report/north-korea/"
+    body = b"<html><body><p>" + b"A synthetic page. " * 200 + b"</p></body></html>"
+    RawCache(tmp_path).store(FetchResult(url, url, 200, b"<html>old</html>", "text/html", "2026-01-01T00:00:00Z"))
+    cache = RawCache(tmp_path, compress=True)
+    entry = cache.store(FetchResult(url, url, 200, body, "text/html", "2026-01-02T00:00:00Z"))
+    assert entry.path.endswith("index.html.gz") and entry.bytes == len(body)
+    assert not (tmp_path / "raw" / entry.path.removesuffix(".gz")).exists(), "the plain copy is gone"
+    stored = (tmp_path / "raw" / entry.path).read_bytes()
+    assert len(stored) < len(body) / 5 and gzip.decompress(stored) == body
+    assert RawCache(tmp_path).read_bytes(url) == body  # read back by a cache that stores plain pages
+    (tmp_path / "raw" / "manifest.csv").unlink()
+    rebuilt = RawCache(tmp_path)
+    assert rebuilt.rebuilt and rebuilt.read_bytes(url) == body
+    rebuilt.write_manifest()
+    (tmp_path / "raw" / entry.path).write_bytes(stored[:30])
+    problem = RawCache(tmp_path, compress=True).problem(url)
+    assert problem is not None and "raw/" in str(problem)

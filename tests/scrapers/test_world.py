@@ -58,6 +58,16 @@ def test_refresh_all_reads_every_listed_narrative_under_one_slug_each(world, dat
     for (slug, year), exp in expected.items():
         assert (int(nk.loc[(slug, str(year)), "sentences"]) > 0) == exp["nk"], (slug, year)
 
+    # the world's pages are stored compressed, each checked against the sha256 of the page itself
+    manifest = read(data_dir / "raw" / "manifest.csv")
+    assert manifest.path.str.endswith(".gz").all()
+    import gzip
+    import hashlib
+
+    for row in manifest.itertuples():
+        page = gzip.decompress((data_dir / "raw" / row.path).read_bytes())
+        assert hashlib.sha256(page).hexdigest() == row.sha256 and len(page) == int(row.bytes)
+
     # a second run asks for nothing
     server.reset_counts()
     run = cli("refresh", "--data-dir", data_dir, "--mirror", server.base_url, "--delay", "0",
@@ -95,6 +105,22 @@ def test_explicit_countries_and_status_overview(world, data_dir, cli):
     run = cli("parse", "--data-dir", data_dir)
     assert run.code == 0, run.output
     assert read(tables_dir(data_dir) / "paragraphs.csv").equals(before)
+
+
+def test_a_damaged_compressed_page_is_named_and_fetched_again(world, data_dir, cli):
+    server, expected = world
+    args = ("--mirror", server.base_url, "--delay", "0", "--countries", "all", "--years", "2013")
+    assert cli("refresh", "--data-dir", data_dir, *args).code == 0
+    manifest = read(data_dir / "raw" / "manifest.csv").set_index("url")
+    url = expected[("north-korea", 2013)]["source_url"]
+    packed = data_dir / "raw" / manifest.loc[url, "path"]
+    packed.write_bytes(packed.read_bytes()[:40])  # a truncated gzip stream
+    run = cli("parse", "--data-dir", data_dir)
+    assert run.code == 1 and "CACHE CORRUPT north-korea 2013" in run.output, run.output
+    assert "--countries north-korea" in run.output
+    server.reset_counts()
+    assert cli("refresh", "--data-dir", data_dir, *args).code == 0
+    assert server.counts[url] == 1
 
 
 def test_unknown_country_slug_is_refused_with_the_nearest_ones(cli, data_dir):
