@@ -103,6 +103,7 @@ def _ascii(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """Folded comparison form of a printed name: no accents, quotes, case, punctuation or leading 'the'."""
     text = _ascii(normalise_text(text)).casefold().replace("&", " and ")
