@@ -572,24 +572,7 @@ class RawCache:
         """Save a fetched page and its manifest row (both atomically); clears the URL's failure.
 
         A 304 answer (result.not_modified) has no body: ValueError, the cached copy stays."""
-        if result.not_modified or result.status != 200:
-            raise ValueError(f"{result.url}: only a 200 page can be stored (got HTTP {result.status}"
-                             f"{', not modified' if result.not_modified else ''})")
-        rel = self._page_path(result.url)
-        atomic_write_bytes(self.root / rel, _stored(result.body, self.compress))
-        entry = CacheEntry(
-            url=result.url, fetched_url=result.fetched_url, status=result.status,
-            fetched_at=result.fetched_at, sha256=result.sha256, bytes=len(result.body),
-            path=str(rel), content_type=result.content_type, etag=result.etag,
-            last_modified=result.last_modified,
-        )
-        self._guessed.pop(str(rel).removesuffix(GZ), None)
-        self._entries[result.url] = entry
-        self._write_manifest()
-        self.rebuilt = False
-        if self._failures.pop(result.url, None) is not None:
-            self._write_failures()
-        return entry
+        return self.store_many([result])[0]
 
     def _page_path(self, url: str) -> PurePosixPath:
         """Where a page is stored (relative to raw/); a stored copy of the other kind is removed."""
