@@ -36,7 +36,7 @@ def readme_text(present: list[tuple[TableSpec, int]], version: str, today: date 
     for spec, rows in present:
         lines += [f"{spec.relpath}  ({rows} rows; one row per {spec.one_row_per})",
                   f"  {spec.description}", f"  Written by: {spec.written_by}."]
-        lines += [f"  - {col}: {meaning}" for col, meaning in spec.columns.items()]
+        lines += [f"  - {col}: {meaning}" for col, meaning in spec.described.items()]
         lines.append("")
     lines += [
         "Sources",

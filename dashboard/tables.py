@@ -20,11 +20,17 @@ class TableSpec:
     columns: dict[str, str]        # column -> meaning, in file order
     numeric: tuple[str, ...] = ()  # columns parsed as numbers (empty cell = unknown)
     written_by: str = "python -m scrapers refresh (or parse)"
+    optional: dict[str, str] | None = None  # described columns a file written by older code may lack
 
     @property
     def required(self) -> tuple[str, ...]:
         """Columns that must be present for the file to be usable."""
         return tuple(self.columns)
+
+    @property
+    def described(self) -> dict[str, str]:
+        """Every column with its meaning: the required ones, then the optional ones."""
+        return {**self.columns, **(self.optional or {})}
 
 
 TIERS = TableSpec(
@@ -46,6 +52,10 @@ TIERS = TableSpec(
         "reference_source_url": "source of the reference tier",
         "agrees": "true/false where both a scraped and a reference tier exist, else empty",
     },
+    optional={
+        "kelley_tier": "the tier in Kelley's panel (report years 2001-2015), the second reference",
+        "kelley_agrees": "true/false where both a scraped tier and Kelley's exist, else empty",
+    },
     numeric=("year",),
 )
 
@@ -66,6 +76,7 @@ NARRATIVES = TableSpec(
         "paragraph_count": "paragraphs in the narrative",
         "section_count": "sections in the narrative",
     },
+    optional={"synthetic": "true when the page carries the test fixtures' synthetic marker (not report text)"},
     numeric=("year", "word_count", "paragraph_count", "section_count"),
 )
 
@@ -185,6 +196,10 @@ CLAIMS = TableSpec(
         "verdict": "supported, partly supported, not supported, needs data",
         "evidence": "one line with the figures behind the verdict",
         "links": "year:paragraph_index of the paragraphs cited, ;-joined",
+    },
+    optional={
+        "check": "the rule applied (tier, last_paragraph, quantifier, focus, ngo_figure, underweight)",
+        "rule": "the rule in words",
     },
 )
 

@@ -74,7 +74,7 @@ for spec in ALL_TABLES:
             ui.show_problem(t)
         else:
             st.caption(f"Not present yet: {t.message}.")
-        st.dataframe(pd.DataFrame({"column": list(spec.columns), "meaning": list(spec.columns.values())}),
+        st.dataframe(pd.DataFrame({"column": list(spec.described), "meaning": list(spec.described.values())}),
                      hide_index=True, width="stretch")
 
 st.header("Provenance of each year")
