@@ -32,6 +32,8 @@ for _path in (ROOT, ROOT / "scripts"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
+from scrapers.inputs import parse_years  # noqa: E402
+
 COLD_TARGET_S = 60.0
 WARM_TARGET_S = 2.0
 PEAK_TARGET_BYTES = 2 * 1024 ** 3
@@ -143,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="tip-world-"))
     try:
         if not (data_dir / "raw" / "manifest.csv").exists():
-            summary = make_world_cache.make_world(data_dir, args.countries, make_world_cache._years(args.years))
+            summary = make_world_cache.make_world(data_dir, args.countries, parse_years(args.years))
             print(f"world cache written in {summary.seconds:.0f} s: {len(summary.countries)} countries x "
                   f"{len(summary.years)} years, {summary.pages} pages, {summary.bytes / 1e6:,.0f} MB ({data_dir})")
         else:
@@ -167,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
              _met(cold.peak_process < PEAK_TARGET_BYTES)),
             ("peak memory of the warm run, process tree", _mb(warm.peak_tree), "", "", ""),
         ]
-        print(f"\n| step | wall s / memory | CPU s | target | met |\n|---|---|---|---|---|")
+        print("\n| step | wall s / memory | CPU s | target | met |\n|---|---|---|---|---|")
         for row in rows:
             print("| " + " | ".join(row) + " |")
         print("\n| table | rows | CSV | Parquet |\n|---|---|---|---|")

@@ -29,6 +29,11 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # run as a script from a checkout
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scrapers.inputs import parse_years  # noqa: E402  (--years as the scraper reads it)
+
 SEED = 20250601
 YEARS = tuple(range(2001, 2026))
 MARK = ("<!-- SYNTHETIC BENCHMARK PAGE - not report text: filler sentences from a fixed vocabulary and a "
@@ -692,14 +697,6 @@ def size_summary(out_dir: Path | str) -> str:
             f"{max(sizes):.0f} KB")
 
 
-def _years(text: str) -> list[int]:
-    out: list[int] = []
-    for part in text.split(","):
-        low, _, high = part.partition("-")
-        out += list(range(int(low), int(high or low) + 1))
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", nargs="?", help="where to write the site (default: a new temporary directory)")
@@ -707,7 +704,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
     out = Path(args.out_dir) if args.out_dir else Path(tempfile.mkdtemp(prefix="tip-realistic-"))
-    truth = generate(out, _years(args.years), args.seed)
+    truth = generate(out, parse_years(args.years), args.seed)
     narrative_sizes = sorted(url_file(out, t.source_url).stat().st_size / 1024 for t in truth.values())
     word_counts = sorted(t.word_count for t in truth.values())
     print(f"wrote {out}: {size_summary(out)}")

@@ -38,6 +38,7 @@ from make_realistic_pages import (  # noqa: E402
 )
 from scrapers.cache import YEARS as YEARS_FILE, RawCache, YearRecord, atomic_write_bytes  # noqa: E402
 from scrapers.http import FetchResult  # noqa: E402
+from scrapers.inputs import parse_years  # noqa: E402
 
 SEED = 20250702
 FETCHED_AT = "2025-07-01T00:00:00Z"
@@ -319,14 +320,6 @@ def make_world(data_dir: Path | str, countries: int = 190, years=range(2001, 202
                         time.perf_counter() - start)
 
 
-def _years(text: str) -> list[int]:
-    out: list[int] = []
-    for part in text.split(","):
-        low, _, high = part.partition("-")
-        out += list(range(int(low), int(high or low) + 1))
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data_dir", help="the data directory to write (its raw/ cache)")
@@ -335,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    summary = make_world(args.data_dir, args.countries, _years(args.years), args.seed,
+    summary = make_world(args.data_dir, args.countries, parse_years(args.years), args.seed,
                          progress=None if args.quiet else lambda line: print(line, flush=True))
     print(f"wrote {args.data_dir}/raw: {len(summary.countries)} countries x {len(summary.years)} years, "
           f"{summary.pages} pages, {summary.bytes / 1e6:.0f} MB in {summary.seconds:.0f} s")

@@ -59,3 +59,17 @@ def full_dir(tmp_path_factory) -> Path:
 def reference_only_dir(tmp_path_factory) -> Path:
     """The data directory as shipped before any scrape: reference tiers only."""
     return publish_fixture("reference_only", tmp_path_factory.mktemp("refonly") / "data")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, one per test module (the browser tests only)."""
+    from playwright.sync_api import sync_playwright
+    from streamlit_browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -3,44 +3,25 @@
 year slider and the country choice written to the URL, a permalink restored, the tier panel CSV
 downloaded and read back. Screenshots go to tests/artifacts/ (gitignored).
 
-Kept apart from test_browser.py (another engineer's file) on purpose; the server helpers are the
-same few lines. The world map's country shapes come from Plotly's CDN (cdn.plot.ly), which this
+The server and browser helpers are shared with test_browser.py (tests/streamlit_browser.py). The world map's country shapes come from Plotly's CDN (cdn.plot.ly), which this
 machine cannot reach: offline the map draws its frame and colour bar but no countries.
 """
 from __future__ import annotations
 
 import csv
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+from streamlit_browser import ARTIFACTS, BROWSER_MARKS
+from streamlit_browser import serve as _serve
+from streamlit_browser import settle as _settle
+from streamlit_browser import shot as _shot
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 WORLD_TITLE = "The whole report: where it names North Korean people"
 COMPARE_TITLE = "China beside other countries"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"no Chromium at {CHROMIUM} (install Debian's chromium; never `playwright install`)"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -48,72 +29,7 @@ def server(tmp_path_factory):
     """`streamlit run dashboard/app.py` on 127.0.0.1 with the synthetic world set."""
     from tests.fixtures.world_tables import publish_world
 
-    data = publish_world(tmp_path_factory.mktemp("browser-world") / "data")
-    port = _free_port()
-    env = {**os.environ, "TIPDASH_DATA_DIR": str(data)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none", "--client.showErrorDetails", "full"]
-    log_path = data.parent / f"streamlit-{port}.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text('utf-8', 'replace')[-3000:]}")
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
-                        if resp.status == 200:
-                            break
-                except (urllib.error.URLError, ConnectionError, OSError):
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not become healthy at {base}")
-                time.sleep(0.25)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-def _settle(page, title: str) -> None:
-    """Wait for the title, then until Streamlit has finished the run (nothing stale, no spinner)."""
-    page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-stale=\"true\"]').length === 0",
-        timeout=30_000,
-    )
-    page.wait_for_timeout(600)
-
-
-def _shot(page, name: str) -> None:
-    height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], [data-testid=\"stMainBlockContainer\"]')]"
-        ".map(e => e.scrollHeight), 800)")
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 80, 12000)})
-    page.wait_for_timeout(700)
-    page.screenshot(path=str(ARTIFACTS / f"browser_{name}.png"))
-    page.set_viewport_size(size)
+    yield from _serve(publish_world(tmp_path_factory.mktemp("browser-world") / "data"))
 
 
 def _no_error(page) -> None:

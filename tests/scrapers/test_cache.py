@@ -5,12 +5,12 @@ import csv
 import errno
 import hashlib
 import os
-import shutil
 import stat
 import subprocess
 import time
 
 import pytest
+from mounts import tmpfs
 
 from scrapers.cache import (
     CacheCorrupt, RawCache, atomic_write_bytes, cleanup_temporaries, current_umask, decode_html,
@@ -165,19 +165,9 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path, monkeypatch):
 
 @pytest.fixture
 def small_tmpfs(tmp_path):
-    """A 64 KiB tmpfs mounted on tmp_path/fs (needs root and mount rights; skipped otherwise)."""
-    mountpoint = tmp_path / "fs"
-    mountpoint.mkdir()
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mountpoint)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-    try:
+    """A 64 KiB tmpfs mounted on tmp_path/fs (needs root; skipped otherwise)."""
+    with tmpfs(tmp_path / "fs", "64k") as mountpoint:
         yield mountpoint
-    finally:
-        subprocess.run(["umount", str(mountpoint)], check=False)
 
 
 def test_disk_full_is_a_disk_error_and_keeps_the_old_file(small_tmpfs):

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from mounts import tmpfs as mounted_tmpfs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,22 +104,9 @@ def test_bench_prints_its_table(cli, site_server, data_dir):
 
 @pytest.fixture
 def tmpfs(tmp_path):
-    """A 4 MiB tmpfs on tmp_path/fs (needs root and mount rights; skipped otherwise)."""
-    import os
-    import shutil
-
-    mountpoint = tmp_path / "fs"
-    mountpoint.mkdir()
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mountpoint)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-    try:
+    """A 4 MiB tmpfs on tmp_path/fs (needs root; skipped otherwise)."""
+    with mounted_tmpfs(tmp_path / "fs", "4m") as mountpoint:
         yield mountpoint
-    finally:
-        subprocess.run(["umount", str(mountpoint)], check=False)
 
 
 def _raw_state(data_dir: Path) -> dict[str, bytes]:

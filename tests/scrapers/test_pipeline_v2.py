@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from mounts import tmpfs
 from table_paths import tables_dir
 
 import scrapers.build as build_module
@@ -189,7 +190,6 @@ def _mount_read_only(path: Path) -> bool:
     return subprocess.run(["mount", "-o", "remount,bind,ro", str(path)], capture_output=True).returncode == 0
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root (CI runs as root)")
 def test_a_full_disk_keeps_the_previous_set(fetched, cli, tmp_path):
     """A real ENOSPC: the data directory's tables/ lives on a 64 KiB tmpfs."""
     data_dir = fetched
@@ -197,17 +197,12 @@ def test_a_full_disk_keeps_the_previous_set(fetched, cli, tmp_path):
     import shutil
 
     shutil.rmtree(tables)
-    tables.mkdir()
-    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(tables)], capture_output=True)
-    assert mount.returncode == 0, "cannot mount a tmpfs (the test needs root)"
-    try:
+    with tmpfs(tables, "64k"):
         run = cli("parse", "--data-dir", data_dir)  # the whole set does not fit in 64 KiB
         assert run.code == 1 and "No space left on device" in run.output, run.output
         assert "Traceback" not in run.output
         assert tableset.current(data_dir) is None  # there was no previous set: still none, nothing half
         assert [p.name for p in tables.iterdir()] == []
-    finally:
-        subprocess.run(["umount", str(tables)], capture_output=True)
 
 
 # -- one run per data directory --------------------------------------------------------------------------
