@@ -40,6 +40,7 @@ class StatusReport:
     cached_pages: int
     tables: tableset.TableSet | None = None
     warnings: tuple[str, ...] = ()
+    parsed_years: tuple[int, ...] = ()  # years whose narrative parsed (tier read or not)
 
 
 def status(data_dir: Path | str = "data", country: str = "china") -> StatusReport:
@@ -91,7 +92,8 @@ def status(data_dir: Path | str = "data", country: str = "china") -> StatusRepor
                           if p.status == PARSED and p.narrative is not None and not p.narrative.tier.tier))
     return StatusReport(country=country_obj.slug, data_dir=data_dir, years=tuple(lines),
                         disagreements=tuple(disagreements), unread_tier_years=unread,
-                        cached_pages=len(cache.entries()), tables=current, warnings=tuple(notes))
+                        cached_pages=len(cache.entries()), tables=current, warnings=tuple(notes),
+                        parsed_years=tuple(sorted(y for y, p in pages.items() if p.status == PARSED)))
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ def status_overview(data_dir: Path | str, countries: str = "all") -> list[Countr
     rows: list[CountrySummary] = []
     for slug in slugs:
         report = status(data_dir, slug)
-        parsed = [line.year for line in report.years if line.cached and line.origin == "scraped"]
+        parsed = list(report.parsed_years)
         scraped = [line for line in report.years if line.tier]
         latest = scraped[-1] if scraped else None
         problems = tuple(f"{line.year}: {p}" for line in report.years for p in line.problems
