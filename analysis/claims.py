@@ -14,6 +14,7 @@ from typing import Callable
 
 import pandas as pd
 
+from analysis.claims_recommendations import RECOMMENDATIONS_RULE, ranked_items, recommendations_verdict
 from analysis.frames import InputTableError, as_int, as_optional_int, as_text, is_blank, require_columns
 from analysis.lexicon import Lexicon
 from analysis.matching import QuantifierMatch, find_matches, find_quantifiers
@@ -95,6 +96,7 @@ CLAIM_RULES: dict[str, str] = {
         f"Needs data: fewer than {UNDERWEIGHT_MIN_YEARS} years in the corpus. Caveat: comparison groups "
         "count every naming of their country (destination too), so this leans towards 'supported'."
     ),
+    "recommendations": RECOMMENDATIONS_RULE,
 }
 
 
@@ -139,6 +141,7 @@ class ClaimContext:
     kwic: dict[tuple[int, str], list[dict]]  # (year, group) -> rows in order
     tiers: dict[int, tuple[str, str, str]]  # year -> (tier, "scraped"|"reference", tier_sentence)
     attached: dict[str, list[QuantifierMatch]] = field(default_factory=dict)  # sentence -> cache
+    recommendations: dict = field(default_factory=dict)  # year -> [RankedItem] (analysis.claims_recommendations)
 
     def attached_quantifiers(self, sentence: str) -> list[QuantifierMatch]:
         """attached_quantifiers(sentence, lexicon), computed once per distinct sentence."""
@@ -417,6 +420,9 @@ CHECKS: dict[str, Callable[[Claim, ClaimContext], ClaimResult]] = {
     "focus": check_focus,
     "ngo_figure": check_ngo_figure,
     "underweight": check_underweight,
+    "recommendations": lambda c, ctx: ClaimResult(*recommendations_verdict(
+        _need_year(c), _need_group(ctx, c, c.check_arg or SUBJECT_GROUP), ctx.recommendations.get(c.report_year),
+        _year_in_corpus(ctx, c.report_year))),
 }
 
 
@@ -500,7 +506,8 @@ def build_context(mentions: pd.DataFrame, kwic: pd.DataFrame, tiers: pd.DataFram
             if tier:
                 origin = as_text(rec.get("origin")) or ORIGIN_REFERENCE
                 tier_map[year] = (tier, origin, as_text(rec.get("tier_sentence")) if origin == ORIGIN_SCRAPED else "")
-    return ClaimContext(lexicon, sorted(paras), sentences, total, {y: len(r) for y, r in paras.items()}, paras, kw, tier_map)
+    return ClaimContext(lexicon, sorted(paras), sentences, total, {y: len(r) for y, r in paras.items()}, paras, kw, tier_map,
+                        recommendations=ranked_items(paragraphs, lexicon))
 
 
 def evaluate_claims(essay_claims: pd.DataFrame, mentions: pd.DataFrame, kwic: pd.DataFrame, tiers: pd.DataFrame | None, paragraphs: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:

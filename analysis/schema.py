@@ -123,3 +123,14 @@ def decide_tier(scraped: str | None, reference: str | None) -> TierChoice:
     if reference:
         return TierChoice(reference, ORIGIN_REFERENCE)
     return TierChoice("", "")
+
+
+# -- recommendations (h15) ----------------------------------------------------------------------
+RECOMMENDATIONS_SECTION = "PRIORITIZED RECOMMENDATIONS"  # the section the items are read from
+RECOMMENDATIONS_JOIN = "|"  # groups and kinds of one recommendation
+RECOMMENDATIONS_TABLE = TableSchema(
+    "recommendations",
+    ("country", "year", "rank", "text", "groups", "kinds", "thread", "first_year", "source_url", "paragraph_index"),
+    numeric=("year", "rank", "first_year", "paragraph_index"), sort=("country", "year", "rank"),
+    one_row_per="recommendation (item of a narrative's recommendations, in printed order)")
+TABLES[RECOMMENDATIONS_TABLE.name] = RECOMMENDATIONS_TABLE

@@ -1,4 +1,4 @@
-"""Builds the analysis tables (mentions, mention_sections, kwic, claims) from the corpus tables."""
+"""Builds the analysis tables (mentions, mention_sections, kwic, recommendations, claims) from the corpus tables."""
 from __future__ import annotations
 
 import pandas as pd
@@ -8,15 +8,16 @@ from analysis.corpus import scan_corpus
 from analysis.kwic import KWIC_COLUMNS, kwic_table
 from analysis.lexicon import Lexicon, LexiconError
 from analysis.mentions import MENTION_SECTIONS_COLUMNS, MENTIONS_COLUMNS, mention_sections_table, mentions_table
+from analysis.recommendations import RECOMMENDATIONS_COLUMNS, recommendations_table
 
 __all__ = [
     "MENTIONS_COLUMNS", "MENTION_SECTIONS_COLUMNS", "KWIC_COLUMNS", "CLAIMS_COLUMNS", "build_analysis_tables",
-    "build_count_tables", "build_claims_table",
+    "RECOMMENDATIONS_COLUMNS", "build_count_tables", "build_claims_table", "build_recommendations_table",
 ]
 
 
 def build_analysis_tables(paragraphs, narratives, tiers, lexicon, essay_claims) -> dict[str, pd.DataFrame]:
-    """Return {'mentions', 'mention_sections', 'kwic', 'claims'} DataFrames (columns: docs/contract.md).
+    """Return {'mentions', 'mention_sections', 'kwic', 'recommendations', 'claims'} DataFrames (columns: docs/contract.md).
 
     paragraphs/narratives/tiers are the corpus tables, lexicon a parsed Lexicon, essay_claims the
     DataFrame of data/essay/claims.csv (None gives an empty claims table). Pure: no I/O."""
@@ -25,6 +26,7 @@ def build_analysis_tables(paragraphs, narratives, tiers, lexicon, essay_claims) 
         "mentions": counts["mentions"],
         "mention_sections": counts["mention_sections"],
         "kwic": counts["kwic"],
+        "recommendations": build_recommendations_table(paragraphs, narratives, lexicon),
         "claims": build_claims_table(essay_claims, counts["mentions"], counts["kwic"], tiers, paragraphs, lexicon),
     }
 
@@ -48,3 +50,10 @@ def build_claims_table(essay_claims, mentions, kwic, tiers, paragraphs, lexicon)
     if essay_claims is None:
         return pd.DataFrame(columns=CLAIMS_COLUMNS)
     return evaluate_claims(essay_claims, mentions, kwic, tiers, paragraphs, lexicon)
+
+
+def build_recommendations_table(paragraphs, narratives, lexicon) -> pd.DataFrame:
+    """The recommendations table (analysis.recommendations.recommendations_table). Pure: no I/O."""
+    if not isinstance(lexicon, Lexicon):
+        raise LexiconError(f"build_recommendations_table: lexicon must be a parsed Lexicon, got {type(lexicon).__name__}")
+    return recommendations_table(paragraphs, narratives, lexicon)

@@ -198,7 +198,7 @@ CLAIMS = TableSpec(
         "links": "year:paragraph_index of the paragraphs cited, ;-joined",
     },
     optional={
-        "check": "the rule applied (tier, last_paragraph, quantifier, focus, ngo_figure, underweight)",
+        "check": "the rule applied (tier, last_paragraph, quantifier, focus, ngo_figure, underweight, recommendations)",
         "rule": "the rule in words",
     },
 )

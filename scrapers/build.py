@@ -26,6 +26,7 @@ from analysis.schema import (
     CACHE_CORRUPT, COVERAGE_TABLE, NOT_LISTED, ESSAY_CLAIMS_COLUMNS, JOIN, NARRATIVES_TABLE, ORIGIN_SCRAPED, PARAGRAPHS_TABLE,
     PARSE_FAILED, PARSED, TABLES, TIERS_TABLE, TableSchema, decide_tier,
 )
+from analysis.recommendations import NO_RECOMMENDATIONS_DETAIL, has_recommendations
 from scrapers import tableset
 from scrapers.cache import RawCache, page_body
 from scrapers.countries import DEFAULT_COUNTRY, Country
@@ -211,6 +212,8 @@ def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
             "synthetic": _is_synthetic(cache, page.source_url, entry),
         })
         notes = [] if narrative.tier.tier else [tier_unread_detail(narrative)]
+        if not has_recommendations(section.name for section in narrative.sections):
+            notes.append(NO_RECOMMENDATIONS_DETAIL)
         if page.replaced_bytes:
             notes.append(f"{page.replaced_bytes} invalid UTF-8 byte(s) replaced while decoding the page")
         coverage.append({"country": country, "year": year, "status": PARSED, "detail": "; ".join(notes),
@@ -314,7 +317,7 @@ def analysis_tables(data_dir: Path, frames: dict[str, pd.DataFrame], *, lexicon:
     """analysis.tables.build_analysis_tables on the corpus frames: (tables, warnings); raises
     ValueError with a one-line reason when the lexicon or the claims cannot be used."""
     from analysis.lexicon import parse_lexicon
-    from analysis.tables import build_analysis_tables, build_claims_table
+    from analysis.tables import build_analysis_tables, build_claims_table, build_recommendations_table
 
     notes: list[str] = []
     lexicon_path = Path(lexicon) if lexicon else input_path(data_dir, "lexicon.toml")
@@ -334,7 +337,8 @@ def analysis_tables(data_dir: Path, frames: dict[str, pd.DataFrame], *, lexicon:
     counts = count_tables_in_pool(frames["paragraphs"], frames["narratives"], parsed_lexicon)
     claims_table = build_claims_table(essay_claims, counts["mentions"], counts["kwic"], frames["tiers"],
                                       frames["paragraphs"], parsed_lexicon)
-    return {**counts, "claims": claims_table}, notes
+    recommendations = build_recommendations_table(frames["paragraphs"], frames["narratives"], parsed_lexicon)
+    return {**counts, "recommendations": recommendations, "claims": claims_table}, notes
 
 
 # Count in a process pool when the corpus has at least this many paragraphs (a few countries' worth).

@@ -13,6 +13,7 @@ from scrapers.countries import get_country
 from scrapers.http import FetchResult
 from scrapers.models import Narrative, Section, TierReading
 from analysis.schema import COVERAGE_TABLE, NARRATIVES_TABLE, PARAGRAPHS_TABLE, TIERS_TABLE
+from analysis.recommendations import NO_RECOMMENDATIONS_DETAIL
 from scrapers.build import corpus_tables
 from scrapers.inputs import ReferenceTier, YearsError, load_kelley, load_reference, parse_years
 from scrapers.parsed import YearParse
@@ -148,8 +149,9 @@ def test_corpus_tables_follow_the_contract(tmp_path):
 
     coverage = frames["coverage"].set_index("year")
     assert coverage.loc[2019, ["status", "detail"]].tolist() == ["fetch_failed", "read timed out"]
-    assert coverage.loc[2021, ["status", "detail"]].tolist() == ["parsed", ""]
-    assert coverage.loc[2022, "detail"] == "tier could not be read from the page"
+    # these narratives print no recommendations section: coverage says so
+    assert coverage.loc[2021, ["status", "detail"]].tolist() == ["parsed", NO_RECOMMENDATIONS_DETAIL]
+    assert coverage.loc[2022, "detail"] == f"tier could not be read from the page; {NO_RECOMMENDATIONS_DETAIL}"
 
 
 def test_coverage_names_the_parsers_reason_for_an_unread_tier(tmp_path):
@@ -158,7 +160,7 @@ def test_coverage_names_the_parsers_reason_for_an_unread_tier(tmp_path):
     narrative = replace(_narrative(2022, None), tier=TierReading(None, reason))
     scans = {2022: YearParse(2022, "parsed", source_url=narrative.source_url, narrative=narrative)}
     frames, _ = corpus_tables("china", scans, cache, {}, {}, None)
-    assert frames["coverage"].loc[0, "detail"] == f"tier could not be read from the page ({reason})"
+    assert frames["coverage"].loc[0, "detail"] == f"tier could not be read from the page ({reason}); {NO_RECOMMENDATIONS_DETAIL}"
 
 
 def test_parse_of_an_empty_data_dir_writes_reference_tiers(data_dir):
