@@ -77,11 +77,15 @@ class YearTruth:
     sections: tuple[tuple[str, int], ...]  # (normalised section name, paragraph count), printed order
     paragraphs: tuple[str, ...]  # every paragraph as the parser should return it (normalised text)
     word_count: int
-    north_korean_paragraphs: int  # paragraphs holding one of NK_SENTENCES
+    north_korean_paragraphs: int  # paragraphs holding one of NK_SENTENCES (or an NK recommendation)
     countries_on_page: int
     # every country of a 2001-2008 regional page: (name as its heading prints it, tier, paragraphs)
     page_countries: tuple[tuple[str, str, int], ...]
     pages: tuple[str, ...]  # original URLs written for the year
+    # the recommendations as analysis.recommendations.split_items must read them, in printed order, and
+    # the ranks (from 1) of those naming North Korean people
+    recommendations: tuple[str, ...] = ()
+    north_korean_recommendations: tuple[int, ...] = ()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -118,6 +122,11 @@ NK_SENTENCES = (
     "North Korean workers employed under government-to-government arrangements may face forced labor in factories and seafood processing.",
 )
 EARLY_NK = "Women from Burma, North Korea, Russia, Vietnam, and Mongolia are trafficked to China for forced marriage and commercial sexual exploitation."
+# A clause of a semicolon-separated recommendations paragraph naming North Korean people, with a
+# semicolon inside parentheses (never a place to split).
+NK_RECOMMENDATION_CLAUSE = ("cease the forcible return of North Korean refugees and asylum-seekers (many are women and "
+                            "girls; some are trafficking victims)")
+NK_RECOMMENDATION_ITEM = "Cease the forcible return of North Korean refugees and asylum-seekers."
 RECOMMENDATION_VERBS = ("Increase", "Expand", "Improve", "Strengthen", "Fund", "Train", "Publish", "Screen")
 
 REGION = ("Australia", "Burma", "Cambodia", "China", "Fiji", "Hong Kong", "Indonesia", "Japan", "Laos", "Malaysia",
@@ -328,6 +337,8 @@ class Narrative:
         self.sections: list[tuple[str, list[str]]] = []
         self.nk = 0
         self.notes: tuple[str, ...] = ()
+        self.recommendations: list[str] = []
+        self.nk_recommendations: list[int] = []
 
     def section(self, name: str) -> None:
         self.sections.append((name, []))
@@ -351,6 +362,16 @@ class Narrative:
 
     def raw(self, markup: str) -> None:
         self.html.append(markup)
+
+    def recommendation_clauses(self, count: int, nk_at: int) -> str:
+        """One paragraph of `count` semicolon-separated recommendations ('; and' before the last), the
+        one at index nk_at naming North Korean people; the items are recorded as the splitter reads them."""
+        clauses = [self.text.recommendation()[:-1] for _ in range(count)]
+        clauses[nk_at] = NK_RECOMMENDATION_CLAUSE
+        self.recommendations += clauses[:-1] + [clauses[-1] + "."]
+        self.nk_recommendations.append(nk_at + 1)
+        self.nk += 1
+        return "; ".join(clauses[:-1]) + "; and " + clauses[-1] + "."
 
 
 def placement(year: int) -> tuple[str, tuple[str, ...]]:
@@ -437,7 +458,7 @@ def china_early(year: int, rng: random.Random, target_words: int) -> Narrative:
     n.para(statement + " " + n.text.paragraph(3))
     if year >= 2007:
         n.section("PRIORITIZED RECOMMENDATIONS")
-        recs = "; ".join(n.text.recommendation()[:-1] for _ in range(6)) + "."
+        recs = n.recommendation_clauses(6, 4)
         n.sections[-1][1].append(recs)
         n.raw(f"<p><b>Recommendations for China:</b> {typeset(recs, rng)}</p>")
     for name, title in (("PROSECUTION", "Prosecution"), ("PROTECTION", "Protection"), ("PREVENTION", "Prevention")):
@@ -483,7 +504,7 @@ def china_middle(year: int, rng: random.Random, target_words: int) -> Narrative:
     n.para(statement + " " + n.text.paragraph(3))
     n.para(n.text.paragraph())
     n.section("PRIORITIZED RECOMMENDATIONS")
-    recs = "; ".join(n.text.recommendation()[:-1] for _ in range(8)) + "."
+    recs = n.recommendation_clauses(8, 5)
     if year <= 2012:
         n.sections[-1][1].append(recs)
         n.raw(f"<p><strong>Recommendations for China:</strong> {typeset(recs, rng)}</p>")
@@ -524,8 +545,10 @@ def china_recent(year: int, rng: random.Random, target_words: int) -> Narrative:
     for i in range(rng.randint(8, 13)):
         item = n.text.recommendation()
         if i == 2:
-            item = "Cease the forcible return of North Korean refugees and asylum-seekers."
+            item = NK_RECOMMENDATION_ITEM
             n.nk += 1
+            n.nk_recommendations.append(i + 1)
+        n.recommendations.append(item)
         n.para(item, "<li>{}</li>")
     n.raw("</ul>")
     body = max(8, target_words // 75)
@@ -572,7 +595,8 @@ def _truth(year: int, landing: str, source: str, n: Narrative, pages: list[str],
     return YearTruth(year, era_of(year), landing, source, TIERS[year], n.notes,
                      tuple((name, len(paras)) for name, paras in sections), paragraphs,
                      sum(words(p) for p in paragraphs), n.nk, countries_on_page=len(page_countries),
-                     page_countries=tuple(page_countries), pages=tuple(pages))
+                     page_countries=tuple(page_countries), pages=tuple(pages),
+                     recommendations=tuple(n.recommendations), north_korean_recommendations=tuple(n.nk_recommendations))
 
 
 def write_year(site: Site, year: int, seed: int = SEED) -> YearTruth:
@@ -675,7 +699,9 @@ def load_truth(out_dir: Path | str) -> dict[int, YearTruth]:
     return {int(y): YearTruth(**{**t, "tier_notes": tuple(t["tier_notes"]),
                                   "sections": tuple(tuple(s) for s in t["sections"]),
                                   "paragraphs": tuple(t["paragraphs"]), "pages": tuple(t["pages"]),
-                                  "page_countries": tuple(tuple(c) for c in t["page_countries"])})
+                                  "page_countries": tuple(tuple(c) for c in t["page_countries"]),
+                                  "recommendations": tuple(t.get("recommendations", ())),
+                                  "north_korean_recommendations": tuple(t.get("north_korean_recommendations", ()))})
             for y, t in raw.items()}
 
 

@@ -84,6 +84,20 @@ def test_refresh_all_fixture_years_then_warm_then_parse_offline(site_server, dat
     assert coverage.status.tolist() == ["parsed"] * len(expected)
     assert sorted(coverage.year.astype(int)) == sorted(expected)
 
+    # every recommendation in printed order, the North Korean ones marked; none where none are printed
+    recommendations = read(tables_dir(data_dir) / "recommendations.csv")
+    for year, (count, nk_ranks) in site_expected.RECOMMENDATIONS.items():
+        own = recommendations[recommendations.year == str(year)]
+        assert own["rank"].astype(int).tolist() == list(range(1, count + 1)), year
+        assert tuple(int(r) for r, g in zip(own["rank"], own["groups"]) if "north_korean" in g.split("|")) == nk_ranks
+        assert (own["source_url"] == expected[year]["source_url"]).all(), year
+        detail = coverage.loc[coverage.year == str(year), "detail"].item()
+        assert ("no recommendations" in detail) is (count == 0), (year, detail)
+    forced_return = recommendations[(recommendations.year == "2021") & (recommendations["rank"] == "2")]
+    thread = recommendations[recommendations.thread == forced_return.thread.item()]
+    assert thread.year.astype(int).tolist() == list(site_expected.FORCED_RETURN_THREAD_YEARS)
+    assert (thread.first_year == "2016").all()
+
     for name, columns in ANALYSIS_COLUMNS.items():
         assert (tables_dir(data_dir) / name).is_file(), f"{name} not written"
         assert set(columns) <= set(header(tables_dir(data_dir) / name)), name

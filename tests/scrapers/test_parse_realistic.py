@@ -6,7 +6,11 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+from analysis.lexicon import parse_lexicon
+from analysis.recommendations import recommendations_table
 
 from scrapers.countries import get_country
 from scrapers.discover import locate_narrative
@@ -28,6 +32,11 @@ def _generator():
 
 
 GEN = _generator()
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return parse_lexicon((ROOT / "data" / "lexicon.toml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +89,20 @@ def test_sections_and_paragraphs_as_written(parsed, site, year):
     assert all(s.name in SECTION_NAMES for s in narrative.sections)
     assert tuple(text for _, _, text in narrative.paragraphs()) == truth.paragraphs
     assert sum(1 for _, _, t in narrative.paragraphs() if "North Korea" in t) == truth.north_korean_paragraphs > 0
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_recommendations_read_in_printed_order_with_the_north_korean_ones_marked(parsed, site, lexicon, year):
+    truth = site[1][year]
+    rows = [(CHINA.slug, year, i, section.name, text) for i, section, text in parsed[year].paragraphs()]
+    table = recommendations_table(pd.DataFrame(rows, columns=["country", "year", "paragraph_index", "section", "text"]),
+                                  None, lexicon)
+    assert tuple(table["text"]) == truth.recommendations
+    assert table["rank"].tolist() == list(range(1, len(truth.recommendations) + 1))
+    marked = tuple(int(r) for r, g in zip(table["rank"], table["groups"]) if "north_korean" in g.split("|"))
+    assert marked == truth.north_korean_recommendations
+    if truth.era != "early" or year >= 2007:  # the 2001-2006 narratives print no recommendations
+        assert len(truth.recommendations) >= 6 and len(marked) == 1
 
 
 @pytest.mark.parametrize("year", YEARS)
