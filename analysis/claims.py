@@ -421,8 +421,8 @@ CHECKS: dict[str, Callable[[Claim, ClaimContext], ClaimResult]] = {
     "ngo_figure": check_ngo_figure,
     "underweight": check_underweight,
     "recommendations": lambda c, ctx: ClaimResult(*recommendations_verdict(
-        _need_year(c), _need_group(ctx, c, c.check_arg or SUBJECT_GROUP), ctx.recommendations.get(c.report_year),
-        _year_in_corpus(ctx, c.report_year))),
+        _need_year(c), _need_group(ctx, c, c.check_arg or SUBJECT_GROUP), ctx.lexicon,
+        ctx.recommendations.get(c.report_year), _year_in_corpus(ctx, c.report_year))),
 }
 
 

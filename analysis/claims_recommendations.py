@@ -49,22 +49,24 @@ def ranked_items(paragraphs: pd.DataFrame, lexicon: Lexicon) -> dict[int, list[R
             for (_, year), items in narrative_items(frame).items()}
 
 
-def recommendations_verdict(year: int, group: str, items: list[RankedItem] | None,
+def recommendations_verdict(year: int, group: str, lexicon: Lexicon, items: list[RankedItem] | None,
                             in_corpus: bool) -> tuple[str, str, tuple[tuple[int, int], ...]]:
-    """(verdict, evidence, links (year, paragraph_index)) of RECOMMENDATIONS_RULE for one year."""
+    """(verdict, evidence in plain words (the group's lexicon label), links (year, paragraph_index))
+    of RECOMMENDATIONS_RULE for one year."""
     if not in_corpus:
         return NEEDS_DATA, f"{year}: report year not in the corpus (no parsed narrative)", ()
     if not items:
         return NEEDS_DATA, f"{year}: the narrative prints no recommendations", ()
     count = len(items)
+    label = lexicon.groups[group].label if group in lexicon.groups else group
     asking = [item for item in items if group in item.groups]
     if not asking:
-        return (SUPPORTED, f"{year}: none of the {count} recommendations names {group}",
+        return (SUPPORTED, f"{year}: none of the {count} recommendations names {label}",
                 ((year, items[0].paragraph_index),))
     first = asking[0].rank
     high = first <= LOW_RANK_SHARE * count
     ranks = ", ".join(str(item.rank) for item in asking)
-    evidence = (f"{year}: {len(asking)} of {count} recommendations name {group} (rank {ranks} of {count}); "
+    evidence = (f"{year}: {len(asking)} of {count} recommendations name {label} (rank {ranks} of {count}); "
                 f"the first at rank {first}, {'in' if high else 'after'} the first {LOW_RANK_SHARE:.0%} of the list")
     links = tuple(dict.fromkeys((year, item.paragraph_index) for item in asking))
     return (NOT_SUPPORTED if high else PARTLY), evidence, links

@@ -30,6 +30,7 @@ PAGES = [
     st.Page(VIEWS / "mentions.py", title="Mentions", icon=":material/stacked_line_chart:", url_path="mentions"),
     st.Page(VIEWS / "essay.py", title="Essay vs report", icon=":material/fact_check:", url_path="essay"),
     st.Page(VIEWS / "read.py", title="Read", icon=":material/menu_book:", url_path="read"),
+    st.Page(VIEWS / "recommendations.py", title="Recommendations", icon=":material/checklist:", url_path="recommendations"),
     st.Page(VIEWS / "world.py", title="World", icon=":material/public:", url_path="world"),
     st.Page(VIEWS / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
     st.Page(VIEWS / "sources.py", title="Data & sources", icon=":material/database:", url_path="data"),

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analysis.recommendations import THREAD_THRESHOLD
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -203,6 +205,30 @@ CLAIMS = TableSpec(
     },
 )
 
+RECOMMENDATIONS = TableSpec(
+    name="recommendations",
+    relpath="recommendations.csv",
+    title="Every recommendation of every narrative, in printed order",
+    one_row_per="recommendation",
+    description="The report's recommendations to each government, one row per item as printed (list items; "
+    "the semicolon-separated clauses of one paragraph in older narratives), with the groups it names and "
+    "its thread across years (analysis/recommendations.py).",
+    columns={
+        "country": "country slug",
+        "year": "report year",
+        "rank": "printed order, 1 = first",
+        "text": "the recommendation as printed (the list's 'and' before the last clause dropped)",
+        "groups": "lexicon groups the item names, |-joined (the sentences' matcher)",
+        "kinds": "kinds of exploitation the item names, |-joined (other when none)",
+        "thread": "one id for the same recommendation across years (country:first year:rank), by similarity "
+                  f"of wording: Jaccard of word sets >= {THREAD_THRESHOLD}",
+        "first_year": "first report year of the thread",
+        "source_url": "original state.gov page",
+        "paragraph_index": "paragraph holding the item (from 0), as on the Read page",
+    },
+    numeric=("year", "rank", "first_year", "paragraph_index"),
+)
+
 REFERENCE_TIERS = TableSpec(
     name="reference_tiers",
     relpath="reference/china_tiers.csv",
@@ -243,7 +269,7 @@ ESSAY_CLAIMS = TableSpec(
 )
 
 CORPUS_TABLES: tuple[TableSpec, ...] = (TIERS, NARRATIVES, PARAGRAPHS, COVERAGE)
-ANALYSIS_TABLES: tuple[TableSpec, ...] = (MENTIONS, MENTION_SECTIONS, KWIC, CLAIMS)
+ANALYSIS_TABLES: tuple[TableSpec, ...] = (MENTIONS, MENTION_SECTIONS, KWIC, CLAIMS, RECOMMENDATIONS)
 INPUT_TABLES: tuple[TableSpec, ...] = (REFERENCE_TIERS, ESSAY_CLAIMS)
 ALL_TABLES: tuple[TableSpec, ...] = CORPUS_TABLES + ANALYSIS_TABLES + INPUT_TABLES
 BY_NAME: dict[str, TableSpec] = {spec.name: spec for spec in ALL_TABLES}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard import recommendations as R
 from dashboard import world as W
 from dashboard import world_charts as WC
 from dashboard.colors import group_label, order_groups
@@ -105,3 +106,11 @@ if len(full):
                            on_click="ignore", icon=":material/download:")
 else:
     st.info("No tier in the data yet.")
+
+st.subheader("What the report asks: recommendations naming North Korean people", anchor=False)
+recommendations = data.load_table("recommendations")
+if recommendations.has_rows:
+    st.dataframe(R.compare_shares(recommendations.df, countries, names), hide_index=True, width="stretch")
+    st.caption(R.COMPARE_CAPTION)
+else:
+    ui.show_problem(recommendations) if recommendations.status != "ok" else st.caption("No recommendations read yet.")

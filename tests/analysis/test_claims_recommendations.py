@@ -40,21 +40,21 @@ def test_the_check_is_registered_with_its_rule():
 def test_no_recommendation_naming_north_koreans_supports_the_claim(lexicon):
     row = _evaluate(lexicon, OTHER)
     assert row["verdict"] == SUPPORTED
-    assert row["evidence"] == "2021: none of the 4 recommendations names north_korean"
+    assert row["evidence"] == f"2021: none of the 4 recommendations names {lexicon.groups['north_korean'].label}"
     assert row["links"] == "2021:1" and row["rule"] == RECOMMENDATIONS_RULE
 
 
 def test_a_low_ranked_ask_partly_supports_it(lexicon):
     row = _evaluate(lexicon, [*OTHER, NK_ASK])  # rank 5 of 5
     assert row["verdict"] == PARTLY
-    assert "1 of 5 recommendations name north_korean (rank 5 of 5)" in row["evidence"]
+    assert "1 of 5 recommendations name North Korean people (rank 5 of 5)" in row["evidence"]
     assert row["links"] == "2021:5"
 
 
 def test_a_high_ranked_ask_does_not_support_it(lexicon):
     row = _evaluate(lexicon, [OTHER[0], NK_ASK, *OTHER[1:], "Screen North Korean workers."])
     assert row["verdict"] == NOT_SUPPORTED
-    assert "2 of 6 recommendations name north_korean (rank 2, 6 of 6)" in row["evidence"]
+    assert "2 of 6 recommendations name North Korean people (rank 2, 6 of 6)" in row["evidence"]
     assert row["links"] == "2021:2;2021:6"
 
 

@@ -83,7 +83,7 @@ def test_claim_cards_say_what_was_tested_and_what_the_verdict_means(monkeypatch,
     at = run_app(monkeypatch, full_dir, page="essay")
     assert_clean(at)
     cards = [m.value for m in at.markdown if "What was tested" in m.value]
-    assert len(cards) == 10, "one explanation per claim"
+    assert len(cards) == 11, "one explanation per claim"
     kfi = next(c for c in cards if "60 percent" in c)
     assert "cannot be checked against the report" in kfi
     assert "the essay\\'s contrast holds" in kfi or "the essay's contrast holds" in kfi.replace("\\", "")
