@@ -7,7 +7,8 @@ Splitting (split_items), per era of the report:
 - older narratives print one "Recommendations for China:" paragraph whose items are separated by
   semicolons: a section of ONE paragraph is split at every semicolon outside parentheses or
   brackets; the list's conjunction ("and" opening the last clause) is dropped, the rest is the
-  clause as printed.
+  clause as printed;
+- a paragraph holding bullet characters (•, as some copies print the list inline) is split at them.
 A narrative without a recommendations section has no items (coverage.csv says so:
 NO_RECOMMENDATIONS_DETAIL).
 
@@ -45,6 +46,7 @@ which who whom with
 """.split())
 
 _OPEN, _CLOSE = "([{", ")]}"
+BULLET = "\u2022"
 _CONJUNCTION = re.compile(r"^(?:and|or)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+")
 THREAD_RULE = (f"Jaccard similarity of the items' word sets (lowercase words without stopwords, a final 's' "
@@ -90,11 +92,14 @@ def split_items(paragraphs: list[tuple[int, str]]) -> list[Item]:
     (paragraph_index, text) in printed order: one item per paragraph when there are several (a
     list), the semicolon clauses when there is one (module docstring)."""
     paragraphs = [(i, t) for i, t in paragraphs if collapse_whitespace(t)]
-    if len(paragraphs) == 1:
-        index, text = paragraphs[0]
-        pieces = [(index, clause) for clause in split_clauses(text)]
-    else:
-        pieces = [(index, collapse_whitespace(text)) for index, text in paragraphs]
+    pieces: list[tuple[int, str]] = []
+    for index, text in paragraphs:
+        if BULLET in text:
+            pieces += [(index, b) for b in map(collapse_whitespace, text.split(BULLET)) if b.strip(" .;,")]
+        elif len(paragraphs) == 1:
+            pieces += [(index, clause) for clause in split_clauses(text)]
+        else:
+            pieces.append((index, collapse_whitespace(text)))
     return [Item(rank, text, index) for rank, (index, text) in enumerate(pieces, start=1)]
 
 

@@ -22,7 +22,7 @@ from scrapers.tiers import canonical_tier, has_placement, heading_tier, parse_ti
 
 # Bump whenever the Narrative that parse_narrative returns for some page can change: the parse
 # cache of the pipeline is keyed on it.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 # A narrative that names the country only in a tier-less heading ("China", "2021 Trafficking in
 # Persons Report: China") must have at least this many words, or printed report sections; else the

@@ -19,10 +19,18 @@ TIER_PATTERN = (
 _TIER_RE = re.compile(TIER_PATTERN, re.IGNORECASE)
 _NUMBERS = {"1": "1", "one": "1", "i": "1", "2": "2", "two": "2", "ii": "2", "3": "3", "three": "3", "iii": "3"}
 
-# "CHINA (TIER 2)", "China (Tier 2 Watch List)", "CHINA: Tier 3", "PRC: TIER 3", "CHINA (HONG KONG) (Tier 1)".
+# A footnote mark printed after a tier: "Tier 2 Watch List*", "Tier 3\u2020", "(Tier 2)\u00b9", "Tier 3 [1]".
+_MARK = r"(?:\s*(?:\*+|[\u2020\u2021]+|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+|\[\d{1,3}\]))?"
+# "CHINA (TIER 2)", "China (Tier 2 Watch List)", "CHINA: Tier 3", "PRC: TIER 3", "CHINA (HONG KONG) (Tier 1)",
+# each with an optional footnote mark after the tier (inside or after the parentheses).
 _HEADING_RE = re.compile(
-    rf"^(?P<name>[^\s:()].{{0,80}}?)\s*(?:\(\s*(?P<t1>{TIER_PATTERN})\s*\)|[:\u2013\u2014-]\s*(?P<t2>{TIER_PATTERN}))"
-    r"\s*\**\s*$",
+    rf"^(?P<name>[^\s:()].{{0,80}}?)\s*(?:\(\s*(?P<t1>{TIER_PATTERN}){_MARK}\s*\){_MARK}"
+    rf"|[:\u2013\u2014-]\s*(?P<t2>{TIER_PATTERN}){_MARK})\s*$",
+    re.IGNORECASE,
+)
+# The category before the name: "SPECIAL CASE: YEMEN" (2016, 2021), "Special Case (Yemen)".
+_CATEGORY_FIRST_RE = re.compile(
+    r"^(?P<tier>special\s+case)\s*(?:[:\u2013\u2014-]\s*(?P<n1>[^\s:()][^:()]{0,80}?)|\(\s*(?P<n2>[^()]{1,80}?)\s*\))\s*$",
     re.IGNORECASE,
 )
 
@@ -30,13 +38,25 @@ FLAG_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (flag, re.compile(p, re.IGNORECASE))
     for flag, p in (
         ("waiver", r"\bwaive[rd]s?\b"),
-        ("automatic_downgrade", r"\bautomatic(?:ally)?\s+downgraded?\b|\bdeemed\s+not\s+to\s+be\s+making\s+significant\s+efforts"),
+        ("automatic_downgrade", r"\bautomatic(?:ally)?\s+downgraded?\b|\bdeemed\s+not\s+to\s+be\s+making\s+significant\s+efforts"
+                                r"|\b(?:no\s+longer\s+eligible|not\s+eligible|ineligible)\s+for\s+(?:a|another|any)\s+(?:further\s+)?waiver"
+                                r"|\bafter\s+[^.;]{0,40}?consecutive\s+years?\s+on\s+(?:the\s+)?tier\s*2\s*watch\s*list"),
         ("downgraded", r"\bdowngraded\b|\bmoved\s+down\b|\blowered\s+to\b|\bdropped\s+to\b"),
         ("upgraded", r"\bupgraded\b|\bmoved\s+up\b|\braised\s+to\b|\belevated\s+to\b"),
         ("remained", r"\bremain(?:ed|s)?\b|\bconsecutive\s+year\b"),
     )
 )
 
+# "no longer eligible for a waiver", "was not granted a waiver", "without a waiver": a waiver named as
+# NOT given (the automatic downgrade), never the waiver flag.
+_NO_WAIVER = re.compile(
+    r"\b(?:(?:no\s+longer\s+|not\s+)?eligible|ineligible|not\s+(?:been\s+)?granted|without|no)\s+(?:for\s+)?"
+    r"(?:a\s+|another\s+|any\s+)?(?:further\s+)?waiver", re.IGNORECASE)
+# A sentence that recalls an earlier report's placement (a year, "last year's", "previous"...): when
+# placement sentences disagree, those recalling the past give way to the one stating this year's.
+_RECALLS_EARLIER = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:last|previous|prior)\s+(?:year|report)|\bpreviously\b|\bformerly\b|\bearlier\b",
+    re.IGNORECASE)
 _CONDITIONAL = re.compile(r"^\W*(?:if|unless|whether|should|were|once|when)\b", re.IGNORECASE)
 _HISTORICAL_AFTER = re.compile(
     r"^[^.;]{0,40}?\b(?:in\s+(?:19|20)\d\d|last\s+year|the\s+previous|previously|in\s+the\s+past|for\s+the\s+past|until)\b",
@@ -69,14 +89,21 @@ def canonical_tier(text: str) -> str | None:
 
 
 def parse_tier_heading(text: str) -> HeadingParts | None:
-    """Split 'CHINA (TIER 2)' / 'PRC: Tier 3' into name and tier; None if `text` is not such a heading."""
-    match = _HEADING_RE.match(normalise_text(text))
-    if not match:
+    """Split 'CHINA (TIER 2)' / 'PRC: Tier 3' / 'SPECIAL CASE: YEMEN' into name and tier (a footnote
+    mark after the tier ignored); None if `text` is not such a heading."""
+    text = normalise_text(text)
+    match = _HEADING_RE.match(text)
+    if match:
+        name, tier = match.group("name"), match.group("t1") or match.group("t2")
+    else:
+        match = _CATEGORY_FIRST_RE.match(text)
+        if not match:
+            return None
+        name, tier = match.group("n1") or match.group("n2"), match.group("tier")
+    name = name.strip(" *")
+    if not name or len(name.split()) > 10 or re.search(r"[.;!?]$", name) or canonical_tier(name):
         return None
-    name = match.group("name").strip(" *")
-    if not name or len(name.split()) > 10 or re.search(r"[.;!?]$", name):
-        return None
-    return HeadingParts(name, canonical_tier(match.group("t1") or match.group("t2")))
+    return HeadingParts(name, canonical_tier(tier))
 
 
 def heading_tier(text: str, country: Country) -> str | None:
@@ -104,7 +131,8 @@ def _placement_patterns(country: Country) -> list[re.Pattern[str]]:
                    rf"\s+and\s+(?:is|was)\s+{adv}?(?:placed|downgraded)\s+{prep}{tier}", re.IGNORECASE),
         re.compile(rf"\b{subj}\s+(?:is|was|has\s+been)\s+[^.;]{{0,250}}?\band\s+(?:(?:is|was|has\s+been)\s+)?"
                    rf"(?:therefore|thus)\s+(?:placed|remained|remains|downgraded|upgraded)\s+{prep}{tier}", re.IGNORECASE),
-        re.compile(rf"\b{subj}\s+(?:is|was|remains|remained)\s+(?:a\s+)?(?P<tier>special\s+case)\b", re.IGNORECASE),
+        re.compile(rf"\b{subj}\s+(?:is|was|remains|remained)\s+(?:(?:classified|designated|listed)\s+as\s+)?(?:a\s+)?"
+                   rf"(?P<tier>special\s+case)\b", re.IGNORECASE),
     ]
 
 
@@ -153,7 +181,8 @@ def _placements(paragraphs: Sequence[str], country: Country) -> list[_Placement]
 
 
 def _flags(sentence: str, paragraph: str, country: Country) -> tuple[str, ...]:
-    flags = [flag for flag, pattern in FLAG_PATTERNS if pattern.search(sentence)]
+    flags = [flag for flag, pattern in FLAG_PATTERNS if pattern.search(sentence)
+             and not (flag == "waiver" and _NO_WAIVER.search(sentence))]
     if "waiver" not in flags and re.search(
         rf"\b{country.name_regex}\s+(?:has\s+been|was|is)\s+granted\s+a\s+waiver\b", paragraph, re.IGNORECASE
     ):
@@ -172,6 +201,10 @@ def read_tier(heading: str | None, paragraphs: Sequence[str], country: Country) 
             return TierReading(None, f"tier unreadable: the placement sentence names alternatives ({p.tier} or "
                                      f"{p.alternative}): '{p.sentence}'")
     tiers = list(dict.fromkeys(p.tier for p in placements))
+    if len(tiers) > 1:  # sentences recalling an earlier report give way to this year's
+        current = [p for p in placements if not _RECALLS_EARLIER.search(p.sentence)]
+        if current and len({p.tier for p in current}) == 1:
+            placements, tiers = current, [current[0].tier]
     if len(tiers) > 1:
         quoted = " / ".join(f"'{p.sentence}'" for p in placements)
         return TierReading(None, f"tier unreadable: placement sentences disagree ({', '.join(tiers)}): {quoted}")

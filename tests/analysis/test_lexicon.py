@@ -97,3 +97,21 @@ def test_bad_lexicons_get_clear_errors(text, message):
 def test_non_text_input_is_refused():
     with pytest.raises(LexiconError, match="must be a str"):
         parse_lexicon(b"[groups]")  # type: ignore[arg-type]
+
+
+# SYNTHETIC TEST SENTENCES (no real sentence naming the DPRK's citizens by its formal name was found to
+# quote; the origin-list wording has a real example in real_sentences.csv): the formal name with its
+# abbreviation inside a people phrase names people only, as the lexicon's header says.
+@pytest.mark.parametrize("sentence, groups", [
+    ("Citizens of the Democratic People's Republic of Korea (DPRK) are subjected to forced labor.", {"north_korean"}),
+    ("Nationals of the Democratic People's Republic of Korea (DPRK or North Korea) work in logging camps.",
+     {"north_korean"}),
+    ("Women from the Democratic People's Republic of Korea (North Korea) are trafficked to China.", {"north_korean"}),
+    ("The Government of the Democratic People's Republic of Korea (DPRK) does not fully meet the minimum standards.",
+     {"north_korea_state"}),
+])
+def test_synthetic_formal_name_with_its_abbreviation(lexicon, sentence, groups):
+    from analysis.matching import find_matches
+
+    found = {m.group for m in find_matches(sentence, lexicon)}
+    assert found & {"north_korean", "north_korea_state"} == groups, sentence

@@ -185,3 +185,33 @@ def test_a_narrative_without_recommendations_has_no_rows(lexicon):
 def test_a_paragraphs_table_without_a_section_column_is_a_clear_error(lexicon):
     with pytest.raises(InputTableError, match="missing column"):
         recommendations_table(pd.DataFrame({"country": [], "year": [], "text": []}), None, lexicon)
+
+
+def test_bullets_printed_inline_split_the_paragraph():
+    items = split_items([(2, "End forced labor. \u2022 Train officials. \u2022 Fund shelters.")])
+    assert [i.text for i in items] == ["End forced labor.", "Train officials.", "Fund shelters."]
+
+
+# REAL REPORT TEXT: the 2018 North Korea narrative's recommendations, one paragraph of semicolon clauses,
+# quoted exactly from https://www.state.gov/reports/2018-trafficking-in-persons-report/democratic-peoples-republic-of-korea/
+DPRK_2018 = (
+    "End the use of forced labor, including in prison camps used as a tool of political repression, and among North "
+    "Korean workers abroad; end the practice of summary executions and other harsh punishments for victims who are "
+    "forcibly returned from destination countries; provide assistance to trafficking victims exploited in the DPRK and "
+    "to North Korean victims forcibly returned from abroad; criminalize human trafficking; investigate and prosecute "
+    "trafficking cases and convict traffickers in accordance with the rule of law; eliminate coercion tactics used to "
+    "monitor and limit the movements and communications of workers overseas; cease the monitoring of overseas workers "
+    "and the garnishing of their wages for the purposes of furthering forced labor; increase transparency by allowing "
+    "international human rights monitors to evaluate living and working conditions of workers, both domestically and "
+    "abroad; forge partnerships with international organizations and NGOs to combat human trafficking; allow North "
+    "Koreans to choose their form of work, and leave their employment at will; and accede to the 2000 UN TIP Protocol."
+)
+
+
+def test_real_semicolon_recommendations_are_split_and_the_north_korean_ones_marked(lexicon):
+    table = recommendations_table(_paragraphs([("north-korea", 2018, 4, REC, DPRK_2018)]), None, lexicon)
+    assert len(table) == 11 and table["paragraph_index"].eq(4).all()
+    assert table["text"].iloc[-1] == "accede to the 2000 UN TIP Protocol."
+    assert table["text"].iloc[3] == "criminalize human trafficking"
+    marked = [int(r) for r, g in zip(table["rank"], table["groups"]) if "north_korean" in g.split("|")]
+    assert marked == [1, 3, 10]

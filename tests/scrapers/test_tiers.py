@@ -8,6 +8,7 @@ import pytest
 from scrapers.countries import get_country
 from analysis.schema import TIERS
 import scrapers.tiers
+from scrapers.text import normalise_text
 from scrapers.tiers import canonical_tier, heading_tier, parse_tier_heading, read_tier
 
 CHINA = get_country("china")
@@ -198,3 +199,98 @@ def test_a_placement_naming_alternatives_is_unread(sentence):
 def test_agreeing_placements_quote_the_strong_sentence():
     reading = read_tier(None, ["China was placed on Tier 3.", "Therefore, China is placed on Tier 3."], CHINA)
     assert (reading.tier, reading.sentence) == ("Tier 3", "Therefore, China is placed on Tier 3.")
+
+
+# ---------------------------------------------------------------------------------------------
+# REAL REPORT TEXT: headings and placement sentences quoted exactly from public copies of the
+# Trafficking in Persons report (a U.S. government work), with the URL each was quoted from.
+
+REAL_HEADINGS = [
+    # (country slug, heading as printed, tier, report year, URL)
+    ("yemen", "SPECIAL CASE: YEMEN", "Special Case", 2016, "http://www.refworld.org/publisher,USDOS,,,577f95876,0.html"),
+    ("yemen", "SPECIAL CASE: YEMEN", "Special Case", 2021,
+     "https://thefederalnewswire.com/stories/630754841-2021-trafficking-in-persons-report-yemen"),
+    ("yemen", "Yemen (Special Case)", "Special Case", 2022, "https://www.ecoi.net/en/document/2077624.html"),
+    ("yemen", "YEMEN (Special Case)", "Special Case", 2023,
+     "https://www.state.gov/reports/2023-trafficking-in-persons-report/yemen/"),
+    ("somalia", "SOMALIA (Special Case)", "Special Case", 2012, "http://www.unhcr.org/refworld/country,,,,SOM,,4fe30c975,0.html"),
+    ("north-korea", "KOREA, DEMOCRATIC PEOPLE\u2019S REPUBLIC OF: Tier 3", "Tier 3", 2019,
+     "https://www.ecoi.net/en/document/2010789.html"),
+    ("north-korea", "Korea, Democratic People\u2019s Republic of (Tier 3)", "Tier 3", 2022,
+     "https://www.ecoi.net/de/dokument/2077792.html"),
+    ("china", "CHINA: Tier 2 Watch List", WL, 2015, "https://2009-2017.state.gov/j/tip/rls/tiprpt/countries/2015/243415.htm"),
+]
+
+REAL_PLACEMENTS = [
+    # (country slug, heading, paragraph, tier, notes, report year, URL)
+    ("yemen", "SPECIAL CASE: YEMEN", "Yemen is classified as a Special Case for the first time in the 2016 Report.",
+     "Special Case", (), 2016, "http://www.refworld.org/publisher,USDOS,,,577f95876,0.html"),
+    ("yemen", "SPECIAL CASE: YEMEN", "Yemen remains a Special Case for the sixth consecutive year.", "Special Case",
+     ("remained",), 2021, "https://thefederalnewswire.com/stories/630754841-2021-trafficking-in-persons-report-yemen"),
+    ("somalia", "SOMALIA (Special Case)", "Somalia remains a Special Case for the eleventh consecutive year.",
+     "Special Case", ("remained",), 2013, "http://www.refworld.org/publisher,USDOS,,,51c2f38d65,0.html"),
+    ("north-korea", "KOREA, DEMOCRATIC PEOPLE\u2019S REPUBLIC OF: Tier 3",
+     "The Government of the Democratic People\u2019s Republic of Korea (DPRK or North Korea) does not fully meet the "
+     "minimum standards for the elimination of trafficking and is not making significant efforts to do so; therefore "
+     "the DPRK remained on Tier 3.", "Tier 3", ("remained",), 2019, "https://www.ecoi.net/en/document/2010789.html"),
+]
+
+
+@pytest.mark.parametrize("slug, heading, tier, year, url", REAL_HEADINGS, ids=[f"{h[0]}-{h[3]}" for h in REAL_HEADINGS])
+def test_real_headings_in_either_order(slug, heading, tier, year, url):
+    assert heading_tier(heading, get_country(slug)) == tier, (heading, url)
+
+
+@pytest.mark.parametrize("slug, heading, paragraph, tier, notes, year, url", REAL_PLACEMENTS,
+                         ids=[f"{p[0]}-{p[5]}" for p in REAL_PLACEMENTS])
+def test_real_placement_sentences(slug, heading, paragraph, tier, notes, year, url):
+    reading = read_tier(heading, [paragraph], get_country(slug))
+    assert (reading.tier, reading.notes) == (tier, notes), (reading, url)
+    assert reading.sentence == normalise_text(paragraph)  # the sentence as normalised (typographic quotes folded)
+
+
+# SYNTHETIC TEST CASES (no real example of these wordings was found to quote): written in the style of
+# the report for the rules they exercise.
+@pytest.mark.parametrize("heading, tier", [
+    ("Special Case: Yemen", "Special Case"),
+    ("SPECIAL CASE \u2013 YEMEN", "Special Case"),
+    ("Special Case (Yemen)", "Special Case"),
+    ("Yemen: Special Case", "Special Case"),
+])
+def test_synthetic_special_case_headings_in_either_order_and_punctuation(heading, tier):
+    assert heading_tier(heading, get_country("yemen")) == tier
+
+
+@pytest.mark.parametrize("heading, tier", [
+    ("CHINA: Tier 2 Watch List*", WL), ("CHINA (Tier 3)*", "Tier 3"), ("CHINA (Tier 3*)", "Tier 3"),
+    ("CHINA: Tier 3\u2020", "Tier 3"), ("China (Tier 2)\u00b9", "Tier 2"), ("CHINA: Tier 3 [1]", "Tier 3"),
+])
+def test_synthetic_tier_followed_by_a_footnote_mark(heading, tier):
+    assert heading_tier(heading, CHINA) == tier
+
+
+def test_category_words_are_never_a_name():
+    assert parse_tier_heading("Special Case: Tier 3") is None
+    assert parse_tier_heading("Tier 2 Watch List (Tier 3)") is None
+
+
+def test_synthetic_earlier_placement_recalled_beside_this_years():
+    reading = read_tier(None, ["China was placed on Tier 2 Watch List in the 2016 Report for a third consecutive year. "
+                               "China does not fully meet the minimum standards and is not making significant efforts "
+                               "to do so; therefore China was downgraded to Tier 3."], CHINA)
+    assert reading.tier == "Tier 3" and reading.sentence.endswith("therefore China was downgraded to Tier 3.")
+    # two sentences of this year's that disagree still leave the tier unread
+    assert read_tier(None, ["Therefore, China is placed on Tier 3.", "Therefore, China is placed on Tier 2."],
+                     CHINA).tier is None
+
+
+@pytest.mark.parametrize("sentence, notes", [
+    ("China is no longer eligible for a waiver and is therefore placed on Tier 3.", ("automatic_downgrade",)),
+    ("Because China was not granted a waiver, China was downgraded to Tier 3.", ("downgraded",)),
+    ("Therefore, China was downgraded to Tier 3 after three consecutive years on Tier 2 Watch List.",
+     ("automatic_downgrade", "downgraded")),
+])
+def test_synthetic_automatic_downgrade_wordings_naming_no_waiver(sentence, notes):
+    reading = read_tier(None, [sentence], CHINA)
+    assert reading.tier == "Tier 3" and reading.notes == notes, reading
+    assert "waiver" not in reading.notes
