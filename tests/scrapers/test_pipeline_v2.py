@@ -317,7 +317,7 @@ def test_a_damaged_page_is_fetched_again_by_the_next_refresh(fetched, site_serve
 def test_manifest_json_of_the_set_lists_every_table(fetched):
     data = json.loads((tables_dir(fetched) / "manifest.json").read_text())
     assert set(data["tables"]) == {"tiers", "narratives", "paragraphs", "coverage", "mentions",
-                                   "mention_sections", "kwic", "claims"}
+                                   "mention_sections", "kwic", "claims", "recommendations"}
     assert data["synthetic"] is True  # the fixture pages say they are synthetic
     assert data["created_at"].endswith("Z") and data["generation"] >= 1
     narratives = read(tables_dir(fetched) / "narratives.csv")
