@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.recommendations import THREAD_THRESHOLD
+from analysis.recommendations import THREAD_RULE
 
 
 @dataclass(frozen=True)
@@ -220,8 +220,7 @@ RECOMMENDATIONS = TableSpec(
         "text": "the recommendation as printed (the list's 'and' before the last clause dropped)",
         "groups": "lexicon groups the item names, |-joined (the sentences' matcher)",
         "kinds": "kinds of exploitation the item names, |-joined (other when none)",
-        "thread": "one id for the same recommendation across years (country:first year:rank), by similarity "
-                  f"of wording: Jaccard of word sets >= {THREAD_THRESHOLD}",
+        "thread": f"one id for the same recommendation across years (country:first year:rank): {THREAD_RULE}",
         "first_year": "first report year of the thread",
         "source_url": "original state.gov page",
         "paragraph_index": "paragraph holding the item (from 0), as on the Read page",
