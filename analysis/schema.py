@@ -219,9 +219,10 @@ CLAIMS_TABLE = _table(
     description="Each claim of the essay (Hynes 2022) checked against the China narratives: verdict, "
                 "what was tested, what the verdict means, the evidence and every paragraph it rests on.")
 
-CORPUS_TABLES = (TIERS_TABLE, NARRATIVES_TABLE, PARAGRAPHS_TABLE, COVERAGE_TABLE)
-ANALYSIS_TABLES = (MENTIONS_TABLE, MENTION_SECTIONS_TABLE, KWIC_TABLE, CLAIMS_TABLE)
-TABLES: dict[str, TableSchema] = {t.name: t for t in (*CORPUS_TABLES, *ANALYSIS_TABLES)}
+# the table set: corpus tables (scrapers.build.corpus_tables), then analysis tables (analysis.tables)
+TABLES: dict[str, TableSchema] = {t.name: t for t in (
+    TIERS_TABLE, NARRATIVES_TABLE, PARAGRAPHS_TABLE, COVERAGE_TABLE,
+    MENTIONS_TABLE, MENTION_SECTIONS_TABLE, KWIC_TABLE, CLAIMS_TABLE)}
 
 # -- inputs kept in the repository --------------------------------------------------------------
 _BY_HAND = "maintained by hand in the repository"

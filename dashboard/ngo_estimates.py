@@ -37,7 +37,7 @@ def estimates_from_claims(claims: pd.DataFrame) -> tuple[Estimate, ...]:
     """The NGO estimates among the essay's claims (data/essay/claims.csv rows whose check is
     'ngo_figure'), in file order: the figure's percent range, its denominator and its basis."""
     out: list[Estimate] = []
-    for row in claims.fillna("").astype(str).to_dict("records"):
+    for row in claims.astype(object).fillna("").astype(str).to_dict("records"):
         if row.get("check", "") != NGO_CHECK:
             continue
         figure, denominator = row.get("figure", ""), row.get("denominator", "")

@@ -72,8 +72,8 @@ def claim_card(row: dict) -> None:
                 for year, index in shown:  # the URL's para is the paragraph's number on screen (index + 1)
                     st.page_link("views/read.py", label=f"{year}, ¶{index + 1}", icon=":material/article:",
                                  query_params={"year": str(year), "para": str(index + 1)})
-                more = _cell(row, "links_not_shown")
-                if more not in ("", "0"):
+                more = int(float(_cell(row, "links_not_shown") or 0))  # the loader reads numbers as floats
+                if more:
                     st.caption(f"and {more} more paragraphs (all of them are in claims.csv, column links)")
         years = sorted({y for y, _ in _links(row.get("links", ""))})
         srcs = [markdown_link(f"{y} report page", source_by_year[y]) for y in years if y in source_by_year]
