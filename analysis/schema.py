@@ -14,7 +14,7 @@ from typing import Mapping
 
 # -- vocabularies -------------------------------------------------------------------------------
 TIERS = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", "Special Case")  # best to worst, then the special case
-SECTION_NAMES = (
+INTRODUCTION, RECOMMENDATIONS, PROSECUTION, PROTECTION, PREVENTION, PROFILE, OTHER_SECTION = SECTION_NAMES = (
     "INTRODUCTION",
     "PRIORITIZED RECOMMENDATIONS",
     "PROSECUTION",
