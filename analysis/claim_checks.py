@@ -53,6 +53,12 @@ def _need_year(claim: Claim) -> int:
     return claim.report_year
 
 
+def _need_arg(claim: Claim, what: str) -> str:
+    if not claim.check_arg:
+        raise ClaimsError(f"claim {claim.claim_id}: check {claim.check!r} needs {what} in check_arg")
+    return claim.check_arg
+
+
 def need_group(lexicon: Lexicon, claim: Claim, slug: str) -> str:
     if slug not in lexicon.groups:
         raise ClaimsError(f"claim {claim.claim_id}: group {slug!r} is not in the lexicon (groups: {list(lexicon.groups)})")
@@ -149,13 +155,12 @@ def check_last_paragraph(claim: Claim, ctx: ClaimContext) -> ClaimResult:
       "Not supported: neither. Needs data: the {year} narrative is not in the data.")
 def check_quantifier(claim: Claim, ctx: ClaimContext) -> ClaimResult:
     year = _need_year(claim)
-    if not claim.check_arg:
-        raise ClaimsError(f"claim {claim.claim_id}: check 'quantifier' needs the report wording in check_arg")
+    wording = _need_arg(claim, "the report wording")
     word, who = claim.figure.strip().lower(), ctx.label(SUBJECT_GROUP)
     tested = f"Whether the {year} narrative holds the essay's quoted wording, or at least says “{word}” of {who}."
     if not _in_corpus(ctx, year):
         return missing_year(year, tested)
-    needle = norm(claim.check_arg)
+    needle = norm(wording)
     found = [i for i, text in ctx.paragraphs.get(year, []) if needle in norm(text)]
     rows = ctx.rows(year, SUBJECT_GROUP)
     words = Counter(w for r in rows for w in dict.fromkeys(q.text for q in ctx.attached_quantifiers(r["sentence"])))
@@ -183,9 +188,7 @@ def check_quantifier(claim: Claim, ctx: ClaimContext) -> ClaimResult:
       "or fewer. Needs data: the {year} narrative is not in the data.")
 def check_focus(claim: Claim, ctx: ClaimContext) -> ClaimResult:
     year = _need_year(claim)
-    if not claim.check_arg:
-        raise ClaimsError(f"claim {claim.claim_id}: check 'focus' needs the comparison group in check_arg (e.g. uyghur_xinjiang)")
-    group = need_group(ctx.lexicon, claim, claim.check_arg)
+    group = need_group(ctx.lexicon, claim, _need_arg(claim, "the comparison group (e.g. uyghur_xinjiang)"))
     them, who = ctx.label(group), ctx.label(SUBJECT_GROUP)
     tested = (f"How many sentences of the {year} narrative name {them}, against those naming {who} "
               f"(the claim holds from {FOCUS_SUPPORTED_RATIO:g} times as many).")
