@@ -3,6 +3,6 @@
 - sentences: split_sentences          - lexicon: parse_lexicon, Lexicon, LexiconError
 - matching: find_matches, classify_kinds, find_quantifiers, scan_paragraph
 - corpus: scan_corpus (one pass)      - mentions / kwic: the mentions, mention_sections, kwic tables
-- claims: evaluate_claims, CLAIM_RULES - search: count_phrase, PatternError
+- claims: evaluate_claims, CHECKS (rules: claim_checks) - search: count_phrase, PatternError
 - tables: build_analysis_tables (the entry point used by scrapers)
 """

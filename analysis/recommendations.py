@@ -34,7 +34,7 @@ import pandas as pd
 from analysis.frames import as_int, as_text, require_columns
 from analysis.lexicon import Lexicon
 from analysis.matching import classify_kinds, find_matches
-from analysis.schema import RECOMMENDATIONS_JOIN, RECOMMENDATIONS_SECTION, RECOMMENDATIONS_TABLE
+from analysis.schema import RECOMMENDATIONS_JOIN, RECOMMENDATIONS, RECOMMENDATIONS_TABLE
 from analysis.text import collapse_whitespace, fold
 
 RECOMMENDATIONS_COLUMNS = list(RECOMMENDATIONS_TABLE.columns)
@@ -158,7 +158,7 @@ def narrative_items(paragraphs: pd.DataFrame) -> dict[tuple[str, int], list[Item
     """{(country, year): items} of every narrative with a recommendations section in `paragraphs`
     (the paragraphs table: country, year, paragraph_index, section, text)."""
     require_columns(paragraphs, ["country", "year", "paragraph_index", "section", "text"], "paragraphs")
-    rows = paragraphs[paragraphs["section"].astype(str) == RECOMMENDATIONS_SECTION]
+    rows = paragraphs[paragraphs["section"].astype(str) == RECOMMENDATIONS]
     grouped: dict[tuple[str, int], list[tuple[int, str]]] = {}
     for country, year, index, text in zip(rows["country"].tolist(), rows["year"].tolist(),
                                           rows["paragraph_index"].tolist(), rows["text"].tolist()):
@@ -200,5 +200,23 @@ def recommendations_table(paragraphs: pd.DataFrame, narratives: pd.DataFrame | N
 
 def has_recommendations(section_names) -> bool:
     """Whether a narrative with these section names prints recommendations (coverage.csv's note)."""
-    return RECOMMENDATIONS_SECTION in set(section_names)
+    return RECOMMENDATIONS in set(section_names)
 
+
+@dataclass(frozen=True)
+class RankedItem:
+    """One recommendation of a year: rank (1 = first), its paragraph, the groups it names."""
+
+    rank: int
+    paragraph_index: int
+    groups: tuple[str, ...]
+
+
+def ranked_items(paragraphs: pd.DataFrame, lexicon: Lexicon) -> dict[int, list[RankedItem]]:
+    """{year: items in printed order} of one country's paragraphs table (country column ignored).
+    A table without a section column (a corpus without sections) gives {}."""
+    if "section" not in paragraphs.columns:
+        return {}
+    frame = paragraphs.assign(country="")
+    return {year: [RankedItem(i.rank, i.paragraph_index, tuple(item_groups(i.text, lexicon))) for i in items]
+            for (_, year), items in narrative_items(frame).items()}

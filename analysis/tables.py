@@ -17,7 +17,7 @@ __all__ = [
 
 
 def build_analysis_tables(paragraphs, narratives, tiers, lexicon, essay_claims) -> dict[str, pd.DataFrame]:
-    """Return {'mentions', 'mention_sections', 'kwic', 'recommendations', 'claims'} DataFrames (columns: docs/contract.md).
+    """Return {'mentions', 'mention_sections', 'kwic', 'recommendations', 'claims'} DataFrames (columns: analysis/schema.py, docs/data.md).
 
     paragraphs/narratives/tiers are the corpus tables, lexicon a parsed Lexicon, essay_claims the
     DataFrame of data/essay/claims.csv (None gives an empty claims table). Pure: no I/O."""

@@ -1,4 +1,7 @@
-"""The all-in-one download: every CSV of the data directory plus a README, as one zip."""
+"""The all-in-one download: every CSV of the data directory plus a README, as one zip.
+
+The README's file descriptions are the data dictionary of analysis.schema, rendered by
+analysis.docs.table_text (the same text docs/data.md holds)."""
 from __future__ import annotations
 
 import io
@@ -6,6 +9,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+from analysis.docs import table_text
 from dashboard.ngo_estimates import ESSAY_CITATION, ESSAY_URL
 from dashboard.tables import TableSpec
 
@@ -34,10 +38,7 @@ def readme_text(present: list[tuple[TableSpec, int]], version: str, today: date 
         "-----",
     ]
     for spec, rows in present:
-        lines += [f"{spec.relpath}  ({rows} rows; one row per {spec.one_row_per})",
-                  f"  {spec.description}", f"  Written by: {spec.written_by}."]
-        lines += [f"  - {col}: {meaning}" for col, meaning in spec.described.items()]
-        lines.append("")
+        lines += [table_text(spec.schema, rows), ""]
     lines += [
         "Sources",
         "-------",

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.claims import NGO_FIGURE
+
 
 @dataclass(frozen=True)
 class Estimate:
@@ -26,7 +28,7 @@ class Estimate:
     basis: str                   # "all female refugees", "the trafficked", "amount"
 
 
-NGO_CHECK = "ngo_figure"  # the `check` of the essay-claims rows that quote an NGO estimate
+NGO_CHECK = NGO_FIGURE  # the `check` of the essay-claims rows that quote an NGO estimate
 TRAFFICKED_MARK = "share of the trafficked"  # how those rows' denominators say "not of all women"
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)(?:\s*[-\u2013]\s*(\d+(?:\.\d+)?))?\s*(?:%|percent)", re.IGNORECASE)
 
@@ -35,7 +37,7 @@ def estimates_from_claims(claims: pd.DataFrame) -> tuple[Estimate, ...]:
     """The NGO estimates among the essay's claims (data/essay/claims.csv rows whose check is
     'ngo_figure'), in file order: the figure's percent range, its denominator and its basis."""
     out: list[Estimate] = []
-    for row in claims.fillna("").astype(str).to_dict("records"):
+    for row in claims.astype(object).fillna("").astype(str).to_dict("records"):
         if row.get("check", "") != NGO_CHECK:
             continue
         figure, denominator = row.get("figure", ""), row.get("denominator", "")

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.data import REFRESH_COMMAND, Loaded
+from dashboard.tables import BY_NAME
 from dashboard.textsafe import safe_url
 
 REPORT_SOURCE = "U.S. Department of State, Trafficking in Persons Report, China narratives"
@@ -141,7 +142,8 @@ def require(*tables: Loaded, what: str) -> bool:
         refresh_hint(what)
         with st.expander("Which files are missing"):
             for t in bad:
-                st.write(f"- `{t.path}`: {t.message or 'no rows'}")
+                where = BY_NAME[t.name].location if t.name in BY_NAME else t.path.name
+                st.write(f"- `{where}`: " + ("the file is there but empty (no rows yet)" if t.ok else t.message))
         return False
     for t in bad:
         show_problem(t) if t.status != "ok" else st.warning(f"{t.path.name} has no rows.")

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from analysis.schema import INTRODUCTION, OTHER_SECTION, PREVENTION, PROFILE, PROSECUTION, PROTECTION, RECOMMENDATIONS
 from scrapers.countries import Country
 from scrapers.errors import NarrativeNotFound
 from scrapers.models import Narrative, Section
@@ -76,8 +77,7 @@ _CLOSING_TAG = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 _MAX_HEADING_WORDS = 14
 _SHORT_LINK_TEXT = 80  # a 'back to top' link text is short; longer link texts are never read in full
 # Sections that only a real narrative prints (INTRODUCTION and OTHER are what any page would give).
-_REPORT_SECTIONS = frozenset({"PRIORITIZED RECOMMENDATIONS", "PROSECUTION", "PROTECTION", "PREVENTION",
-                              "TRAFFICKING PROFILE"})
+_REPORT_SECTIONS = frozenset({RECOMMENDATIONS, PROSECUTION, PROTECTION, PREVENTION, PROFILE})
 
 
 @dataclass
@@ -560,7 +560,7 @@ def _sections(blocks: list[Block]) -> list[Section]:
             if block.level:
                 if built and level_of_current and block.level > level_of_current:
                     continue  # an unknown sub-heading inside a known section: not a paragraph
-                start("OTHER", clean_title(block.text), block.level)
+                start(OTHER_SECTION, clean_title(block.text), block.level)
                 continue
         head = block.text[:120]
         run_in = split_run_in(block.text, block.bold_lead) \
@@ -576,10 +576,10 @@ def _sections(blocks: list[Block]) -> list[Section]:
     if leading:
         first_assessment = next((i for i, p in enumerate(leading) if _is_assessment(p)), None)
         if first_assessment:  # profile first (2001-2016 style), then the assessment paragraph(s)
-            sections.append(Section("TRAFFICKING PROFILE", "", tuple(leading[:first_assessment])))
-            sections.append(Section("INTRODUCTION", "", tuple(leading[first_assessment:])))
+            sections.append(Section(PROFILE, "", tuple(leading[:first_assessment])))
+            sections.append(Section(INTRODUCTION, "", tuple(leading[first_assessment:])))
         else:
-            sections.append(Section("INTRODUCTION", "", tuple(leading)))
+            sections.append(Section(INTRODUCTION, "", tuple(leading)))
     sections += [Section(name, title, tuple(paras)) for name, title, paras in built if paras]
     return sections
 

@@ -157,7 +157,7 @@ class _NetworkFetch:
             raise
         except FetchError as exc:
             if record_failures:
-                self.cache.record_failure(url, self.fetcher.url_to_fetch(url), "fetch_failed", exc.reason)
+                self.cache.record_failure(url, self.fetcher.url_to_fetch(url), FETCH_FAILED, exc.reason)
             raise
         self.fetched_this_run.add(url)
         return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analysis.schema import INTRODUCTION, PREVENTION, PROFILE, PROSECUTION, PROTECTION, RECOMMENDATIONS
 from scrapers.text import normalise_text
 
 _PUNCT = " \t:;.,-\u2013\u2014*"
@@ -12,12 +13,12 @@ _PUNCT = " \t:;.,-\u2013\u2014*"
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.IGNORECASE), name)
     for p, name in (
-        (r"(?:prioritized\s+|priority\s+|key\s+)?recommendations?(?:\s+for\s+.{1,60})?", "PRIORITIZED RECOMMENDATIONS"),
-        (r"prosecutions?(?:\s+efforts)?", "PROSECUTION"),
-        (r"(?:victim\s+)?protections?(?:\s+efforts)?", "PROTECTION"),
-        (r"prevention(?:\s+efforts)?", "PREVENTION"),
-        (r"(?:trafficking\s+profile|scope\s+and\s+magnitude|country\s+profile)", "TRAFFICKING PROFILE"),
-        (r"(?:introduction|overview|summary)", "INTRODUCTION"),
+        (r"(?:prioritized\s+|priority\s+|key\s+)?recommendations?(?:\s+for\s+.{1,60})?", RECOMMENDATIONS),
+        (r"prosecutions?(?:\s+efforts)?", PROSECUTION),
+        (r"(?:victim\s+)?protections?(?:\s+efforts)?", PROTECTION),
+        (r"prevention(?:\s+efforts)?", PREVENTION),
+        (r"(?:trafficking\s+profile|scope\s+and\s+magnitude|country\s+profile)", PROFILE),
+        (r"(?:introduction|overview|summary)", INTRODUCTION),
     )
 )
 

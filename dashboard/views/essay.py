@@ -1,19 +1,21 @@
-"""Essay vs report: each claim of Hynes (2022) with verdict and evidence; the report's quantifier
-words for North Korean women beside the NGOs' estimates, denominators spelled out."""
+"""Essay vs report: each claim of Hynes (2022) as claims.csv holds it (verdict, what was tested, what
+the verdict means, evidence, links, rule: all computed by analysis.claims; this page only formats
+them), then the report's quantifier words for North Korean women beside the NGOs' estimates."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from analysis.claims import CLAIM_RULES
-from dashboard import cached, charts, claim_text, data, derived, ui
+from analysis.claims import evaluate_without_corpus
+from analysis.schema import NEEDS_DATA, NOT_SUPPORTED, PARTLY, SUPPORTED, VERDICTS
+from dashboard import charts, data, derived, ui
 from dashboard.country import CHINA, for_country
-from dashboard.ngo_estimates import ESSAY_CITATION, ESSAY_URL, estimates_from_claims
+from dashboard.ngo_estimates import ESSAY_CITATION, ESSAY_URL, NGO_CHECK, estimates_from_claims
 from dashboard.textsafe import escape_markdown, markdown_link
 
-VERDICT_COLORS = {"supported": "green", "partly supported": "orange", "not supported": "red", "needs data": "gray"}
-VERDICT_ICONS = {"supported": ":material/check_circle:", "partly supported": ":material/contrast:",
-                 "not supported": ":material/cancel:", "needs data": ":material/hourglass_empty:"}
+VERDICT_COLORS = {SUPPORTED: "green", PARTLY: "orange", NOT_SUPPORTED: "red", NEEDS_DATA: "gray"}
+VERDICT_ICONS = {SUPPORTED: ":material/check_circle:", PARTLY: ":material/contrast:",
+                 NOT_SUPPORTED: ":material/cancel:", NEEDS_DATA: ":material/hourglass_empty:"}
 
 st.title("The essay's claims against the report")
 ui.page_banner()
@@ -21,54 +23,67 @@ st.markdown(f"Claims of {escape_markdown(ESSAY_CITATION)} ([read the essay]({ESS
             "against the China narratives in the data. The rules behind each verdict are shown with it.")
 
 claims, note = data.load_claims()
-labels = data.group_labels()
-rules, rules_note = CLAIM_RULES, ""
+essay_input = data.load_table("essay_claims")
+if claims is not None and note and essay_input.ok:
+    lexicon, _ = data.load_lexicon()
+    if lexicon is not None:  # no claims.csv yet: the same rules say what each claim needs
+        claims = evaluate_without_corpus(essay_input.df, lexicon)
 narratives = for_country(data.load_table("narratives"), CHINA)  # the essay is about China's narrative
 source_by_year: dict[int, str] = {}
 if narratives.has_rows:
     source_by_year = dict(zip(narratives.df["year"].astype(int), narratives.df["source_url"]))
-
-
-def _links(cell: str) -> list[tuple[int, int]]:
-    out = []
-    for part in str(cell or "").split(";"):
-        year, _, para = part.strip().partition(":")
-        if year.isdigit() and para.strip().lstrip("-").isdigit():
-            out.append((int(year), int(para)))
-    return list(dict.fromkeys(out))
-
-
-essay_input = data.load_table("essay_claims")
-check_by_id: dict[str, str] = {}
-if essay_input.ok and "check" in essay_input.df.columns:
-    check_by_id = dict(zip(essay_input.df["claim_id"].astype(str), essay_input.df["check"].astype(str)))
 estimates = estimates_from_claims(essay_input.df) if essay_input.ok else ()
 
 
-def rule_for(row) -> str:
-    """The plain-language verdict rule: the row's own, else analysis.claims.CLAIM_RULES by the claim's check."""
-    own = str(row.get("rule", "") or "")
-    if own:
-        return own
-    check = str(row.get("check", "") or "") or check_by_id.get(str(row["claim_id"]), "")
-    table = rules or {}
-    return str(table.get(check) or table.get(str(row["claim_id"])) or "")
+def _links(cell: object) -> list[tuple[int, int]]:
+    """claims.csv's ';'-joined year:paragraph_index pairs."""
+    out = []
+    for part in str(cell or "").split(";"):
+        year, _, para = part.strip().partition(":")
+        if year.isdigit() and para.strip().isdigit():
+            out.append((int(year), int(para)))
+    return out
 
 
-kwic = for_country(data.load_table("kwic"), CHINA)
-mentions = for_country(data.load_table("mentions"), CHINA)
-tiers, _ = data.load_tiers()
-check_arg_by_id: dict[str, str] = {}
-if essay_input.ok and "check_arg" in essay_input.df.columns:
-    check_arg_by_id = dict(zip(essay_input.df["claim_id"].astype(str), essay_input.df["check_arg"].astype(str)))
-lexicon, _ = data.load_lexicon()
-people = [g.slug for g in getattr(lexicon, "groups", {}).values()
-          if getattr(g, "role", "") == "people" and g.slug != "north_korean"] if lexicon is not None else None
-explain_tables = claim_text.Tables(
-    kwic=kwic.df if kwic.ok else None, mentions=mentions.df if mentions.ok else None, tiers=tiers,
-    narratives=narratives.df if narratives.ok else None, labels=labels, quantifiers=cached.quantifier_finder(),
-    comparison_groups=people or None,
-)
+def _cell(row: dict, column: str) -> str:
+    value = row.get(column, "")
+    return "" if value is None or value != value else str(value)
+
+
+def claim_card(row: dict) -> None:
+    """One claim as claims.csv holds it."""
+    verdict = _cell(row, "verdict") or NEEDS_DATA
+    with st.container(border=True):
+        st.badge(_cell(row, "verdict_label") or verdict, color=VERDICT_COLORS.get(verdict, "gray"),
+                 icon=VERDICT_ICONS.get(verdict))
+        st.markdown(f"**{escape_markdown(_cell(row, 'claim'))}**")
+        if _cell(row, "quote"):
+            st.markdown(f"> “{escape_markdown(_cell(row, 'quote'))}”  \n> — "
+                        f"{escape_markdown(_cell(row, 'citation') or 'no source given')}")
+        if _cell(row, "figure") and _cell(row, "check") == NGO_CHECK:
+            st.markdown(f"Figure: **{escape_markdown(_cell(row, 'figure'))}**"
+                        + (f" of {escape_markdown(_cell(row, 'denominator'))}" if _cell(row, "denominator") else ""))
+        st.markdown(f"**What was tested:** {escape_markdown(_cell(row, 'tested') or '–')}  \n"
+                    f"**What the verdict means:** {escape_markdown(_cell(row, 'meaning') or '–')}  \n"
+                    f"**Evidence:** {escape_markdown(_cell(row, 'evidence') or '–')}")
+        shown = _links(row.get("links_shown", ""))
+        if shown:
+            with st.container(horizontal=True):
+                for year, index in shown:  # the URL's para is the paragraph's number on screen (index + 1)
+                    st.page_link("views/read.py", label=f"{year}, ¶{index + 1}", icon=":material/article:",
+                                 query_params={"year": str(year), "para": str(index + 1)})
+                more = int(float(_cell(row, "links_not_shown") or 0))  # the loader reads numbers as floats
+                if more:
+                    st.caption(f"and {more} more paragraphs (all of them are in claims.csv, column links)")
+        years = sorted({y for y, _ in _links(row.get("links", ""))})
+        srcs = [markdown_link(f"{y} report page", source_by_year[y]) for y in years if y in source_by_year]
+        if srcs:
+            st.caption("Source: " + ", ".join(srcs))
+        with st.expander("How this verdict is decided"):
+            st.markdown(escape_markdown(_cell(row, "rule") or "No rule recorded for this claim."))
+            if _cell(row, "check"):
+                st.caption(f"The rule's code: `{_cell(row, 'check')}` in analysis/claim_checks.py.")
+
 
 if claims is None:
     st.warning(f"No claims to show: {note}. The essay's claims live in `data/essay/claims.csv`; "
@@ -78,47 +93,11 @@ else:
         st.info(f"Verdicts need analysed narratives ({escape_markdown(note)}). Run `{data.REFRESH_COMMAND}` "
                 "to fetch and analyse them; until then every claim reads *needs data*.", icon=":material/info:")
     counts = claims["verdict"].value_counts()
-    st.caption(" · ".join(f"{v}: {int(counts.get(v, 0))}" for v in VERDICT_COLORS))
-    for _, row in claims.iterrows():
-        verdict = str(row.get("verdict", "") or "needs data")
-        row = row.to_dict()
-        if not str(row.get("check", "") or ""):
-            row["check"] = check_by_id.get(str(row["claim_id"]), "")
-        text = claim_text.explain(row, explain_tables, check_arg_by_id.get(str(row["claim_id"]), ""))
-        with st.container(border=True):
-            st.badge(verdict, color=VERDICT_COLORS.get(verdict, "gray"), icon=VERDICT_ICONS.get(verdict))
-            st.markdown(f"**{escape_markdown(row['claim'])}**")
-            if str(row.get("quote", "")):
-                st.markdown(f"> “{escape_markdown(row['quote'])}”  \n> — "
-                            f"{escape_markdown(row.get('citation', '') or 'no source given')}")
-            figure, denom = str(row.get("figure", "") or ""), str(row.get("denominator", "") or "")
-            if figure and row["check"] == "ngo_figure":
-                st.markdown(f"Figure: **{escape_markdown(figure)}**"
-                            + (f" of {escape_markdown(denom)}" if denom else ""))
-            st.markdown(f"**What was tested:** {escape_markdown(text.tested)}  \n"
-                        f"**What the verdict means:** {escape_markdown(text.meaning)}  \n"
-                        f"**Evidence:** {escape_markdown(text.evidence)}")
-            links = _links(row.get("links", ""))
-            if links:
-                with st.container(horizontal=True):
-                    for year, para in links[:8]:
-                        st.page_link("views/read.py", label=f"{year}, ¶{para + 1}", icon=":material/article:",
-                                     query_params={"year": str(year), "para": str(para)})
-                    if len(links) > 8:
-                        st.caption(f"and {len(links) - 8} more paragraphs")
-            years = sorted({y for y, _ in links})
-            srcs = [markdown_link(f"{y} report page", source_by_year[y]) for y in years if y in source_by_year]
-            if srcs:
-                st.caption("Source: " + ", ".join(srcs))
-            rule = rule_for(row)
-            with st.expander("How this verdict is decided"):
-                st.markdown(escape_markdown(rule) if rule else
-                            f"The rule lives in analysis/claims.py ({escape_markdown(rules_note or 'no rule recorded for this claim')}).")
-                st.caption("Rule `" + escape_markdown(row["check"] or "?") + "`"
-                           + (f", argument `{check_arg_by_id.get(str(row['claim_id']), '')}`"
-                              if check_arg_by_id.get(str(row["claim_id"])) else "")
-                           + ". Evidence as computed: " + escape_markdown(row.get("evidence", "") or "–"))
+    st.caption(" · ".join(f"{v}: {int(counts.get(v, 0))}" for v in VERDICTS))
+    for record in claims.to_dict("records"):
+        claim_card(record)
 
+kwic = for_country(data.load_table("kwic"), CHINA)
 st.header("“Some” North Korean women, or 60-80%?")
 left, right = st.columns([1, 1])
 report_words: str | None = None  # nothing derived from the report is drawn without report text

@@ -3,6 +3,7 @@ provenance of each year; reference-vs-scraped tier disagreements; how to refresh
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
@@ -13,9 +14,7 @@ from dashboard.tables import ALL_TABLES, BY_NAME
 
 st.title("Data & sources")
 ui.page_banner()
-base = data.data_dir()
-ts = data.table_set()
-where = "`data/`" if data.is_default_data_dir() else f"`{base}`"
+where = "`data/`" if data.is_default_data_dir() else f"`{data.data_dir()}`"
 st.markdown(
     f"All figures come from plain CSV files in {where} (the current table set under `tables/`). Every "
     "table can be downloaded as it is, one row per fact; the zip holds all of them with a README (what "
@@ -26,34 +25,28 @@ ui.how_to_cite()
 loaded = {spec.name: data.load_table(spec.name) for spec in ALL_TABLES}
 
 
-def _shown_path(t) -> str:
-    """A table's path as the reader should see it: relative to the data directory when inside it."""
-    try:
-        rel = t.path.relative_to(base)
-    except ValueError:
+def _file_bytes(t) -> Callable[[], bytes]:
+    """The file's bytes, read from disk when the user clicks (never serialised on a rerun)."""
+    def read() -> bytes:
         try:
-            rel = Path("tables") / t.path.relative_to(ts.dir) if ts is not None else t.path
-        except ValueError:
-            rel = Path(t.path.name)
-    return str(rel)
+            return t.path.read_bytes()
+        except OSError:  # a newer table set replaced this one since the page was drawn
+            return ui.csv_bytes(t.df)
+    return read
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _zip(present: tuple, version: str) -> bytes:
-    files = []
-    for name, path in present:
-        t = data.load_table(name)
-        if t.ok:
-            files.append((BY_NAME[name], Path(path), len(t.df)))
-    extra = [p for p in (data.lexicon_path(),) if p.exists()]
-    return build_zip(version, files, extra)
+def _zip(present: list[tuple[str, object]], version: str) -> Callable[[], bytes]:
+    """The zip of every loaded table with its README, built when the user clicks."""
+    def build() -> bytes:
+        files = [(BY_NAME[name], t.path, len(t.df)) for name, t in present]
+        return build_zip(version, files, [p for p in (data.lexicon_path(),) if p.exists()])
+    return build
 
 
-present = tuple((n, str(t.path)) for n, t in loaded.items() if t.ok)
+present = [(n, t) for n, t in loaded.items() if t.ok]
 if present:
-    version = ui.data_version_text()
     st.download_button(
-        "Download all tables (zip with README)", data=_zip(present, version),
+        "Download all tables (zip with README)", data=_zip(present, ui.data_version_text()),
         file_name="tip-china-dashboard-data.zip", mime="application/zip", key="dl-zip",
         on_click="ignore", type="primary", icon=":material/folder_zip:",
     )
@@ -61,15 +54,18 @@ else:
     st.warning("No table could be loaded, so there is nothing to download yet.")
 
 st.header("Tables")
+st.markdown("What each file holds, column by column, and the function that computes each column "
+            "(the data dictionary of `analysis/schema.py`, also in `docs/data.md`).")
 for spec in ALL_TABLES:
     t = loaded[spec.name]
     status = (f"{len(t.df)} rows" if t.ok else ("missing" if t.status == "missing" else "unreadable"))
+    file = Path(spec.relpath).name
     with st.expander(f"**{spec.relpath}** · {spec.title} · {status}", expanded=False):
         st.markdown(f"{spec.description} One row per {spec.one_row_per}. Written by: {spec.written_by}.")
-        st.caption(f"File: `{_shown_path(t)}`")
+        st.caption(f"File: `{spec.location}` in the data directory")
         if t.ok:
-            ui.download_csv(t.df, Path(spec.relpath).name, key=f"dl-{spec.name}",
-                            label=f"Download {Path(spec.relpath).name} ({len(t.df)} rows)")
+            st.download_button(f"Download {file} ({len(t.df)} rows)", data=_file_bytes(t), file_name=file,
+                               mime="text/csv", key=f"dl-{spec.name}", on_click="ignore", icon=":material/download:")
         elif t.status == "corrupt":
             ui.show_problem(t)
         else:
@@ -120,7 +116,10 @@ elif tiers.status == "corrupt":
     ui.show_problem(tiers)
 
 st.header("How to refresh")
-st.markdown("The dashboard never scrapes. Whoever runs it updates the tables from the command line:")
+st.markdown("The dashboard fetches report pages only when its operator allows it: run on your own machine, the "
+            "Overview offers **Fetch the report text now** (the same refresh as the command line); a hosted app "
+            "offers it only when the operator sets `TIPDASH_ALLOW_FETCH=1` (docs/deploy.md). Otherwise whoever "
+            "runs it updates the tables from the command line:")
 st.code(f"{data.REFRESH_COMMAND}          # fetch every report year (internet), then rebuild all tables\n"
         "python -m scrapers parse            # rebuild the tables offline from the raw page cache\n"
         "python -m scrapers status           # which years are present, missing, and why", language="bash")

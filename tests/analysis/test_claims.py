@@ -4,10 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.claims import (
-    ATTACH_AFTER_WORDS, ATTACH_BEFORE_WORDS, CHECKS, CLAIM_RULES, CLAIMS_INPUT_COLUMNS, FOCUS_SUPPORTED_RATIO,
-    UNDERWEIGHT_MIN_YEARS, ClaimsError, attached_quantifiers,
-)
+from analysis.claim_checks import FOCUS_SUPPORTED_RATIO, UNDERWEIGHT_MIN_YEARS
+from analysis.claim_context import ATTACH_AFTER_WORDS, ATTACH_BEFORE_WORDS, attached_quantifiers
+from analysis.claims import CHECKS, CLAIMS_INPUT_COLUMNS, ClaimsError, read_claims, rule_text
 from analysis.schema import VERDICTS
 from analysis.tables import build_analysis_tables
 
@@ -32,15 +31,15 @@ def run(lexicon, years: dict[int, list[str]], claims: list[dict], tiers: dict | 
 def verdict(lexicon, years, c, tiers=None) -> pd.Series:
     row = run(lexicon, years, [c], tiers).iloc[0]
     assert row["verdict"] in VERDICTS
-    assert row["rule"] == CLAIM_RULES[c["check"]]
+    assert row["rule"] == rule_text(read_claims(pd.DataFrame([c]))[0], lexicon)
+    assert row["tested"] and row["meaning"] and row["evidence"], "every card has its plain-words parts"
     return row
 
 
-def test_every_check_has_a_rule_text():
-    assert set(CLAIM_RULES) == set(CHECKS)
-    for text in CLAIM_RULES.values():
+def test_every_check_has_its_rule_text_beside_it():
+    for name, check in CHECKS.items():
         for v in ("Supported", "Not supported", "Needs data"):
-            assert v in text
+            assert v in check.rule, (name, v)
 
 
 # --- tier -------------------------------------------------------------------------------------
@@ -48,10 +47,10 @@ def test_every_check_has_a_rule_text():
 @pytest.mark.parametrize(
     "tiers, expected, shown",
     [
-        ({2020: ("Tier 3", "reference"), 2021: ("Tier 3", "scraped")}, "supported", "2021: Tier 3 (scraped); 2020: Tier 3 (reference)"),
-        ({2020: ("Tier 2 Watch List", "reference"), 2021: ("Tier 3", "reference")}, "partly supported", "2020: Tier 2 Watch List (reference)"),
+        ({2020: ("Tier 3", "reference"), 2021: ("Tier 3", "scraped")}, "supported", "2021: Tier 3 (read from the report page); 2020: Tier 3 (from the reference table)"),
+        ({2020: ("Tier 2 Watch List", "reference"), 2021: ("Tier 3", "reference")}, "partly supported", "2020: Tier 2 Watch List (from the reference table)"),
         ({2021: ("Tier 3", "reference")}, "partly supported", "2020: tier unknown"),
-        ({2020: ("Tier 3", "reference"), 2021: ("Tier 2", "scraped")}, "not supported", "2021: Tier 2 (scraped)"),
+        ({2020: ("Tier 3", "reference"), 2021: ("Tier 2", "scraped")}, "not supported", "2021: Tier 2 (read from the report page)"),
         ({2020: ("Tier 3", "reference")}, "needs data", "2021: no tier"),
     ],
 )
@@ -74,7 +73,7 @@ def test_tier_takes_the_tier_that_tiers_csv_decided(lexicon):
     tiers = make_tiers({2020: ("Tier 3", "reference"), 2021: ("Tier 3", "reference")})
     tiers["reference_tier"] = "Tier 2"  # must not be consulted
     out = build_analysis_tables(paragraphs, narratives, tiers, lexicon, pd.DataFrame([claim("tier", "Tier 3")]))
-    assert out["claims"].iloc[0]["evidence"].startswith("2021: Tier 3 (reference)")
+    assert out["claims"].iloc[0]["evidence"].startswith("2021: Tier 3 (from the reference table)")
     assert out["claims"].iloc[0]["verdict"] == "supported"
     tiers.loc[tiers["year"] == 2021, "tier"] = ""  # neither source had a tier
     out = build_analysis_tables(paragraphs, narratives, tiers, lexicon, pd.DataFrame([claim("tier", "Tier 3")]))
@@ -100,7 +99,9 @@ def test_last_paragraph(lexicon, paras, expected):
 
 def test_last_paragraph_evidence_and_links(lexicon):
     row = verdict(lexicon, {2021: [FILLER, FILLER, FILLER, SOME]}, claim("last_paragraph", "north_korean"))
-    assert row["evidence"].startswith("2021: first north_korean mention in paragraph 4 of 4 (index 3); 1 of 4 sentences (25.0%)")
+    assert row["evidence"] == ("1 of the 4 sentences of the 2021 narrative (25.0%) names North Korean people; "
+                               "the first is in paragraph 4 of 4; 1 in the last paragraph.")
+    assert row["meaning"] == "North Korean people are first named in the last paragraph (paragraph 4 of 4): the claim holds."
     assert row["links"] == "2021:3"
 
 
@@ -153,9 +154,9 @@ def test_focus(lexicon, paras, expected):
 
 def test_focus_evidence(lexicon):
     row = verdict(lexicon, {2021: [UY, UY, SOME, FILLER]}, claim("focus", "uyghur_xinjiang"))
-    assert row["evidence"] == (
-        "2021: uyghur_xinjiang 2 of 4 sentences (50.0%) vs north_korean 1 (25.0%); ratio 2.0x (supported from 2x)"
-    )
+    assert row["evidence"] == ("2021: 2 of 4 sentences (50.0%) name Uyghurs, Xinjiang and other Muslim minorities; "
+                               "1 (25.0%) names North Korean people: 2.0 times as many.")
+    assert row["links"] == "2021:0;2021:1;2021:2", "the claim's own group first, then North Korean people"
 
 
 def test_focus_needs_the_year(lexicon):
@@ -183,7 +184,11 @@ WOMEN = "women|girls?"
 def test_ngo_figure(lexicon, paras, expected):
     row = verdict(lexicon, {2021: paras}, claim("ngo_figure", WOMEN, figure="60 percent"))
     assert row["verdict"] == expected
-    assert row["evidence"].startswith("NGO figure 60 percent: not checkable against the report; 2021:")
+    assert row["evidence"].startswith("In 2021: ")
+    assert row["tested"].startswith("The NGO figure (60 percent) cannot be checked against the report.")
+    assert row["meaning"].endswith("This does not rate the NGO figure itself.")
+    assert row["verdict_label"] == {"supported": "report gives no figure", "partly supported": "report gives a scale, no share",
+                                    "not supported": "report gives a share"}[expected]
 
 
 @pytest.mark.parametrize(
@@ -205,7 +210,7 @@ def test_ngo_figure_over_all_years(lexicon):
     years = {2019: [SOME], 2020: ["Thousands of North Korean girls were sold."]}
     row = verdict(lexicon, years, claim("ngo_figure", WOMEN, report_year=None, figure="$105 million a year"))
     assert row["verdict"] == "partly supported"
-    assert "2019-2020 (2 years): 2 north_korean sentences" in row["evidence"]
+    assert row["evidence"].startswith("Over 2019-2020 (2 report years): 2 sentences name North Korean people")
     assert row["links"] == "2019:0;2020:0"
 
 
@@ -236,8 +241,44 @@ def test_underweight_with_named_groups_and_evidence(lexicon):
     years = {2019: [UY, UY, SOME], 2020: ["Women from Burma were sold.", SOME], 2021: [FILLER]}
     row = verdict(lexicon, years, claim("underweight", "uyghur_xinjiang;tibetan", report_year=None))
     assert row["verdict"] == "partly supported"
-    assert row["evidence"].startswith("north_korean trails the most-named group in 1 of 3 years (33.3%; led by uyghur_xinjiang 1)")
-    assert row["links"] == "2019:2;2020:1"
+    assert row["evidence"].startswith("North Korean people trail in 1 of 3 report years (33.3%); most named instead: "
+                                      "Uyghurs, Xinjiang and other Muslim minorities in 1 year.")
+    assert row["links"] == "2019:2;2020:1;2019:0;2019:1", "North Korean paragraphs of every year, then the leaders' of the years they trail"
+
+
+def test_underweight_never_breaks_a_tie(lexicon):
+    """THE tie rule (analysis.claim_context.most_named): groups sharing the top count all count as most named."""
+    tie = ["Women from Cambodia and Vietnam were sold.", UY]  # Cambodia, Vietnam and Uyghurs: 1 sentence each
+    years = {2019: [UY, UY, SOME], 2020: tie, 2021: [SOME]}
+    row = verdict(lexicon, years, claim("underweight", "*", report_year=None))
+    assert row["verdict"] == "supported"  # trails in 2019 and 2020: 2 of 3
+    assert ("most named instead: Uyghurs, Xinjiang and other Muslim minorities in 2 years, Vietnam in 1 year, "
+            "Cambodia in 1 year (ties: 2020: Uyghurs, Xinjiang and other Muslim minorities, Vietnam and Cambodia, "
+            "1 sentence each)") in row["evidence"]
+    assert "a tie is shown as a tie, never broken" in row["rule"]
+
+
+def test_every_link_is_kept_and_the_card_says_how_many_it_leaves_out(lexicon):
+    from analysis.claims import SHOWN_LINKS
+
+    paras = [SOME] * (SHOWN_LINKS + 5)
+    row = verdict(lexicon, {2021: paras}, claim("last_paragraph", "north_korean"))
+    links = row["links"].split(";")
+    assert links == [f"2021:{i}" for i in range(SHOWN_LINKS + 5)], "every paragraph the evidence rests on"
+    assert row["links_shown"].split(";") == links[:SHOWN_LINKS]
+    assert row["links_not_shown"] == 5
+
+
+def test_rules_are_plain_words_with_the_lexicons_labels(lexicon):
+    """No slug, no regular expression, no placeholder left in a rule or a card's text."""
+    claims = [claim("focus", "uyghur_xinjiang", claim_id="a"), claim("ngo_figure", "women|girls?", claim_id="b"),
+              claim("underweight", "*", report_year=None, claim_id="c"), claim("last_paragraph", "north_korean", claim_id="d")]
+    out = run(lexicon, {2019: [SOME, UY], 2020: [UY], 2021: [SOME, UY, UY]}, claims)
+    for row in out.to_dict("records"):
+        text = " ".join(str(row[c]) for c in ("tested", "meaning", "evidence", "rule", "verdict_label"))
+        for leak in ("north_korean", "uyghur_xinjiang", "women|girls", "{", "}"):
+            assert leak not in text, (row["claim_id"], leak)
+    assert "girl(s)" in out.iloc[1]["rule"] and "Uyghurs, Xinjiang and other Muslim minorities" in out.iloc[0]["rule"]
 
 
 # --- table-level behaviour and errors ---------------------------------------------------------

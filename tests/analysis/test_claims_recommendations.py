@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.claims import CHECKS, CLAIM_RULES, ClaimsError, evaluate_claims
-from analysis.claims_recommendations import LOW_RANK_SHARE, RECOMMENDATIONS_RULE
-from analysis.schema import NEEDS_DATA, NOT_SUPPORTED, PARTLY, RECOMMENDATIONS_SECTION, SUPPORTED
+from analysis.claims import CHECKS, ClaimsError, evaluate_claims
+from analysis.claims_recommendations import LOW_RANK_SHARE, check_recommendations
+from analysis.schema import NEEDS_DATA, NOT_SUPPORTED, PARTLY, RECOMMENDATIONS, SUPPORTED
 from analysis.tables import build_analysis_tables
 
 from .conftest import make_corpus
@@ -26,22 +26,25 @@ def _evaluate(lexicon, recommendations, year=2021, arg="north_korean", one_parag
     clauses), a protection paragraph naming North Koreans (outside the recommendations)."""
     recs = ["; ".join(recommendations)] if one_paragraph else list(recommendations)
     paras = ["Therefore the PRC remained on Tier 3.", *recs, "Authorities detained North Korean women."]
-    sections = ["INTRODUCTION", *[RECOMMENDATIONS_SECTION] * len(recs), "PROTECTION"]
+    sections = ["INTRODUCTION", *[RECOMMENDATIONS] * len(recs), "PROTECTION"]
     paragraphs, narratives = make_corpus({2021: paras}, {2021: sections})
     tables = build_analysis_tables(paragraphs, narratives, None, lexicon, _claims(year, arg))
     return tables["claims"].iloc[0]
 
 
 def test_the_check_is_registered_with_its_rule():
-    assert "recommendations" in CHECKS and CLAIM_RULES["recommendations"] == RECOMMENDATIONS_RULE
-    assert f"{LOW_RANK_SHARE:.0%}" in RECOMMENDATIONS_RULE
+    assert CHECKS["recommendations"] is check_recommendations
+    assert f"{LOW_RANK_SHARE:.0%}" in check_recommendations.rule
 
 
 def test_no_recommendation_naming_north_koreans_supports_the_claim(lexicon):
     row = _evaluate(lexicon, OTHER)
     assert row["verdict"] == SUPPORTED
-    assert row["evidence"] == f"2021: none of the 4 recommendations names {lexicon.groups['north_korean'].label}"
-    assert row["links"] == "2021:1" and row["rule"] == RECOMMENDATIONS_RULE
+    label = lexicon.groups['north_korean'].label
+    assert row["evidence"] == f"2021: none of the 4 recommendations names {label}."
+    assert row["links"] == "2021:1"
+    assert row["rule"].startswith("Reads the recommendations of the 2021 narrative") and "north_korean" not in row["rule"]
+    assert label in row["rule"] and row["tested"] and row["meaning"].endswith("the claim holds.")
 
 
 def test_a_low_ranked_ask_partly_supports_it(lexicon):
@@ -74,7 +77,7 @@ def test_needs_data_without_recommendations_or_without_the_year(lexicon):
     row = _evaluate(lexicon, [])
     assert row["verdict"] == NEEDS_DATA and "prints no recommendations" in row["evidence"]
     row = _evaluate(lexicon, OTHER, year=2019)
-    assert row["verdict"] == NEEDS_DATA and "not in the corpus" in row["evidence"]
+    assert row["verdict"] == NEEDS_DATA and "not in the data" in row["evidence"]
 
 
 def test_an_unknown_group_is_a_clear_error(lexicon):

@@ -12,9 +12,9 @@ from analysis.frames import InputTableError
 from analysis.recommendations import (
     THREAD_THRESHOLD, Item, recommendations_table, similarity, split_clauses, split_items, thread_items, words,
 )
-from analysis.schema import RECOMMENDATIONS_SECTION, RECOMMENDATIONS_TABLE
+from analysis.schema import RECOMMENDATIONS, RECOMMENDATIONS_TABLE
 
-REC = RECOMMENDATIONS_SECTION
+REC = RECOMMENDATIONS
 
 
 def _paragraphs(rows):

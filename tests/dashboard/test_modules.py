@@ -306,14 +306,3 @@ def test_an_unbroken_100000_character_run_is_cut_with_a_marker():
     assert cut_long_runs("an ordinary sentence stays as it is.") == "an ordinary sentence stays as it is."
     url = "https://www.state.gov/reports/2021-trafficking-in-persons-report/china/"
     assert cut_long_runs(url) == url and len(url) < MAX_RUN
-
-
-def test_the_data_dictionary_describes_exactly_the_schema_columns():
-    """dashboard/tables.py explains every column analysis.schema writes, in the file's order."""
-    from analysis.schema import TABLES
-    from dashboard import tables as T
-
-    specs = {v.name: v for v in vars(T).values() if isinstance(v, T.TableSpec) and v.name in TABLES}
-    assert set(specs) == set(TABLES)
-    for name, spec in specs.items():
-        assert list(spec.described) == list(TABLES[name].columns), name
