@@ -96,6 +96,11 @@ def _legacy(root: Path) -> TableSet | None:
     return None
 
 
+def stable_copy(data_dir: Path | str) -> TableSet | None:
+    """The stable copy at DATA_DIR/tables (what git commits) when it is complete, else None."""
+    return load_set(tables_root(data_dir))
+
+
 def current(data_dir: Path | str) -> TableSet | None:
     """The complete set that is current (see the module docstring), or None when there is none."""
     root = tables_root(data_dir)
