@@ -15,8 +15,8 @@ from scrapers.http import USER_AGENT, WAYBACK_PREFIX, FetchConfig, normalise_mir
 from scrapers.inputs import FIRST_YEAR, YearsError, parse_years
 from scrapers.lock import RunLocked
 from scrapers.refresh import RefreshResult, YearOutcome, parse, refresh
-from scrapers.summary import SUMMARY_DIR
 from scrapers.status import CountrySummary, StatusReport, status, status_overview
+from scrapers.summary import SUMMARY_DIR
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -24,8 +24,12 @@ DESCRIPTION = """\
 Scrape China's narrative from the U.S. State Department's Trafficking in Persons (TIP) Report for
 every report year, keep every fetched page in a raw cache (DATA_DIR/raw/), and publish the tables
 tiers.csv, narratives.csv, paragraphs.csv, coverage.csv and the analysis tables (mentions.csv,
-mention_sections.csv, kwic.csv, claims.csv) as one set in DATA_DIR/tables/current/ (all tables of a
-run appear together or not at all).
+mention_sections.csv, kwic.csv, claims.csv) as one set (all tables of a run appear together or not
+at all): DATA_DIR/tables/gNNNNNN/, named by DATA_DIR/tables/CURRENT.txt, with a copy at the stable
+paths DATA_DIR/tables/*.csv that git commits.
+
+DATA_DIR: --data-dir, else $TIPDASH_DATA_DIR if set, else the repository's data/ (whatever the
+working directory); the dashboard reads the same directory.
 
 exit codes: 0 every asked year fetched (or cached) and parsed; 1 some years failed (the others are
 still written, the summary says why); 2 bad arguments; 3 another run holds the data directory
