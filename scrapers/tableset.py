@@ -195,6 +195,13 @@ def _write_file(path: Path, data: bytes, mode: int) -> None:
     os.chmod(path, mode)
 
 
+def _replace(staged: Path, target: Path) -> None:
+    """os.replace(staged, target); a directory where the file belongs (a stray copy) goes first."""
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    os.replace(staged, target)
+
+
 def _stage_copy(source: Path, staged: Path) -> None:
     """`staged` becomes the same bytes as `source`: a hard link when the filesystem allows, else a copy."""
     staged.unlink(missing_ok=True)
@@ -301,13 +308,13 @@ def publish(data_dir: Path | str, frames: Mapping[str, pd.DataFrame], *, inputs_
         # its manifest (last) is still the one the pointer records until it is replaced, and from
         # then on the copy is complete and new. Then the pointer names the new generation.
         for staged, target in pairs:
-            os.replace(staged, target)
+            _replace(staged, target)
         _fsync_dir(root)
         mirror = read_bytes(root / MANIFEST)
         staged = root / f"{_TMP_PREFIX}pointer-{os.getpid()}"
         staged.unlink(missing_ok=True)
         _write_file(staged, Pointer(name, sha256(mirror) if mirror is not None else "").text().encode(), file_mode)
-        os.replace(staged, root / POINTER)  # the switch
+        _replace(staged, root / POINTER)  # the switch
         _fsync_dir(root)
     except OSError as exc:
         raise TableSetError(f"the tables were written to {final} but could not be made current "

@@ -183,6 +183,18 @@ def test_a_broken_old_current_is_no_dead_end(published, cli, what):
     assert not (root / "current").exists() and not (root / "current").is_symlink()
 
 
+def test_directories_where_the_pointer_and_the_stable_manifest_belong_are_no_dead_end(published, cli):
+    root = tables_root(published)
+    for name in (tableset.POINTER, tableset.MANIFEST):
+        (root / name).unlink()
+        (root / name / "stray").mkdir(parents=True)
+    assert current(published) is not None  # the newest complete generation
+    _change_input(published, "stray directories")
+    run = cli("parse", "--data-dir", published)
+    assert run.code == 0 and "tables written" in run.output, run.output
+    assert (root / tableset.POINTER).is_file() and stable_copy(published) is not None
+
+
 # -- readers --------------------------------------------------------------------------------------
 def _frames(tag: str) -> dict[str, pd.DataFrame]:
     """Two small synthetic tables whose cells say which publish wrote them."""
