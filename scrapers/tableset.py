@@ -24,9 +24,10 @@ check stays fast). A data directory of the old layout is repaired by the next pu
 The reader rule: resolve once (`ts = current(data_dir)`, once per page render) and read every table
 from `ts` only. A publish keeps the generation that was current before it until the publish after it
 has replaced it too, so a reader that resolved a generation just before a publish reads every table
-of it. Only a set resolved from the stable copy (a fresh clone, before its first publish) can be
-replaced under a reader: `TableSet.read`/`read_typed` then raise TableSetChanged (and
-`TableSet.changed(name)` says so) instead of returning tables of two runs; resolve again.
+of it. Only a set resolved from the stable copy (in a fresh clone before its first publish, or after
+a git pull or checkout brought other tables) can be replaced under a reader by the next publish:
+`TableSet.read`/`read_typed` then raise TableSetChanged (and `TableSet.changed(name)` says so)
+instead of returning tables of two runs; resolve again.
 
 A killed run leaves `.tmp-*` files or directories that `publish` (or `clean_leftovers`) removes at
 the next start.
