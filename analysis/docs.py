@@ -19,7 +19,7 @@ GENERATOR = "python scripts/gen_docs.py"
 
 def table_location(table: TableSchema) -> str:
     """Where the file lives, relative to the data directory."""
-    return table.path or f"tables/current/{table.file}"
+    return table.path or f"tables/{table.file}"
 
 
 def _cell(text: str) -> str:

@@ -12,7 +12,6 @@ missing or corrupt file.
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -21,22 +20,20 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.tables import BY_NAME, INPUT_NAMES, REPO_FALLBACK, TableSpec
+from scrapers.datadir import ENV_VAR, default_data_dir
 from scrapers.tableset import TableSet, current
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
-ENV_VAR = "TIPDASH_DATA_DIR"
 REFRESH_COMMAND = "python -m scrapers refresh"
 
 Status = Literal["ok", "missing", "corrupt"]
 
 
 def data_dir() -> Path:
-    """The data directory: $TIPDASH_DATA_DIR if set (relative to the cwd), else the repository's data/."""
-    value = os.environ.get(ENV_VAR, "").strip()
-    if value:
-        return Path(value).expanduser().resolve()
-    return DEFAULT_DATA_DIR
+    """The data directory, by the one rule the CLI follows too (scrapers.datadir): $TIPDASH_DATA_DIR
+    if set (relative to the cwd), else the repository's data/."""
+    return default_data_dir()
 
 
 def is_default_data_dir() -> bool:

@@ -27,7 +27,7 @@ class TableSpec:
 
     @property
     def location(self) -> str:
-        """Where the file is, relative to the data directory (tables/current/NAME.csv for a table)."""
+        """Where the file is, relative to the data directory (tables/NAME.csv for a table of the set)."""
         return table_location(self.schema)
 
     @property

@@ -401,7 +401,9 @@ def code_digest() -> str:
 
 def inputs_key(pages: dict[str, dict[int, YearParse]], cache: RawCache, paths: Iterable[Path | None],
                records: dict[str, dict] | None = None) -> str:
-    """A digest of everything the tables are made from (see the module docstring)."""
+    """A digest of everything the tables are made from (see the module docstring). It does not depend
+    on where the checkout or the data directory lives: an input file counts by its name and bytes,
+    never by its absolute path, so a fresh clone's parse finds the committed set up to date."""
     digest = hashlib.sha256()
     digest.update(f"{code_digest()}|{PARSER_VERSION}\n".encode())
     for country, years in sorted(pages.items()):
@@ -414,7 +416,7 @@ def inputs_key(pages: dict[str, dict[int, YearParse]], cache: RawCache, paths: I
     for path in paths:
         if path not in digests:
             digests[path] = file_digest(path)
-        digest.update(f"{path}|{digests[path]}\n".encode())
+        digest.update(f"{path.name if path is not None else ''}|{digests[path]}\n".encode())
     return digest.hexdigest()
 
 

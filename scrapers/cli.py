@@ -9,12 +9,14 @@ from typing import Sequence, TextIO
 
 from analysis.schema import NOT_LISTED, PARSED
 from scrapers.build import BuildResult, fix_command, label
+from scrapers.datadir import RULE, default_data_dir
 from scrapers.errors import ScraperError
 from scrapers.http import USER_AGENT, WAYBACK_PREFIX, FetchConfig, normalise_mirror
 from scrapers.inputs import FIRST_YEAR, YearsError, parse_years
 from scrapers.lock import RunLocked
 from scrapers.refresh import RefreshResult, YearOutcome, parse, refresh
 from scrapers.status import CountrySummary, StatusReport, status, status_overview
+from scrapers.summary import SUMMARY_DIR
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -22,8 +24,12 @@ DESCRIPTION = """\
 Scrape China's narrative from the U.S. State Department's Trafficking in Persons (TIP) Report for
 every report year, keep every fetched page in a raw cache (DATA_DIR/raw/), and publish the tables
 tiers.csv, narratives.csv, paragraphs.csv, coverage.csv and the analysis tables (mentions.csv,
-mention_sections.csv, kwic.csv, claims.csv) as one set in DATA_DIR/tables/current/ (all tables of a
-run appear together or not at all).
+mention_sections.csv, kwic.csv, claims.csv) as one set (all tables of a run appear together or not
+at all): DATA_DIR/tables/gNNNNNN/, named by DATA_DIR/tables/CURRENT.txt, with a copy at the stable
+paths DATA_DIR/tables/*.csv that git commits.
+
+DATA_DIR: --data-dir, else $TIPDASH_DATA_DIR if set, else the repository's data/ (whatever the
+working directory); the dashboard reads the same directory.
 
 exit codes: 0 every asked year fetched (or cached) and parsed; 1 some years failed (the others are
 still written, the summary says why); 2 bad arguments; 3 another run holds the data directory
@@ -135,8 +141,8 @@ def _existing_file(text: str) -> Path:
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of `python -m scrapers`."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", type=Path, default=Path("data"), metavar="DIR",
-                        help="data directory holding raw/ and the tables (default: data/)")
+    common.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
+                        help=f"data directory holding raw/ and the tables (default: {RULE})")
     common.add_argument("--countries", "--country", dest="countries", type=_countries_arg, default="china",
                         metavar="SLUGS",
                         help="whose narratives: a registry slug (china, north-korea, russia ...), several "
@@ -186,9 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
                         description=STATUS_HELP, formatter_class=fmt)
     p_summary = commands.add_parser("summary", parents=[common], help="publish a whole-report crawl's world summary",
                                     description=SUMMARY_HELP, formatter_class=fmt)
-    p_summary.add_argument("--to", type=Path, default=Path("data") / "world", metavar="DIR",
-                           help="where the summary set goes (default: data/world, which the dashboard's "
-                                "World and Compare pages read when it holds more countries than data/)")
+    p_summary.add_argument("--to", type=Path, default=None, metavar="DIR",
+                           help="where the summary set goes (default: world/ in the default data directory, "
+                                "which the dashboard's World and Compare pages read when it holds more "
+                                "countries than the data directory itself)")
     p_bench = commands.add_parser("bench", parents=[common], help="time refresh, parse and analysis",
                                   description=BENCH_HELP, formatter_class=fmt)
     p_bench.add_argument("--rounds", type=_non_negative(int), default=3, metavar="N",
@@ -389,6 +396,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
+    if getattr(args, "data_dir", "") is None:  # one rule with the dashboard (scrapers.datadir)
+        args.data_dir = default_data_dir()
+    if getattr(args, "to", "") is None:
+        args.to = default_data_dir() / SUMMARY_DIR
     problem = _data_dir_problem(args)
     if problem:
         print(f"error: argument --data-dir: {problem}", file=err)

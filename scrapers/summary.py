@@ -1,6 +1,7 @@
 """The world summary: the small part of a whole-report table set that the World and Compare pages
-need, published as a table set of its own (DATA_DIR/world/tables/current/) so that it can be
-committed while the whole crawl (hundreds of MB of paragraphs) stays out of git.
+need, published as a table set of its own in DATA_DIR/world (scrapers.tableset: its stable copy
+DATA_DIR/world/tables/*.csv is what git commits) while the whole crawl (hundreds of MB of
+paragraphs) stays out of git.
 
 It holds tiers, narratives, coverage and mentions whole, and kwic's rows of the North Korean groups
 only; no paragraph text. Its manifest's inputs key is the source set's, so exporting an unchanged

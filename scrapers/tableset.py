@@ -1,19 +1,43 @@
-"""One atomic table set per run: DATA_DIR/tables/gNNNNNN/ holds every table and a manifest.json,
-and the symlink DATA_DIR/tables/current is switched to it in one os.replace.
+"""One atomic table set per run, and a copy of it at stable paths that git can follow.
 
-Readers resolve `current` once and read only from that directory, so they see the whole set of
-one run or of the one before, never tables from two runs side by side. A killed run leaves a
-`.tmp-*` directory that `publish` (or `clean_leftovers`) removes at the next start.
+Layout of DATA_DIR/tables/:
+
+- `gNNNNNN/` (working state, not committed): one directory per published generation, holding every
+  table as CSV and Parquet and its `manifest.json`. A generation is never changed once written.
+- `CURRENT.txt` (working state, not committed): the pointer. Its first line names the live
+  generation; its second line is the sha256 of the stable copy's manifest as that publish left it.
+  It is a plain file replaced with os.replace (like LevelDB's CURRENT), so copying, archiving,
+  syncing or checking out a data directory keeps it what it is: no symlink to lose or flatten.
+- `<table>.csv`, `<table>.parquet`, `manifest.json` (what git commits): the stable copy of the
+  published set, updated after each publish one file at a time with os.replace (hardlinked from the
+  generation when the filesystem allows), the manifest last, and only the tables whose CSV changed,
+  so `git log -p data/tables/tiers.csv` shows what each refresh changed.
+
+Which set is current (`current()`): the generation CURRENT.txt names, when it is complete, unless
+the stable copy was changed since that publish left it (a `git pull`, `git checkout` or a copy
+brought other tables): then the stable copy, when it is complete. Without a usable pointer (a fresh
+clone, or a data directory of the old layout): the stable copy, else the old `current` (a symlink,
+a text file naming a generation, or the directory a copy made of it), else the newest complete
+generation. "Complete" means every file of the manifest is there with its size (no hashing: the
+check stays fast). A data directory of the old layout is repaired by the next publish.
+
+The reader rule: resolve once (`ts = current(data_dir)`, once per page render) and read every table
+from `ts` only. A publish keeps the generation that was current before it until the publish after it
+has replaced it too, so a reader that resolved a generation just before a publish reads every table
+of it. Only a set resolved from the stable copy (in a fresh clone before its first publish, or after
+a git pull or checkout brought other tables) can be replaced under a reader by the next publish:
+`TableSet.read`/`read_typed` then raise TableSetChanged (and `TableSet.changed(name)` says so)
+instead of returning tables of two runs; resolve again.
+
+A killed run leaves `.tmp-*` files or directories that `publish` (or `clean_leftovers`) removes at
+the next start.
 """
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Mapping
@@ -21,136 +45,16 @@ from typing import Mapping
 import pandas as pd
 
 from analysis.schema import TABLES
-from scrapers.errors import ScraperError
+from scrapers.tablefiles import (  # noqa: F401 - TableInfo, TableSetChanged, TableSetManifest, table_bytes: re-exported
+    MANIFEST, TableInfo, TableSet, TableSetChanged, TableSetError, TableSetManifest, load_set, manifest_of,
+    read_bytes, sha256, table_bytes, typed,
+)
 
 TABLES_DIR = "tables"
-CURRENT = "current"
-MANIFEST = "manifest.json"
-FLOAT_FORMAT = "%.10g"
+POINTER = "CURRENT.txt"  # not "CURRENT": that is the old "current" on a case-insensitive filesystem
+LEGACY_CURRENT = "current"  # the old layout's symlink (or what a copy made of it)
 _GEN = re.compile(r"^g(\d{6,})$")
 _TMP_PREFIX = ".tmp-"
-
-
-class TableSetError(ScraperError):
-    """The table set cannot be written or read; the message names the path and the problem."""
-
-
-@dataclass(frozen=True)
-class TableInfo:
-    """One table of a set: its CSV file (name, size, sha256), row count, and its Parquet copy (the
-    typed working format the dashboard reads; '' in sets written before it existed)."""
-
-    file: str
-    rows: int
-    bytes: int
-    sha256: str
-    parquet: str = ""
-    parquet_bytes: int = 0
-
-
-@dataclass(frozen=True)
-class TableSetManifest:
-    """What a set holds: generation number, creation time (UTC), the key of its inputs, tables."""
-
-    generation: int
-    created_at: str
-    inputs_key: str
-    synthetic: bool
-    tables: dict[str, TableInfo]
-
-    def to_json(self) -> str:
-        body = {"generation": self.generation, "created_at": self.created_at, "inputs_key": self.inputs_key,
-                "synthetic": self.synthetic,
-                "tables": {n: vars(t) for n, t in sorted(self.tables.items())}}
-        return json.dumps(body, indent=2, sort_keys=False) + "\n"
-
-    @classmethod
-    def from_json(cls, text: str) -> "TableSetManifest":
-        raw = json.loads(text)
-        tables = {str(n): TableInfo(str(t["file"]), int(t["rows"]), int(t["bytes"]), str(t["sha256"]),
-                                    str(t.get("parquet", "")), int(t.get("parquet_bytes", 0)))
-                  for n, t in raw["tables"].items()}
-        return cls(int(raw["generation"]), str(raw["created_at"]), str(raw.get("inputs_key", "")),
-                   bool(raw.get("synthetic", False)), tables)
-
-
-@dataclass(frozen=True)
-class TableSet:
-    """A complete, published set: read its tables from `dir` only."""
-
-    dir: Path
-    manifest: TableSetManifest
-
-    @property
-    def generation(self) -> int:
-        return self.manifest.generation
-
-    @property
-    def key(self) -> str:
-        """Changes whenever the set changes (a cache key for readers)."""
-        return f"{self.dir}:{self.manifest.generation}:{self.manifest.inputs_key}"
-
-    def path(self, name: str) -> Path:
-        info = self.manifest.tables.get(name)
-        return self.dir / (info.file if info else f"{name}.csv")
-
-    def has(self, name: str) -> bool:
-        return name in self.manifest.tables
-
-    def read(self, name: str) -> pd.DataFrame:
-        """Table `name` as strings (empty cells ''), exactly as written."""
-        return pd.read_csv(self.path(name), dtype=str, keep_default_na=False, na_values=[])
-
-    def parquet_path(self, name: str) -> Path | None:
-        """The table's Parquet copy, or None when the set has none."""
-        info = self.manifest.tables.get(name)
-        return self.dir / info.parquet if info is not None and info.parquet else None
-
-    def read_typed(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-        """Table `name` with typed columns (numbers as numbers, text with '' for empty), from the
-        Parquet copy when there is one (several times faster than the CSV), else from the CSV."""
-        parquet = self.parquet_path(name)
-        if parquet is not None:
-            return pd.read_parquet(parquet, columns=columns)
-        return typed(self.read(name), name)[columns] if columns else typed(self.read(name), name)
-
-
-# -- serialising --------------------------------------------------------------------------------
-def _cell_text(value: object) -> object:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
-def table_bytes(df: pd.DataFrame) -> bytes:
-    """The exact CSV bytes of a table: UTF-8, '\\n' line ends, no index, booleans as true/false."""
-    out = df
-    bool_columns = [c for c in df.columns
-                    if df[c].dtype == bool or (df[c].dtype == object and df[c].map(type).eq(bool).any())]
-    if bool_columns:
-        out = df.copy()
-        for column in bool_columns:
-            out[column] = out[column].map(_cell_text)
-    buffer = io.StringIO()
-    out.to_csv(buffer, index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
-    return buffer.getvalue().encode("utf-8")
-
-
-def typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """The frame with the schema's number columns as numbers (nullable) and every other column as
-    text ('' for empty): one type per column, as Parquet needs."""
-    schema = TABLES.get(name)
-    numeric = set(schema.numeric) if schema else set()
-    out = {}
-    for column in frame.columns:
-        values = frame[column]
-        if column in numeric:
-            number = pd.to_numeric(values.replace("", None), errors="coerce")
-            whole = number.dropna()
-            out[column] = number.astype("Int64") if len(whole) == 0 or (whole == whole.round()).all() else number
-        else:
-            out[column] = values.map(_cell_text).astype("string").fillna("").astype(object)
-    return pd.DataFrame(out, columns=list(frame.columns))
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -158,24 +62,63 @@ def tables_root(data_dir: Path | str) -> Path:
     return Path(data_dir) / TABLES_DIR
 
 
-def current(data_dir: Path | str) -> TableSet | None:
-    """The complete set DATA_DIR/tables/current points to, or None when there is none (or it is
-    incomplete: a table file listed in its manifest is missing or has another size)."""
-    link = tables_root(data_dir) / CURRENT
-    try:
-        directory = link.resolve(strict=True)
-        manifest = TableSetManifest.from_json((directory / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
+@dataclass(frozen=True)
+class Pointer:
+    """What CURRENT.txt says: the live generation's directory name, and the sha256 of the stable
+    copy's manifest.json as the publish that wrote the pointer left it ('' when unknown)."""
+
+    generation: str
+    mirror_sha256: str = ""
+
+    def text(self) -> str:
+        return f"{self.generation}\n{self.mirror_sha256}\n"
+
+
+def read_pointer(data_dir: Path | str) -> Pointer | None:
+    """DATA_DIR/tables/CURRENT.txt, or None when it is missing or does not name a generation."""
+    data = read_bytes(tables_root(data_dir) / POINTER)
+    lines = data.decode("utf-8", "replace").split() if data is not None else []
+    if not lines or not _GEN.match(lines[0]):
         return None
-    for info in manifest.tables.values():
-        try:
-            if (directory / info.file).stat().st_size != info.bytes:
-                return None
-            if info.parquet and (directory / info.parquet).stat().st_size != info.parquet_bytes:
-                return None
-        except OSError:
-            return None
-    return TableSet(directory, manifest)
+    mirror = lines[1] if len(lines) > 1 and re.fullmatch(r"[0-9a-f]{64}", lines[1]) else ""
+    return Pointer(lines[0], mirror)
+
+
+def _legacy(root: Path) -> TableSet | None:
+    """The old layout's `current`: a symlink to a generation, the text file a checkout without
+    symlinks makes of it (naming the generation), or the directory a copy made of it."""
+    path = root / LEGACY_CURRENT
+    if path.is_file():
+        name = (read_bytes(path) or b"").decode("utf-8", "replace").strip()
+        return load_set(root / name) if _GEN.match(name) else None
+    if path.is_dir():
+        found = load_set(path)
+        return TableSet(path.resolve(), found.manifest, found.stamps) if found is not None else None
+    return None
+
+
+def stable_copy(data_dir: Path | str) -> TableSet | None:
+    """The stable copy at DATA_DIR/tables (what git commits) when it is complete, else None."""
+    return load_set(tables_root(data_dir))
+
+
+def current(data_dir: Path | str) -> TableSet | None:
+    """The complete set that is current (see the module docstring), or None when there is none."""
+    root = tables_root(data_dir)
+    pointer = read_pointer(data_dir)
+    mirror_bytes = read_bytes(root / MANIFEST)
+    live = load_set(root / pointer.generation) if pointer is not None else None
+    if live is not None:
+        if mirror_bytes is not None and pointer.mirror_sha256 and sha256(mirror_bytes) != pointer.mirror_sha256:
+            return load_set(root, mirror_bytes) or live  # git or a copy brought other tables
+        return live
+    found = load_set(root, mirror_bytes) if mirror_bytes is not None else None
+    found = found or _legacy(root)
+    for generation in reversed(generations(data_dir)):
+        if found is not None:
+            break
+        found = load_set(root / f"g{generation:06d}")
+    return found
 
 
 def generations(data_dir: Path | str) -> list[int]:
@@ -188,7 +131,7 @@ def generations(data_dir: Path | str) -> list[int]:
 
 # -- writing ------------------------------------------------------------------------------------
 def clean_leftovers(data_dir: Path | str) -> list[Path]:
-    """Remove what killed runs left in DATA_DIR/tables (temporary directories and links); the paths."""
+    """Remove what killed runs left in DATA_DIR/tables (temporary directories and files); the paths."""
     root = tables_root(data_dir)
     removed: list[Path] = []
     if not root.is_dir():
@@ -203,11 +146,25 @@ def clean_leftovers(data_dir: Path | str) -> list[Path]:
     return removed
 
 
-def _prune(root: Path, keep: str) -> None:
-    """Remove every generation directory but `keep` (readers resolved `current` before the switch
-    and read a few files at most; the dashboard retries once on a vanished file)."""
+def _prune(root: Path, keep: set[str]) -> None:
+    """Remove every generation directory but those in `keep` (the new one and the one current
+    before it, which readers that resolved it just before the switch are still reading)."""
     for path in root.iterdir():
-        if _GEN.match(path.name) and path.name != keep and path.is_dir() and not path.is_symlink():
+        if _GEN.match(path.name) and path.name not in keep and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _retire_legacy(root: Path, *, had_pointer: bool) -> None:
+    """Remove the old layout's `current`: a symlink, text file or empty directory at once; a
+    directory holding a set (a copy's) only once a publish has already superseded it (had_pointer),
+    so that readers of it finish like readers of a generation."""
+    path = root / LEGACY_CURRENT
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.is_dir():
+        if not any(path.iterdir()):
+            path.rmdir()
+        elif had_pointer:
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -230,58 +187,145 @@ def _umask_mode(mode: int = 0o666) -> int:
     return mode & ~mask
 
 
+def _write_file(path: Path, data: bytes, mode: int) -> None:
+    """Write `data` to the new file `path`, flushed to disk, with permissions `mode`."""
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(path, mode)
+
+
+def _replace(staged: Path, target: Path) -> None:
+    """os.replace(staged, target); a directory where the file belongs (a stray copy) goes first."""
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    os.replace(staged, target)
+
+
+def _stage_copy(source: Path, staged: Path) -> None:
+    """`staged` becomes the same bytes as `source`: a hard link when the filesystem allows, else a copy."""
+    staged.unlink(missing_ok=True)
+    try:
+        os.link(source, staged)
+    except OSError:  # no hard links here (another filesystem, or none supported): copy
+        shutil.copyfile(source, staged)
+        with open(staged, "rb+") as fh:
+            os.fsync(fh.fileno())
+        shutil.copymode(source, staged)
+
+
+def _stage_mirror(root: Path, generation: Path, manifest: TableSetManifest, mode: int
+                  ) -> list[tuple[Path, Path]]:
+    """Stage the stable copy's update to `generation`'s set: the (staged file, stable path) pairs to
+    rename, manifest last; [] when every table's CSV is unchanged (the copy stays as it is). A table
+    whose CSV is unchanged keeps its files and its manifest entry; the manifest names what is there."""
+    old = load_set(root)
+    old_tables = old.manifest.tables if old is not None else {}
+    tables: dict[str, TableInfo] = {}
+    pairs: list[tuple[Path, Path]] = []
+    for name, info in sorted(manifest.tables.items()):
+        before = old_tables.get(name)
+        if before is not None and (before.file, before.rows, before.bytes, before.sha256) == (
+                info.file, info.rows, info.bytes, info.sha256) and bool(before.parquet) == bool(info.parquet):
+            tables[name] = before
+            continue
+        tables[name] = info
+        for file in (info.file, info.parquet):
+            if file:
+                staged = root / f"{_TMP_PREFIX}m-{file}"
+                _stage_copy(generation / file, staged)
+                pairs.append((staged, root / file))
+    if old is not None and not pairs and set(old_tables) == set(tables) and old.manifest.synthetic == manifest.synthetic:
+        return []
+    staged = root / f"{_TMP_PREFIX}m-{MANIFEST}"
+    staged.unlink(missing_ok=True)
+    _write_file(staged, replace(manifest, tables=tables).to_json().encode("utf-8"), mode)
+    return [*pairs, (staged, root / MANIFEST)]
+
+
+def _dropped_files(before: TableSet | None, after: TableSetManifest) -> list[str]:
+    """Files of the stable copy's previous manifest that its new manifest no longer names."""
+    if before is None:
+        return []
+    named = {f for info in after.tables.values() for f in (info.file, info.parquet) if f}
+    return sorted({f for info in before.manifest.tables.values() for f in (info.file, info.parquet)
+                   if f and f not in named and f != MANIFEST})
+
+
 def publish(data_dir: Path | str, frames: Mapping[str, pd.DataFrame], *, inputs_key: str = "",
             synthetic: bool = False) -> TableSet:
-    """Write `frames` as a new generation and switch DATA_DIR/tables/current to it atomically.
+    """Write `frames` as a new generation, bring the stable copy in line with it, and switch
+    DATA_DIR/tables/CURRENT.txt to it (one os.replace).
 
-    Either every table of the new set becomes visible, or (on any error) the previous set stays
-    current and the partial directory is removed; TableSetError names the path and the problem."""
+    Either every table of the new set becomes current, or (on any error) the previous set stays
+    current and the new generation is removed; TableSetError names the path and the problem. The
+    generation that was current before stays on disk until the next publish; older ones go."""
     root = tables_root(data_dir)
     try:
         root.mkdir(parents=True, exist_ok=True)
         clean_leftovers(data_dir)
-        generation = max([0, *generations(data_dir)]) + 1
+        pointer = read_pointer(data_dir)
+        before = current(data_dir)
+        mirror_before = load_set(root)
+        generation = max([0, *generations(data_dir), *(s.generation for s in (before, mirror_before) if s)]) + 1
         name = f"g{generation:06d}"
         tmp = root / f"{_TMP_PREFIX}{name}-{os.getpid()}"
         tmp.mkdir()
     except OSError as exc:
         raise TableSetError(f"cannot write the tables in {root}: {exc.strerror or exc}") from exc
+    final = root / name
+    pairs: list[tuple[Path, Path]] = []
+    file_mode = _umask_mode()
     try:
         infos: dict[str, TableInfo] = {}
-        file_mode = _umask_mode()
         for table, frame in sorted(frames.items()):
             schema = TABLES.get(table)
             file = schema.file if schema else f"{table}.csv"
             data = table_bytes(frame)
-            with open(tmp / file, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp / file, file_mode)
+            _write_file(tmp / file, data, file_mode)
             parquet = f"{Path(file).stem}.parquet"
             typed(frame, table).to_parquet(tmp / parquet, index=False, compression="zstd")
             os.chmod(tmp / parquet, file_mode)
-            infos[table] = TableInfo(file, len(frame), len(data), hashlib.sha256(data).hexdigest(),
-                                     parquet, (tmp / parquet).stat().st_size)
+            infos[table] = TableInfo(file, len(frame), len(data), sha256(data), parquet,
+                                     (tmp / parquet).stat().st_size)
         manifest = TableSetManifest(generation, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                                     inputs_key, synthetic, infos)
-        (tmp / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
-        os.chmod(tmp / MANIFEST, file_mode)
+        _write_file(tmp / MANIFEST, manifest.to_json().encode("utf-8"), file_mode)
         os.chmod(tmp, _umask_mode(0o777))
         _fsync_dir(tmp)
-        final = root / name
         os.rename(tmp, final)
-        link_tmp = root / f"{_TMP_PREFIX}link-{os.getpid()}"
-        link_tmp.unlink(missing_ok=True)
-        os.symlink(name, link_tmp)
-        os.replace(link_tmp, root / CURRENT)  # the one atomic switch
-        _fsync_dir(root)
+        pairs = _stage_mirror(root, final, manifest, file_mode)  # a full disk fails here, before any switch
     except (OSError, ValueError, TypeError) as exc:  # ValueError/TypeError: a frame Parquet cannot hold
+        for staged, _ in pairs:
+            staged.unlink(missing_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
-        now = current(data_dir)
-        if now is None or now.generation != generation:  # the switch did not happen
-            shutil.rmtree(root / name, ignore_errors=True)
+        shutil.rmtree(final, ignore_errors=True)
+        clean_leftovers(data_dir)
         raise TableSetError(f"cannot write the tables in {root} ({getattr(exc, 'strerror', None) or exc}); "
                             "the previous tables are unchanged") from exc
-    _prune(root, name)
-    return TableSet(final.resolve(), manifest)
+    try:
+        # Readers keep resolving the previous generation while the stable copy is renamed into place:
+        # its manifest (last) is still the one the pointer records until it is replaced, and from
+        # then on the copy is complete and new. Then the pointer names the new generation.
+        for staged, target in pairs:
+            _replace(staged, target)
+        _fsync_dir(root)
+        mirror = read_bytes(root / MANIFEST)
+        staged = root / f"{_TMP_PREFIX}pointer-{os.getpid()}"
+        staged.unlink(missing_ok=True)
+        _write_file(staged, Pointer(name, sha256(mirror) if mirror is not None else "").text().encode(), file_mode)
+        _replace(staged, root / POINTER)  # the switch
+        _fsync_dir(root)
+    except OSError as exc:
+        raise TableSetError(f"the tables were written to {final} but could not be made current "
+                            f"({exc.strerror or exc}); run the command again") from exc
+    if pairs:
+        for file in _dropped_files(mirror_before, manifest_of(mirror) or manifest):
+            (root / file).unlink(missing_ok=True)
+    _retire_legacy(root, had_pointer=pointer is not None)
+    keep = {name, *(p.generation for p in (pointer,) if p)}
+    if before is not None and _GEN.match(before.dir.name):
+        keep.add(before.dir.name)
+    _prune(root, keep)
+    return load_set(final) or TableSet(final, manifest)

@@ -117,8 +117,8 @@ def _written(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int
 
 
 def _tables_dir(data_dir: Path) -> Path:
-    current = data_dir / "tables" / "current"
-    return current if current.is_dir() else data_dir
+    stable = data_dir / "tables"  # the stable copy of the current set (scrapers.tableset)
+    return stable if (stable / "manifest.json").is_file() else data_dir
 
 
 def _metrics(tables: Path, rounds: int) -> tuple[float, str]:

@@ -127,7 +127,7 @@ def _met(ok: bool) -> str:
 
 def table_sizes(data_dir: Path) -> list[tuple[str, int, int, int]]:
     """(table, rows, CSV bytes, Parquet bytes) of the current set."""
-    manifest = json.loads((data_dir / "tables" / "current" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((data_dir / "tables" / "manifest.json").read_text(encoding="utf-8"))
     return [(name, t["rows"], t["bytes"], t.get("parquet_bytes", 0)) for name, t in sorted(manifest["tables"].items())]
 
 

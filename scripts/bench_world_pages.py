@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         out = args.keep or Path(tmp) / "data"
         t0 = time.perf_counter()
         rows = make_world(out, args.kwic_rows)
-        size = sum(p.stat().st_size for p in (out / "tables" / "current").resolve().glob("*.csv"))
+        size = sum(p.stat().st_size for p in (out / "tables").glob("*.csv"))
         print(f"world-sized synthetic set in {time.perf_counter() - t0:.0f} s: "
               + ", ".join(f"{k} {v:,}" for k, v in rows.items()) + f" rows; {size / 1e6:.0f} MB of CSV")
         os.environ["TIPDASH_DATA_DIR"] = str(out)

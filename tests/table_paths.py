@@ -1,10 +1,13 @@
-"""Where a test finds the tables of a data directory: the published set DATA_DIR/tables/current/."""
+"""Where a test finds the tables of a data directory: the directory of its current set."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from scrapers.tableset import current, tables_root
+
 
 def tables_dir(data_dir: Path | str) -> Path:
-    """The directory of the current table set (DATA_DIR/tables/current resolved); it may not exist."""
-    link = Path(data_dir) / "tables" / "current"
-    return link.resolve() if link.exists() else link
+    """The directory of the data directory's current table set (scrapers.tableset.current), or
+    DATA_DIR/tables when there is none; it may not exist."""
+    found = current(data_dir)
+    return found.dir if found is not None else tables_root(data_dir)

@@ -147,5 +147,5 @@ def test_which_files_are_missing_names_an_empty_file_relative_to_the_data_dir(mo
     monkeypatch.setenv("TIPDASH_DATA_DIR", str(ROOT / "data"))
     at = _run(ROOT / "data", "read")
     lines = [str(m.value) for m in at.markdown if "paragraphs.csv" in str(m.value)]
-    assert lines == ["- `tables/current/paragraphs.csv`: the file is there but empty (no rows yet)"]
+    assert lines == ["- `tables/paragraphs.csv`: the file is there but empty (no rows yet)"]
     assert str(ROOT) not in "\n".join(str(m.value) for m in at.markdown)

@@ -63,7 +63,8 @@ def test_each_page_is_parsed_once_and_a_new_parser_version_reparses_everything(f
     assert run.code == 0 and "tables unchanged" in run.output and "0 page(s) parsed" in run.output, run.output
     assert tableset.current(data_dir).generation == first.generation, "nothing rebuilt"
 
-    (tables_dir(data_dir) / "kwic.csv").unlink()  # an incomplete set is rebuilt, from the parse store
+    for where in (tables_dir(data_dir), data_dir / "tables"):  # the generation and its stable copy
+        (where / "kwic.csv").unlink()  # an incomplete set is rebuilt, from the parse store
     run = cli("parse", "--data-dir", data_dir)
     assert "tables written" in run.output and "0 page(s) parsed" in run.output, run.output
 
@@ -162,7 +163,8 @@ def test_killed_runs_leave_the_old_or_the_new_set_never_a_mix(site_server, data_
     _set_is_whole(data_dir)
     leftovers = [p for p in data_dir.rglob("*") if p.name.startswith(".tmp-") or p.name.endswith(".tmp")]
     assert leftovers == []
-    assert len([p for p in (data_dir / "tables").iterdir() if p.name.startswith("g")]) == 1
+    # the current generation and the one before it (readers of it finish); older ones are gone
+    assert len([p for p in (data_dir / "tables").iterdir() if p.is_dir() and p.name.startswith("g")]) <= 2
 
 
 def test_a_read_only_data_directory_is_a_clear_error(fetched, cli):
