@@ -54,12 +54,15 @@ _NO_WAIVER = re.compile(
     r"(?:a\s+|another\s+|any\s+)?(?:further\s+)?waiver", re.IGNORECASE)
 # A sentence that recalls an earlier report's placement (a year, "last year's", "previous"...): when
 # placement sentences disagree, those recalling the past give way to the one stating this year's.
+# A year that names a law ("the 2008 Trafficking Victims Protection Reauthorization Act") recalls no report.
 _RECALLS_EARLIER = re.compile(
-    r"\b(?:19|20)\d\d\b|\b(?:last|previous|prior)\s+(?:year|report)|\bpreviously\b|\bformerly\b|\bearlier\b",
+    r"\b(?:19|20)\d\d\b(?!\s+(?:[\w-]+\s+){0,5}?(?:act|protocol|convention)\b)"
+    r"|\b(?:last|previous|prior)\s+(?:year|report)|\bpreviously\b|\bformerly\b|\bearlier\b",
     re.IGNORECASE)
 _CONDITIONAL = re.compile(r"^\W*(?:if|unless|whether|should|were|once|when)\b", re.IGNORECASE)
 _HISTORICAL_AFTER = re.compile(
-    r"^[^.;]{0,40}?\b(?:in\s+(?:19|20)\d\d|last\s+year|the\s+previous|previously|in\s+the\s+past|for\s+the\s+past|until)\b",
+    r"^[^.;]{0,40}?\b(?:in\s+(?:19|20)\d\d|last\s+year|the\s+previous|previously|in\s+the\s+past|for\s+the\s+(?:past|last)"
+    r"|until)\b",
     re.IGNORECASE,
 )
 _STRONG = re.compile(r"\b(?:therefore|thus|accordingly|consequently|hereby|waiver|deemed)\b|\bis\s+placed\b", re.IGNORECASE)
