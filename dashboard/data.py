@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.tables import BY_NAME, INPUT_NAMES, REPO_FALLBACK, TableSpec
-from scrapers.tableset import TableSet, current
+from scrapers.store.tableset import TableSet, current
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT / "data"

@@ -24,7 +24,7 @@ import streamlit as st
 from dashboard import world as W
 from dashboard.data import REPO_ROOT, data_dir
 from scrapers.summary import SUMMARY_DIR
-from scrapers.tableset import TableSet, current
+from scrapers.store.tableset import TableSet, current
 
 KELLEY_FILE = Path("reference") / "kelley_tiers.csv"
 KELLEY_CODES = {"KOS": "XKX"}  # Kelley's code -> the registry's

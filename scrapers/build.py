@@ -1,4 +1,4 @@
-"""Building the table set from the raw cache: read every year (parsed once, see scrapers.parsed),
+"""Building the table set from the raw cache: read every year (parsed once, see scrapers.store.parsed),
 make the corpus tables and the analysis tables in memory, and publish them as one atomic set.
 
 Nothing is rebuilt when the set's inputs did not change: the inputs key (code, parser version,
@@ -26,17 +26,17 @@ from analysis.schema import (
     CACHE_CORRUPT, COVERAGE_TABLE, NOT_LISTED, ESSAY_CLAIMS_COLUMNS, JOIN, NARRATIVES_TABLE, ORIGIN_SCRAPED, PARAGRAPHS_TABLE,
     PARSE_FAILED, PARSED, TABLES, TIERS_TABLE, TableSchema, decide_tier,
 )
-from scrapers import tableset
-from scrapers.cache import RawCache, page_body
+from scrapers.store import tableset
+from scrapers.store.cache import RawCache, page_body
 from scrapers.countries import DEFAULT_COUNTRY, Country
 from scrapers.inputs import (
     FIRST_YEAR, KELLEY_NAME, REPO_DATA, REPO_ROOT, ReferenceTier, current_utc_year, file_digest, input_path,
     load_kelley, load_reference,
 )
 from scrapers.models import Narrative
-from scrapers.parse_html import PARSER_VERSION
-from scrapers.parsed import NOT_CACHED, ParseStore, YearParse, full_narratives, read_years_many
-from scrapers.text import word_count
+from scrapers.parse.page import PARSER_VERSION
+from scrapers.store.parsed import NOT_CACHED, ParseStore, YearParse, full_narratives, read_years_many
+from scrapers.parse.text import word_count
 
 TIER_UNREAD_DETAIL = "tier could not be read from the page"
 UNREAD_NOTE = "unread_on_page"  # tier_note of a scraped year whose tier came from the reference
@@ -389,8 +389,8 @@ def code_digest() -> str:
     """sha256 over the source of analysis/ and scrapers/: new code means new tables."""
     digest = hashlib.sha256()
     for folder in _CODE_DIRS:
-        for path in sorted((REPO_ROOT / folder).glob("*.py")):
-            digest.update(path.name.encode())
+        for path in sorted((REPO_ROOT / folder).rglob("*.py")):
+            digest.update(path.relative_to(REPO_ROOT).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 

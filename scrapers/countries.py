@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from scrapers.text import fold, normalise_text
+from scrapers.parse.text import fold, normalise_text
 
 
 @dataclass(frozen=True)

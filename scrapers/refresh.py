@@ -1,7 +1,7 @@
 """The scraper's commands that change a data directory: refresh (fetch what is missing, or with
 --revalidate ask the server what changed, then build) and parse (build from the raw cache alone).
 
-Both hold the data directory's lock (scrapers.lock) and end in one scrapers.build.build, which
+Both hold the data directory's lock (scrapers.store.lock) and end in one scrapers.build.build, which
 publishes the table set atomically and only when its inputs changed. A good cached page is never
 replaced by a page that fails to parse; a refetched page that is kept aside goes to raw/rejected/.
 """
@@ -15,16 +15,16 @@ from typing import Callable, Protocol, Sequence
 from urllib.parse import urldefrag
 
 from analysis.schema import FETCH_FAILED, NO_PAGE, NOT_LISTED, PARSE_FAILED, PARSED
-from scrapers import tableset
+from scrapers.store import tableset
 from scrapers.build import BuildResult, build, countries_in, tier_unread_detail, years_to_scan
-from scrapers.cache import RawCache, atomic_write_bytes, cleanup_temporaries, decode_html
+from scrapers.store.cache import RawCache, atomic_write_bytes, cleanup_temporaries, decode_html
 from scrapers.countries import DEFAULT_COUNTRY, Country, get_country
-from scrapers.discover import landing_urls, list_countries, locate_narrative
+from scrapers.web.discover import landing_urls, list_countries, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound, ScraperError
-from scrapers.http import FetchConfig, Fetcher, FetchResult, utc_now_iso
+from scrapers.web.http import FetchConfig, Fetcher, FetchResult, utc_now_iso
 from scrapers.inputs import FIRST_YEAR, current_utc_year
-from scrapers.lock import run_lock
-from scrapers.parsed import (
+from scrapers.store.lock import run_lock
+from scrapers.store.parsed import (
     MIN_LISTED, ParseStore, YearParse, listed_count, not_listed_detail, parse_fetched, read_years,
 )
 

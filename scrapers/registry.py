@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 
 import pycountry
 
-from scrapers.text import normalise_text
+from scrapers.parse.text import normalise_text
 
 if TYPE_CHECKING:  # imported lazily at run time: scrapers.countries may come to import this module
     from scrapers.countries import Country
@@ -125,7 +125,7 @@ def split_heading(text: str) -> tuple[str, str | None]:
 
     The tier is canonical ("Tier 2 Watch List", "Special Case"); the name is as printed, trimmed.
     """
-    from scrapers.tiers import parse_tier_heading  # lazy: scrapers.tiers imports scrapers.countries
+    from scrapers.parse.tiers import parse_tier_heading  # lazy: scrapers.parse.tiers imports scrapers.countries
 
     parts = parse_tier_heading(text)
     if parts is not None:

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.schema import CACHE_CORRUPT, NOT_LISTED, PARSE_FAILED, PARSED
-from scrapers import tableset
+from scrapers.store import tableset
 from scrapers.build import TierDisagreement, fix_command, tier_rows, tier_unread_detail, years_to_scan
-from scrapers.cache import RawCache
+from scrapers.store.cache import RawCache
 from scrapers.countries import DEFAULT_COUNTRY, get_country
 from scrapers.inputs import load_kelley, load_reference
-from scrapers.parsed import NOT_CACHED, ParseStore, read_years
+from scrapers.store.parsed import NOT_CACHED, ParseStore, read_years
 
 
 @dataclass(frozen=True)

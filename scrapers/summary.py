@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scrapers import tableset
+from scrapers.store import tableset
 from scrapers.errors import ScraperError
-from scrapers.lock import run_lock
+from scrapers.store.lock import run_lock
 
 SUMMARY_DIR = "world"  # DATA_DIR/world holds the summary set
 WHOLE_TABLES = ("tiers", "narratives", "coverage", "mentions")

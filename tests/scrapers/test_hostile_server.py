@@ -15,7 +15,7 @@ import pytest
 from table_paths import tables_dir
 
 from scrapers.errors import FetchError
-from scrapers.http import FetchConfig, Fetcher
+from scrapers.web.http import FetchConfig, Fetcher
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2021

@@ -1,10 +1,10 @@
-"""scrapers.http against a real local server: headers, mirror, retries, and every failure mapped."""
+"""scrapers.web.http against a real local server: headers, mirror, retries, and every failure mapped."""
 from __future__ import annotations
 
 import pytest
 
 from scrapers.errors import FetchError, PageNotFound
-from scrapers.http import USER_AGENT, FetchConfig, Fetcher, make_session
+from scrapers.web.http import USER_AGENT, FetchConfig, Fetcher, make_session
 
 PAGE = "https://www.example.test/reports/sample/"
 

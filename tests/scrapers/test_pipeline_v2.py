@@ -17,9 +17,9 @@ from mounts import tmpfs
 from table_paths import tables_dir
 
 import scrapers.build as build_module
-import scrapers.parsed as parsed_module
-from scrapers import tableset
-from scrapers.lock import LOCK_FILE
+import scrapers.store.parsed as parsed_module
+from scrapers.store import tableset
+from scrapers.store.lock import LOCK_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 YEARS = "2005,2010,2013,2021,2023"
@@ -81,8 +81,8 @@ def test_a_changed_page_is_the_only_one_parsed_again(fetched, cli, site_expected
     path = data_dir / "raw" / manifest.loc[url, "path"]
     body = path.read_bytes().replace(b"</body>", b"<p>An added paragraph of the synthetic page, published "
                                                   b"later.</p></body>")
-    from scrapers.cache import RawCache
-    from scrapers.http import FetchResult
+    from scrapers.store.cache import RawCache
+    from scrapers.web.http import FetchResult
 
     RawCache(data_dir).store(FetchResult(url, url, 200, body, "text/html", "2026-11-29T00:00:00Z"))
     run = cli("parse", "--data-dir", data_dir)
@@ -210,7 +210,7 @@ def test_a_second_run_is_refused_with_exit_3_or_waits(fetched, cli):
     data_dir = fetched
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys, time\n"
-        "from scrapers.lock import run_lock\n"
+        "from scrapers.store.lock import run_lock\n"
         f"with run_lock({str(data_dir)!r}, command='refresh'):\n"
         "    print('held', flush=True)\n"
         "    time.sleep(1.5)\n")], cwd=ROOT, stdout=subprocess.PIPE, text=True)

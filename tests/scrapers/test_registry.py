@@ -9,7 +9,7 @@ import pytest
 
 from scrapers import registry
 from scrapers.countries import get_country
-from scrapers.discover import locate_narrative
+from scrapers.web.discover import locate_narrative
 from scrapers.errors import PageNotFound
 from scrapers.registry import (
     CountryEntry,

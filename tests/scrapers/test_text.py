@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.text import fold, normalise_text, word_count
+from scrapers.parse.text import fold, normalise_text, word_count
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ from lxml import etree
 
 from scrapers.countries import Country
 from scrapers.errors import NarrativeNotFound, PageNotFound
-from scrapers.parse_html import find_country_heading
-from scrapers.text import normalise_text
+from scrapers.parse.page import find_country_heading
+from scrapers.parse.text import normalise_text
 
 FIRST_REPORT_YEAR = 2001
 RECENT_LANDING = "https://www.state.gov/reports/{year}-trafficking-in-persons-report/"

@@ -34,20 +34,20 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 from urllib.parse import urldefrag
 
-from scrapers.cache import (
+from scrapers.store.cache import (
     FIX_COMMAND, GZ, CacheCorrupt, RawCache, atomic_write_bytes, decode_html_counted, page_body,
 )
 from scrapers.countries import Country, get_country
 from analysis.schema import CACHE_CORRUPT, NOT_LISTED, PARSE_FAILED, PARSED
-from scrapers.discover import DISCOVERY_VERSION, list_countries, locate_narrative
+from scrapers.web.discover import DISCOVERY_VERSION, list_countries, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound
 from scrapers.models import Narrative, Section, TierReading
-from scrapers.parse_html import _CLOSING_TAG, PARSER_VERSION, parse_all_narratives, parse_narrative
+from scrapers.parse.page import _CLOSING_TAG, PARSER_VERSION, parse_all_narratives, parse_narrative
 
 PARSED_DIR = "parsed"
 # The modules whose code decides what a page parses to: their source is part of the store's key,
 # so an edited parser never serves stale entries even when PARSER_VERSION was not bumped.
-PARSER_MODULES = ("parse_html", "tiers", "sections", "text", "models", "countries")
+PARSER_MODULES = ("parse/page", "parse/tiers", "parse/sections", "parse/text", "models", "countries")
 # Parse in a process pool when at least this many pages need parsing (below it, the pool's start
 # costs more than it saves).
 POOL_MIN_PAGES = 6
@@ -130,7 +130,7 @@ def parser_key() -> str:
     """PARSER_VERSION plus a digest of the parser's source: the store's directory name."""
     digest = hashlib.sha256(PARSER_VERSION.encode())
     for name in PARSER_MODULES:
-        digest.update((Path(__file__).parent / f"{name}.py").read_bytes())
+        digest.update((Path(__file__).parents[1] / f"{name}.py").read_bytes())
     return f"v{PARSER_VERSION}-{digest.hexdigest()[:10]}"
 
 

@@ -35,7 +35,7 @@ from bs4 import UnicodeDammit
 from bs4.dammit import EncodingDetector
 
 from scrapers.errors import CacheFileError, DiskError, FetchError
-from scrapers.http import FetchResult, utc_now_iso
+from scrapers.web.http import FetchResult, utc_now_iso
 
 MANIFEST = "manifest.csv"
 FAILURES = "failures.csv"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from analysis.sentences import split_sentences
 from scrapers.countries import Country
 from scrapers.models import TierReading
-from scrapers.text import normalise_text
+from scrapers.parse.text import normalise_text
 
 # A tier as printed: "Tier 2 Watch List", "TIER 2WATCH LIST", "Tier Two", "Special Case".
 TIER_PATTERN = (

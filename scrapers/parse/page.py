@@ -16,9 +16,9 @@ from lxml import etree
 from scrapers.countries import Country
 from scrapers.errors import NarrativeNotFound
 from scrapers.models import Narrative, Section
-from scrapers.sections import clean_title, normalise_section, split_run_in
-from scrapers.text import normalise_text
-from scrapers.tiers import canonical_tier, has_placement, heading_tier, parse_tier_heading, read_tier
+from scrapers.parse.sections import clean_title, normalise_section, split_run_in
+from scrapers.parse.text import normalise_text
+from scrapers.parse.tiers import canonical_tier, has_placement, heading_tier, parse_tier_heading, read_tier
 
 # Bump whenever the Narrative that parse_narrative returns for some page can change: the parse
 # cache of the pipeline is keyed on it.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scrapers.text import normalise_text
+from scrapers.parse.text import normalise_text
 
 _PUNCT = " \t:;.,-\u2013\u2014*"
 
