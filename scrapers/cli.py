@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
                         metavar="SLUGS",
                         help="whose narratives: a registry slug (china, north-korea, russia ...), several "
                              "joined by commas, or 'all' (every narrative each year's table of contents "
-                             "lists); default: china. `python -m scrapers.registry NAME` shows a name's slug")
+                             "lists); default: china. `python -m scrapers.countries NAME` shows a name's slug")
     inputs = argparse.ArgumentParser(add_help=False)
     inputs.add_argument("--lexicon", type=_existing_file, metavar="FILE",
                         help="lexicon of the analysis (default: DATA_DIR/lexicon.toml if present, else "

@@ -18,7 +18,7 @@ from analysis.schema import FETCH_FAILED, NO_PAGE, NOT_LISTED, PARSE_FAILED, PAR
 from scrapers.store import tableset
 from scrapers.build import BuildResult, build, countries_in, tier_unread_detail, years_to_scan
 from scrapers.store.cache import RawCache, atomic_write_bytes, cleanup_temporaries, decode_html
-from scrapers.countries import DEFAULT_COUNTRY, Country, get_country
+from scrapers.countries import DEFAULT_COUNTRY, Country, get_country, resolve
 from scrapers.web.discover import landing_urls, list_countries, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound, ScraperError
 from scrapers.web.http import FetchConfig, Fetcher, FetchResult, utc_now_iso
@@ -335,11 +335,9 @@ def parse_countries(spec: str | Sequence[str]) -> list[str] | None:
 
 def _list_year(year: int, cache: RawCache, fetcher: Fetcher, notes: list[str]) -> list[str]:
     """The countries the year's table of contents lists (the pages read are stored in the cache)."""
-    from scrapers import registry
-
     net = _NetworkFetch(cache, fetcher, False)
     try:
-        listing = list_countries(year, net, registry.resolve)
+        listing = list_countries(year, net, resolve)
     except PageNotFound:
         return []
     except FetchError as exc:

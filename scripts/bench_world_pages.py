@@ -63,7 +63,7 @@ def make_world(out: Path, kwic_rows: int, seed: int = 7) -> dict[str, int]:
 
     from analysis.lexicon import parse_lexicon
     from analysis.schema import TABLES
-    from scrapers.registry import read_rows
+    from scrapers.countries import read_rows
     from scrapers.store.tableset import publish
 
     rng = random.Random(seed)

@@ -74,9 +74,9 @@ class WorldSummary:
 
 def world_countries(count: int) -> list[WorldCountry]:
     """`count` registry countries (former states left out): FIRST, then the others by slug."""
-    from scrapers import registry
+    from scrapers import countries
 
-    entries = {e.slug: e for e in registry.all_entries() if e.code_status != "withdrawn"}
+    entries = {e.slug: e for e in countries.all_countries() if e.code_status != "withdrawn"}
     order = [s for s in FIRST if s in entries] + sorted(s for s in entries if s not in FIRST)
     chosen = order[:max(1, count)]
     return [WorldCountry(s, entries[s].name, entries[s].iso3) for s in chosen]

@@ -13,12 +13,13 @@ from functools import lru_cache
 
 from lxml import etree
 
-from scrapers.countries import Country
+from scrapers.countries import Country, resolve
 from scrapers.errors import NarrativeNotFound
 from scrapers.models import Narrative, Section
 from scrapers.parse.sections import clean_title, normalise_section, split_run_in
 from scrapers.parse.text import normalise_text
-from scrapers.parse.tiers import canonical_tier, has_placement, heading_tier, parse_tier_heading, read_tier
+from scrapers.parse.tier_text import canonical_tier, parse_tier_heading
+from scrapers.parse.tiers import has_placement, heading_tier, read_tier
 
 # Bump whenever the Narrative that parse_narrative returns for some page can change: the parse
 # cache of the pipeline is keyed on it.
@@ -661,16 +662,9 @@ def parse_narrative(html: str, *, country: Country, year: int, source_url: str) 
 def _country_named(name: str) -> Country:
     """The Country a printed name stands for: the registry's (all its printed names, its separate
     narratives kept out) when it knows the name, else a country of that one name."""
-    from scrapers.countries import get_country
-
-    try:
-        from scrapers import registry
-
-        entry = registry.resolve(name)
-        if entry is not None:
-            return get_country(entry.slug)
-    except (ImportError, ValueError, KeyError):
-        pass
+    known = resolve(name)
+    if known is not None:
+        return known
     slug = re.sub(r"[^a-z0-9]+", "-", normalise_text(name).lower()).strip("-") or "country"
     return Country(slug=slug, name=name, names=(name,), url_slug=slug)
 

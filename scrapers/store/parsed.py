@@ -37,7 +37,7 @@ from urllib.parse import urldefrag
 from scrapers.store.cache import (
     FIX_COMMAND, GZ, CacheCorrupt, RawCache, atomic_write_bytes, decode_html_counted, page_body,
 )
-from scrapers.countries import Country, get_country
+from scrapers.countries import Country, get_country, resolve
 from analysis.schema import CACHE_CORRUPT, NOT_LISTED, PARSE_FAILED, PARSED
 from scrapers.web.discover import DISCOVERY_VERSION, list_countries, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound
@@ -47,7 +47,8 @@ from scrapers.parse.page import _CLOSING_TAG, PARSER_VERSION, parse_all_narrativ
 PARSED_DIR = "parsed"
 # The modules whose code decides what a page parses to: their source is part of the store's key,
 # so an edited parser never serves stale entries even when PARSER_VERSION was not bumped.
-PARSER_MODULES = ("parse/page", "parse/tiers", "parse/sections", "parse/text", "models", "countries")
+PARSER_MODULES = ("parse/page", "parse/tiers", "parse/tier_text", "parse/names", "parse/sections", "parse/text", "models",
+                  "countries")
 # Parse in a process pool when at least this many pages need parsing (below it, the pool's start
 # costs more than it saves).
 POOL_MIN_PAGES = 6
@@ -537,10 +538,8 @@ MIN_LISTED = 3  # a table of contents that lists this many narratives was read, 
 
 def listed_count(year: int, fetch) -> int:
     """How many narratives the year's table of contents lists (0 when it cannot be read)."""
-    from scrapers import registry
-
     try:
-        return len(list_countries(year, fetch, registry.resolve).links)
+        return len(list_countries(year, fetch, resolve).links)
     except (PageNotFound, FetchError, NarrativeNotFound):
         return 0
 

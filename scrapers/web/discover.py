@@ -244,7 +244,7 @@ def _narrative_like(url: str, landing: str, year: int) -> bool:
 
 def list_countries(year: int, fetch: Callable[[str], str], resolve: Callable[[str], object]) -> CountryListing:
     """Every country narrative linked from the year's table of contents (landing page and its index
-    pages): link texts resolved by `resolve` (scrapers.registry.resolve, returning an entry with
+    pages): link texts resolved by `resolve` (scrapers.countries.resolve, returning a Country with
     .slug, or None). PageNotFound when the year has no landing page."""
     landing, html = first_landing(year, fetch)
     found: dict[str, str] = {}

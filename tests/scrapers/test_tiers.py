@@ -8,7 +8,8 @@ import pytest
 from scrapers.countries import get_country
 from analysis.schema import TIERS
 import scrapers.parse.tiers
-from scrapers.parse.tiers import canonical_tier, heading_tier, parse_tier_heading, read_tier
+from scrapers.parse.tier_text import canonical_tier, parse_tier_heading
+from scrapers.parse.tiers import heading_tier, read_tier
 
 CHINA = get_country("china")
 
