@@ -27,7 +27,8 @@ from analysis.schema import (
     PARSE_FAILED, PARSED, TABLES, TIERS_TABLE, TableSchema, decide_tier,
 )
 from scrapers.store import tableset
-from scrapers.store.cache import RawCache, page_body
+from scrapers.store.cache import RawCache
+from scrapers.store.paths import page_body
 from scrapers.countries import DEFAULT_COUNTRY, Country
 from scrapers.inputs import (
     FIRST_YEAR, KELLEY_NAME, REPO_DATA, REPO_ROOT, ReferenceTier, current_utc_year, file_digest, input_path,

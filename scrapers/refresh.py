@@ -17,7 +17,9 @@ from urllib.parse import urldefrag
 from analysis.schema import FETCH_FAILED, NO_PAGE, NOT_LISTED, PARSE_FAILED, PARSED
 from scrapers.store import tableset
 from scrapers.build import BuildResult, build, countries_in, tier_unread_detail, years_to_scan
-from scrapers.store.cache import RawCache, atomic_write_bytes, cleanup_temporaries, decode_html
+from scrapers.store.cache import RawCache
+from scrapers.parse.decode import decode_html
+from scrapers.store.atomic import atomic_write_bytes, cleanup_temporaries
 from scrapers.countries import DEFAULT_COUNTRY, Country, get_country, resolve
 from scrapers.web.discover import landing_urls, list_countries, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound, ScraperError

@@ -36,7 +36,8 @@ from make_realistic_pages import (  # noqa: E402
     EARLY_HOST, MIDDLE_HOST, NK_SENTENCES, Narrative, Text, archive_page, early_section_title, era_of, landing_url,
     recent_page, share_widget, typeset,
 )
-from scrapers.store.cache import YEARS as YEARS_FILE, RawCache, YearRecord, atomic_write_bytes  # noqa: E402
+from scrapers.store.cache import YEARS as YEARS_FILE, RawCache, YearRecord
+from scrapers.store.atomic import atomic_write_bytes
 from scrapers.web.http import FetchResult  # noqa: E402
 from scrapers.inputs import parse_years  # noqa: E402
 

@@ -34,9 +34,10 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 from urllib.parse import urldefrag
 
-from scrapers.store.cache import (
-    FIX_COMMAND, GZ, CacheCorrupt, RawCache, atomic_write_bytes, decode_html_counted, page_body,
-)
+from scrapers.store.cache import FIX_COMMAND, CacheCorrupt, RawCache
+from scrapers.store.paths import GZ, page_body
+from scrapers.parse.decode import decode_html_counted
+from scrapers.store.atomic import atomic_write_bytes
 from scrapers.countries import Country, get_country, resolve
 from analysis.schema import CACHE_CORRUPT, NOT_LISTED, PARSE_FAILED, PARSED
 from scrapers.web.discover import DISCOVERY_VERSION, list_countries, locate_narrative

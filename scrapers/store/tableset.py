@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis.schema import TABLES
 from scrapers.errors import ScraperError
+from scrapers.store.atomic import current_umask
 
 TABLES_DIR = "tables"
 CURRENT = "current"
@@ -224,12 +225,6 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _umask_mode(mode: int = 0o666) -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mode & ~mask
-
-
 def publish(data_dir: Path | str, frames: Mapping[str, pd.DataFrame], *, inputs_key: str = "",
             synthetic: bool = False) -> TableSet:
     """Write `frames` as a new generation and switch DATA_DIR/tables/current to it atomically.
@@ -248,7 +243,7 @@ def publish(data_dir: Path | str, frames: Mapping[str, pd.DataFrame], *, inputs_
         raise TableSetError(f"cannot write the tables in {root}: {exc.strerror or exc}") from exc
     try:
         infos: dict[str, TableInfo] = {}
-        file_mode = _umask_mode()
+        file_mode = 0o666 & ~current_umask()
         for table, frame in sorted(frames.items()):
             schema = TABLES.get(table)
             file = schema.file if schema else f"{table}.csv"
@@ -267,7 +262,7 @@ def publish(data_dir: Path | str, frames: Mapping[str, pd.DataFrame], *, inputs_
                                     inputs_key, synthetic, infos)
         (tmp / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
         os.chmod(tmp / MANIFEST, file_mode)
-        os.chmod(tmp, _umask_mode(0o777))
+        os.chmod(tmp, 0o777 & ~current_umask())
         _fsync_dir(tmp)
         final = root / name
         os.rename(tmp, final)

@@ -12,10 +12,10 @@ import time
 import pytest
 from mounts import tmpfs
 
-from scrapers.store.cache import (
-    CacheCorrupt, RawCache, atomic_write_bytes, cleanup_temporaries, current_umask, decode_html,
-    decode_html_counted, url_to_relpath,
-)
+from scrapers.store.cache import CacheCorrupt, RawCache
+from scrapers.store.paths import url_to_relpath
+from scrapers.parse.decode import decode_html, decode_html_counted
+from scrapers.store.atomic import atomic_write_bytes, cleanup_temporaries, current_umask
 from scrapers.errors import CacheFileError, DiskError
 from scrapers.web.http import FetchResult
 

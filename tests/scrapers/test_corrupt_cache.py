@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from table_paths import tables_dir
 
-from scrapers.store.cache import (
-    CacheCorrupt, RawCache, cleanup_temporaries, relpath_to_url, url_to_relpath,
-)
+from scrapers.store.cache import CacheCorrupt, RawCache
+from scrapers.store.paths import relpath_to_url, url_to_relpath
+from scrapers.store.atomic import cleanup_temporaries
 from scrapers.errors import CacheFileError
 from scrapers.web.http import FetchResult
 
