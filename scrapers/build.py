@@ -1,4 +1,4 @@
-"""Building the table set from the raw cache: read every year (parsed once, see scrapers.store.parsed),
+"""Building the table set from the raw cache: read every year (parsed once, see scrapers.store.parse_store),
 make the corpus tables and the analysis tables in memory, and publish them as one atomic set.
 
 Nothing is rebuilt when the set's inputs did not change: the inputs key (code, parser version,
@@ -36,7 +36,8 @@ from scrapers.inputs import (
 )
 from scrapers.models import Narrative
 from scrapers.parse.page import PARSER_VERSION
-from scrapers.store.parsed import NOT_CACHED, ParseStore, YearParse, full_narratives, read_years_many
+from scrapers.store.parse_store import ParseStore
+from scrapers.read import NOT_CACHED, YearParse, full_narratives, read_years_many
 from scrapers.parse.text import word_count
 
 TIER_UNREAD_DETAIL = "tier could not be read from the page"

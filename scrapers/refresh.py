@@ -26,9 +26,8 @@ from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound, Scraper
 from scrapers.web.http import FetchConfig, Fetcher, FetchResult, utc_now_iso
 from scrapers.inputs import FIRST_YEAR, current_utc_year
 from scrapers.store.lock import run_lock
-from scrapers.store.parsed import (
-    MIN_LISTED, ParseStore, YearParse, listed_count, not_listed_detail, parse_fetched, read_years,
-)
+from scrapers.store.parse_store import ParseStore
+from scrapers.read import MIN_LISTED, YearParse, listed_count, not_listed_detail, parse_fetched, read_years
 
 CHANGES = "changes.csv"  # raw/changes.csv: every published page that changed on revalidation
 CHANGES_COLUMNS = ("detected_at", "country", "year", "url", "old_sha256", "new_sha256", "old_fetched_at")

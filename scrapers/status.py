@@ -13,7 +13,8 @@ from scrapers.build import TierDisagreement, fix_command, tier_rows, tier_unread
 from scrapers.store.cache import RawCache
 from scrapers.countries import DEFAULT_COUNTRY, get_country
 from scrapers.inputs import load_kelley, load_reference
-from scrapers.store.parsed import NOT_CACHED, ParseStore, read_years
+from scrapers.store.parse_store import ParseStore
+from scrapers.read import NOT_CACHED, read_years
 
 
 @dataclass(frozen=True)

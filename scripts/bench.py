@@ -294,7 +294,7 @@ def benchmark(country: str = "china", rounds: int = 3, years: tuple[int, int] = 
 def _parsed_dir_name() -> str:
     """The parse cache's directory under raw/ (the pipeline's own name when it says so)."""
     try:
-        from scrapers.store.parsed import PARSED_DIR
+        from scrapers.store.parse_store import PARSED_DIR
     except ImportError:
         return "parsed"
     return str(PARSED_DIR)

@@ -15,7 +15,7 @@ from scrapers.models import Narrative, Section, TierReading
 from analysis.schema import COVERAGE_TABLE, NARRATIVES_TABLE, PARAGRAPHS_TABLE, TIERS_TABLE
 from scrapers.build import corpus_tables
 from scrapers.inputs import ReferenceTier, YearsError, load_kelley, load_reference, parse_years
-from scrapers.store.parsed import YearParse
+from scrapers.read import YearParse
 from scrapers.refresh import parse
 from scrapers.status import status
 from scrapers.store.tableset import table_bytes

@@ -17,7 +17,7 @@ from mounts import tmpfs
 from table_paths import tables_dir
 
 import scrapers.build as build_module
-import scrapers.store.parsed as parsed_module
+import scrapers.parse.jobs as jobs_module
 from scrapers.store import tableset
 from scrapers.store.lock import LOCK_FILE
 
@@ -67,7 +67,7 @@ def test_each_page_is_parsed_once_and_a_new_parser_version_reparses_everything(f
     run = cli("parse", "--data-dir", data_dir)
     assert "tables written" in run.output and "0 page(s) parsed" in run.output, run.output
 
-    monkeypatch.setattr(parsed_module, "PARSER_VERSION", "test-next")
+    monkeypatch.setattr(jobs_module, "PARSER_VERSION", "test-next")
     monkeypatch.setattr(build_module, "PARSER_VERSION", "test-next")
     run = cli("parse", "--data-dir", data_dir)
     assert f"{len(YEAR_LIST)} page(s) parsed" in run.output, run.output

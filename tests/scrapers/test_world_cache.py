@@ -17,7 +17,9 @@ from table_paths import tables_dir
 from analysis.schema import CACHE_CORRUPT, PARSED
 from scrapers.store.cache import RawCache
 from scrapers.web.http import FetchResult
-from scrapers.store.parsed import PageJob, ParseStore, parse_group, parse_page
+from scrapers.store.parse_store import ParseStore
+from scrapers.pool import parse_group, parse_page
+from scrapers.parse.jobs import PageJob
 from scrapers.refresh import parse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,7 +147,8 @@ def test_store_many_writes_every_page_and_the_manifest_once(tmp_path):
 
 def test_the_process_pools_give_the_same_bytes_as_one_process(world, tmp_path, monkeypatch):
     import scrapers.build
-    import scrapers.store.parsed
+    import scrapers.pool
+    import scrapers.read
 
     source, _ = world
     sets = {}
@@ -153,8 +156,8 @@ def test_the_process_pools_give_the_same_bytes_as_one_process(world, tmp_path, m
         data_dir = tmp_path / name.replace(" ", "-")
         data_dir.mkdir()
         shutil.copytree(source / "raw", data_dir / "raw", ignore=shutil.ignore_patterns("parsed"))
-        monkeypatch.setattr(scrapers.store.parsed, "POOL_MIN_LOCATE", low)
-        monkeypatch.setattr(scrapers.store.parsed, "POOL_MIN_PAGES", low)
+        monkeypatch.setattr(scrapers.read, "POOL_MIN_LOCATE", low)
+        monkeypatch.setattr(scrapers.pool, "POOL_MIN_PAGES", low)
         monkeypatch.setattr(scrapers.build, "POOL_MIN_PARAGRAPHS", low)
         result = parse(data_dir, "china")
         assert result.ok
