@@ -11,9 +11,9 @@ from typing import Callable, Sequence, TypeVar
 
 from scrapers.countries import get_country
 from scrapers.models import Narrative
-from scrapers.parse.decode import decode_html_counted
+from scrapers.parse.decode import decode_html_counted, looks_complete
 from scrapers.parse.jobs import PageJob, PageOutcome, parse_text
-from scrapers.parse.page import _CLOSING_TAG, parse_all_narratives
+from scrapers.parse.page import parse_all_narratives
 from scrapers.store.parse_store import ParseStore
 from scrapers.store.paths import page_body
 
@@ -52,7 +52,7 @@ def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
     if len(jobs) == 1:
         return [parse_text(text, job, replaced)]
     found: dict[str, Narrative] = {}
-    if text.strip() and _CLOSING_TAG.search(text[-16384:]):  # else parse_narrative says why, per country
+    if text.strip() and looks_complete(text):  # else parse_narrative says why, per country
         try:
             names = {get_country(j.country).name: j.country for j in jobs}
             for name, narrative in parse_all_narratives(text, job.year, job.source_url, list(names)):

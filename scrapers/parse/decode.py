@@ -57,3 +57,18 @@ def decode_html_counted(body: bytes, content_type: str = "") -> tuple[str, int]:
 def decode_html(body: bytes, content_type: str = "") -> str:
     """Decode page bytes to text (see decode_html_counted, which also counts replaced bytes)."""
     return decode_html_counted(body, content_type)[0]
+
+
+# A page is whole when its end holds a closing </body> or </html> tag (the one truncation rule:
+# the fetcher refuses such a body, the parser says so of a cached one).
+_CLOSING_TAG = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
+CLOSING_TAIL = 16384  # bytes (or characters) at the end of a page where the closing tag must be
+
+
+def looks_complete(page: bytes | str) -> bool:
+    """True when the last CLOSING_TAIL bytes (or characters) of `page` hold </body> or </html>."""
+    tail = page[-CLOSING_TAIL:]
+    if isinstance(tail, str):
+        tail = tail.encode("utf-8", "surrogatepass")
+    return bool(_CLOSING_TAG.search(tail))
+

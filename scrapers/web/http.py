@@ -26,6 +26,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
 from scrapers.errors import FetchError, PageNotFound
+from scrapers.parse.decode import looks_complete
 
 VERSION = "0.1.0"
 PROJECT_URL = "https://github.com/tip-china-dashboard"
@@ -42,7 +43,6 @@ MAX_REDIRECTS = 10
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _READ_CHUNK = 64 * 1024  # decoded bytes per read: a gzip bomb inflates at most this much per step
 
-_CLOSING_HTML = re.compile(rb"</html\s*>", re.IGNORECASE)
 
 
 def _redact(url: str) -> str:
@@ -523,8 +523,9 @@ class Fetcher:
         if not body.strip():
             raise FetchError(url, "empty body: HTTP 200 with no content" + via)
         content_type = response.headers.get("Content-Type", "")
-        if not _CLOSING_HTML.search(body):
-            raise FetchError(url, f"truncated HTML: no closing </html> tag in {len(body)} bytes" + via)
+        if not looks_complete(body):
+            raise FetchError(url, f"truncated HTML: no closing </html> tag (nor </body>) at the end of "
+                                  f"its {len(body)} bytes" + via)
         return FetchResult(url=url, fetched_url=fetched_url, status=status, body=body,
                            content_type=content_type, fetched_at=fetched_at, etag=etag,
                            last_modified=last_modified)
