@@ -17,6 +17,7 @@ from scrapers.refresh import RefreshResult, YearOutcome, parse, refresh
 from scrapers.status import CountrySummary, StatusReport, status, status_overview
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+FETCH_DEFAULTS = FetchConfig()  # the one set of fetch defaults: the command line shows and uses these
 
 DESCRIPTION = """\
 Scrape China's narrative from the U.S. State Department's Trafficking in Persons (TIP) Report for
@@ -167,15 +168,17 @@ def build_parser() -> argparse.ArgumentParser:
     p_refresh.add_argument("--mirror", type=_mirror_arg, metavar="PREFIX",
                            help="fetch PREFIX + original URL instead, e.g. "
                                 f"{WAYBACK_PREFIX} or http://127.0.0.1:PORT/ (both URLs are recorded)")
-    p_refresh.add_argument("--delay", type=_delay_arg, default=1.0, metavar="SECONDS",
-                           help="at most one request per SECONDS (default: 1.0)")
-    p_refresh.add_argument("--retries", type=_retries_arg, default=3, metavar="N",
-                           help="retries on connection errors, 429 and 5xx (default: 3)")
-    p_refresh.add_argument("--backoff", type=_backoff_arg, default=1.0, metavar="SECONDS",
-                           help="exponential backoff factor between retries (default: 1.0)")
-    p_refresh.add_argument("--timeout", type=_timeout_arg, default=60.0, metavar="SECONDS",
-                           help="total time allowed per request, retries included (default: 60); each "
-                                "connect and read also times out after min(SECONDS, 30)")
+    p_refresh.add_argument("--delay", type=_delay_arg, default=FETCH_DEFAULTS.delay, metavar="SECONDS",
+                           help=f"at most one request per SECONDS (default: {FETCH_DEFAULTS.delay:g})")
+    p_refresh.add_argument("--retries", type=_retries_arg, default=FETCH_DEFAULTS.retries, metavar="N",
+                           help=f"retries on connection errors, 429 and 5xx (default: {FETCH_DEFAULTS.retries})")
+    p_refresh.add_argument("--backoff", type=_backoff_arg, default=FETCH_DEFAULTS.backoff_factor, metavar="SECONDS",
+                           help=f"exponential backoff factor between retries (default: {FETCH_DEFAULTS.backoff_factor:g})")
+    p_refresh.add_argument("--timeout", type=_timeout_arg, default=FETCH_DEFAULTS.deadline, metavar="SECONDS",
+                           help=f"total time allowed per request, retries included (default: "
+                                f"{FETCH_DEFAULTS.deadline:g}); each connect also times out after "
+                                f"min(SECONDS, {FETCH_DEFAULTS.connect_timeout:g}) and each read after "
+                                f"min(SECONDS, {FETCH_DEFAULTS.read_timeout:g})")
     p_refresh.add_argument("--wait", action="store_true",
                            help="if another run holds the data directory, wait for it instead of exiting 3")
     p_parse = commands.add_parser("parse", parents=[common, inputs], help="rebuild every table from data/raw, no network",
@@ -330,9 +333,9 @@ def print_overview(rows: list[CountrySummary], out: TextIO) -> None:
 # -- main ---------------------------------------------------------------------------------------
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "refresh":
-        per_read = min(args.timeout, 30.0)
         config = FetchConfig(delay=args.delay, retries=args.retries, backoff_factor=args.backoff,
-                             connect_timeout=per_read, read_timeout=per_read, deadline=args.timeout,
+                             connect_timeout=min(args.timeout, FETCH_DEFAULTS.connect_timeout),
+                             read_timeout=min(args.timeout, FETCH_DEFAULTS.read_timeout), deadline=args.timeout,
                              mirror=args.mirror)
         progress = BarProgress(err) if err.isatty() else LineProgress(out)
         result = refresh(args.data_dir, args.countries, args.years, force=args.force,
