@@ -42,7 +42,7 @@ def _refresh_function():
 
 def _run() -> None:
     from scrapers.errors import ScraperError
-    from scrapers.web.http import FetchConfig
+    from scrapers.web.config import FetchConfig
     from scrapers.store.lock import RunLocked
 
     mirror, delay = fetching.fetch_settings(os.environ)

@@ -10,7 +10,7 @@ from typing import Sequence, TextIO
 from analysis.schema import NOT_LISTED, PARSED
 from scrapers.build import BuildResult, fix_command, label
 from scrapers.errors import ScraperError
-from scrapers.web.http import USER_AGENT, WAYBACK_PREFIX, FetchConfig, normalise_mirror
+from scrapers.web.config import USER_AGENT, WAYBACK_PREFIX, FetchConfig, normalise_mirror
 from scrapers.inputs import FIRST_YEAR, YearsError, parse_years
 from scrapers.store.lock import RunLocked
 from scrapers.refresh import RefreshResult, YearOutcome, parse, refresh

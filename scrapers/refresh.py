@@ -23,7 +23,8 @@ from scrapers.store.atomic import atomic_write_bytes, cleanup_temporaries
 from scrapers.countries import DEFAULT_COUNTRY, Country, get_country, resolve
 from scrapers.web.discover import landing_urls, list_countries, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound, ScraperError
-from scrapers.web.http import FetchConfig, Fetcher, FetchResult, utc_now_iso
+from scrapers.web.http import Fetcher, FetchResult, utc_now_iso
+from scrapers.web.config import FetchConfig
 from scrapers.inputs import FIRST_YEAR, current_utc_year
 from scrapers.store.lock import run_lock
 from scrapers.store.parse_store import ParseStore

@@ -15,7 +15,8 @@ import pytest
 from table_paths import tables_dir
 
 from scrapers.errors import FetchError
-from scrapers.web.http import FetchConfig, Fetcher
+from scrapers.web.http import Fetcher
+from scrapers.web.config import FetchConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2021
