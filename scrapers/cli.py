@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from analysis.schema import NOT_LISTED, PARSED
-from scrapers.build import BuildResult, fix_command, label
+from scrapers.build import BuildResult, fix_command
+from scrapers.tier_table import label
 from scrapers.errors import ScraperError
 from scrapers.web.config import USER_AGENT, WAYBACK_PREFIX, FetchConfig, normalise_mirror
 from scrapers.inputs import FIRST_YEAR, YearsError, parse_years

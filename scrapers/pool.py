@@ -4,10 +4,8 @@ parse store themselves)."""
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence, TypeVar
+from typing import Sequence
 
 from scrapers.countries import get_country
 from scrapers.models import Narrative
@@ -16,9 +14,8 @@ from scrapers.parse.jobs import PageJob, PageOutcome, parse_text
 from scrapers.parse.page import parse_all_narratives
 from scrapers.store.parse_store import ParseStore
 from scrapers.store.paths import page_body
+from scrapers.workers import run_in_pool, shared
 
-T = TypeVar("T")
-R = TypeVar("R")
 
 # Parse in a process pool when at least this many pages need parsing (below it, the pool's start
 # costs more than it saves).
@@ -72,26 +69,13 @@ def _group_jobs(jobs: Sequence[PageJob]) -> list[list[PageJob]]:
     return list(groups.values())
 
 
-_POOL_STORE: ParseStore | None = None  # the store forked workers use (put outcomes, read pages)
-
-
 def pool_store() -> ParseStore | None:
-    """The parse store of the run_in_pool call this worker serves (None outside one)."""
-    return _POOL_STORE
+    """The parse store of the parse_many (or read.locate pool) this worker serves."""
+    store = shared()
+    return store if isinstance(store, ParseStore) else _LOCAL_STORE
 
 
-def run_in_pool(task: Callable[[T], R], items: Sequence[T], store: ParseStore | None, workers: int,
-                chunksize: int = 1) -> list[R]:
-    """[task(item) for item in items] in `workers` forked processes that see `store` as pool_store()."""
-    global _POOL_STORE
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    _POOL_STORE = store
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(pool.map(task, items, chunksize=chunksize))
-    finally:
-        _POOL_STORE = None
+_LOCAL_STORE: ParseStore | None = None  # the store of a parse_many run without a pool
 
 
 def _parse_and_put(jobs: list[PageJob]) -> list[PageOutcome]:
@@ -112,15 +96,15 @@ def cache_error(outcome: PageOutcome) -> bool:
 def parse_many(jobs: list[PageJob], store: ParseStore | None = None) -> list[PageOutcome]:
     """Parse pages (each page once, see parse_group), in a process pool using every core when there
     are enough of them; with `store`, the workers put each outcome into it (in parallel)."""
-    global _POOL_STORE
+    global _LOCAL_STORE
     groups = _group_jobs(jobs)
     workers = min(os.cpu_count() or 1, len(groups))
     if workers < 2 or len(groups) < POOL_MIN_PAGES:
-        _POOL_STORE = store
+        _LOCAL_STORE = store
         try:
             results = [_parse_and_put(group) for group in groups]
         finally:
-            _POOL_STORE = None
+            _LOCAL_STORE = None
     else:
         results = run_in_pool(_parse_and_put, groups, store, workers,
                               chunksize=max(1, len(groups) // (workers * 8)))

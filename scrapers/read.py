@@ -18,10 +18,11 @@ from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound
 from scrapers.models import Narrative
 from scrapers.parse.decode import decode_html_counted
 from scrapers.parse.jobs import PageJob, PageOutcome, parse_text
-from scrapers.pool import cache_error, parse_many, pool_store, run_in_pool
+from scrapers.pool import cache_error, parse_many, pool_store
 from scrapers.store.cache import FIX_COMMAND, CacheCorrupt
 from scrapers.store.parse_store import ParseStore
 from scrapers.web.discover import list_countries, locate_narrative
+from scrapers.workers import run_in_pool
 
 # Locate in a process pool when at least this many country-years have no stored location.
 POOL_MIN_LOCATE = 60

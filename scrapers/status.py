@@ -9,7 +9,8 @@ from pathlib import Path
 
 from analysis.schema import CACHE_CORRUPT, NOT_LISTED, PARSE_FAILED, PARSED
 from scrapers.store import tableset
-from scrapers.build import TierDisagreement, fix_command, tier_rows, tier_unread_detail, years_to_scan
+from scrapers.build import fix_command, tier_unread_detail, years_to_scan
+from scrapers.tier_table import TierDisagreement, tier_rows
 from scrapers.store.cache import RawCache
 from scrapers.countries import DEFAULT_COUNTRY, get_country
 from scrapers.inputs import load_kelley, load_reference

@@ -146,7 +146,7 @@ def test_store_many_writes_every_page_and_the_manifest_once(tmp_path):
 
 
 def test_the_process_pools_give_the_same_bytes_as_one_process(world, tmp_path, monkeypatch):
-    import scrapers.build
+    import scrapers.counting
     import scrapers.pool
     import scrapers.read
 
@@ -158,7 +158,7 @@ def test_the_process_pools_give_the_same_bytes_as_one_process(world, tmp_path, m
         shutil.copytree(source / "raw", data_dir / "raw", ignore=shutil.ignore_patterns("parsed"))
         monkeypatch.setattr(scrapers.read, "POOL_MIN_LOCATE", low)
         monkeypatch.setattr(scrapers.pool, "POOL_MIN_PAGES", low)
-        monkeypatch.setattr(scrapers.build, "POOL_MIN_PARAGRAPHS", low)
+        monkeypatch.setattr(scrapers.counting, "POOL_MIN_PARAGRAPHS", low)
         result = parse(data_dir, "china")
         assert result.ok
         sets[name] = {p.name: p.read_bytes() for p in sorted(tables_dir(data_dir).glob("*.csv"))}
