@@ -9,6 +9,7 @@ from typing import Sequence, TextIO
 
 from analysis.schema import NOT_LISTED, PARSED
 from scrapers.build import BuildResult, fix_command
+from scrapers.countries import parse_countries
 from scrapers.tier_table import label
 from scrapers.errors import ScraperError
 from scrapers.web.config import USER_AGENT, WAYBACK_PREFIX, FetchConfig, normalise_mirror
@@ -74,8 +75,6 @@ def _years_arg(text: str) -> list[int]:
 
 
 def _countries_arg(text: str) -> str:
-    from scrapers.refresh import parse_countries
-
     try:
         slugs = parse_countries(text)
     except ValueError as exc:

@@ -40,7 +40,7 @@ import csv
 import difflib
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -352,6 +352,22 @@ def resolve_many(names: Iterable[str]) -> tuple[dict[str, Country], list[str]]:
         else:
             resolved[name] = entry
     return resolved, unknown
+
+
+ALL = "all"
+
+
+def parse_countries(spec: str | Sequence[str]) -> list[str] | None:
+    """'china', 'china,north-korea,russia' or a list of slugs -> the slugs (checked against the
+    registry; ValueError naming the nearest slugs); 'all' -> None (every narrative each year lists)."""
+    items = [p.strip().lower() for p in (spec.split(",") if isinstance(spec, str) else spec) if p.strip()]
+    if not items:
+        raise ValueError("no country given; e.g. china, or china,north-korea,russia, or all")
+    if ALL in items:
+        if len(items) > 1:
+            raise ValueError("'all' reads every country: give it alone")
+        return None
+    return list(dict.fromkeys(get_country(item).slug for item in items))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from scrapers.build import BuildResult, build, countries_in, tier_unread_detail,
 from scrapers.store.cache import RawCache
 from scrapers.parse.decode import decode_html
 from scrapers.store.atomic import atomic_write_bytes, cleanup_temporaries
-from scrapers.countries import DEFAULT_COUNTRY, Country, get_country, resolve
+from scrapers.countries import ALL, DEFAULT_COUNTRY, Country, get_country, parse_countries, resolve
 from scrapers.web.discover import landing_urls, list_countries, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound, ScraperError
 from scrapers.web.http import Fetcher, FetchResult, utc_now_iso
@@ -319,22 +319,6 @@ def _refresh_item(year: int, country: Country, before: YearParse, cache: RawCach
 
 
 # -- refresh ----------------------------------------------------------------------------------------
-ALL = "all"
-
-
-def parse_countries(spec: str | Sequence[str]) -> list[str] | None:
-    """'china', 'china,north-korea,russia' or a list of slugs -> the slugs (checked against the
-    registry; ValueError naming the nearest slugs); 'all' -> None (every narrative each year lists)."""
-    items = [p.strip().lower() for p in (spec.split(",") if isinstance(spec, str) else spec) if p.strip()]
-    if not items:
-        raise ValueError("no country given; e.g. china, or china,north-korea,russia, or all")
-    if ALL in items:
-        if len(items) > 1:
-            raise ValueError("'all' reads every country: give it alone")
-        return None
-    return list(dict.fromkeys(get_country(item).slug for item in items))
-
-
 def _list_year(year: int, cache: RawCache, fetcher: Fetcher, notes: list[str]) -> list[str]:
     """The countries the year's table of contents lists (the pages read are stored in the cache)."""
     net = _NetworkFetch(cache, fetcher, False)
