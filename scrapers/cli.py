@@ -14,6 +14,7 @@ from scrapers.tier_table import label
 from scrapers.errors import ScraperError
 from scrapers.web.config import USER_AGENT, WAYBACK_PREFIX, FetchConfig, normalise_mirror
 from scrapers.inputs import FIRST_YEAR, YearsError, parse_years
+from scrapers.store.lists import bounded, bounded_lines
 from scrapers.store.lock import RunLocked
 from scrapers.refresh import RefreshResult, YearOutcome, parse, refresh
 from scrapers.status import CountrySummary, StatusReport, status, status_overview
@@ -251,19 +252,24 @@ class BarProgress:
 
 
 # -- reports ------------------------------------------------------------------------------------
+def _print_bounded(lines: list[str], raw_dir: Path, name: str, out: TextIO) -> None:
+    """Print `lines`, or the first few and the file under raw/lists/ that holds them all."""
+    for line in bounded_lines(lines, raw_dir, name):
+        print(line, file=out)
+
+
 def _print_build_report(result: BuildResult, out: TextIO) -> None:
-    for d in result.disagreements:
-        print(d.message(), file=out)
+    raw = Path(result.data_dir) / "raw"
+    _print_bounded([d.message() for d in result.disagreements], raw, "tier-disagreements", out)
     if result.unread_tier_years:
-        years = ", ".join(label(c, y) for c, y in result.unread_tier_years)
+        years = bounded([label(c, y) for c, y in result.unread_tier_years], raw, "tier-unread", shown=20)
         print(f"TIER UNREAD in {years}: the tier could not be read from the page (tiers.csv shows the "
               "reference tier, origin=reference; see `status`)", file=out)
-    for (country, year), detail in result.parse_failures.items():
-        print(f"PARSE FAILED {label(country, year)}: {detail}", file=out)
-    for (country, year), detail in result.corrupt_years.items():
-        print(f"CACHE CORRUPT {label(country, year)}: {detail}; fix: {fix_command(year, country)}", file=out)
-    for note in result.warnings:
-        print(f"warning: {note}", file=out)
+    _print_bounded([f"PARSE FAILED {label(country, year)}: {detail}"
+                    for (country, year), detail in result.parse_failures.items()], raw, "parse-failures", out)
+    _print_bounded([f"CACHE CORRUPT {label(country, year)}: {detail}; fix: {fix_command(year, country)}"
+                    for (country, year), detail in result.corrupt_years.items()], raw, "cache-corrupt", out)
+    _print_bounded([f"warning: {note}" for note in result.warnings], raw, "warnings", out)
     if result.error:
         print(f"ERROR: {result.error}", file=out)
     if result.tables is None:
@@ -290,8 +296,8 @@ def print_refresh_summary(result: RefreshResult, out: TextIO) -> None:
               f"({', '.join(label(o.country, o.year) for o in result.changed) or 'none'}; see raw/changes.csv)", file=out)
     if result.newest_year is not None:
         print(f"newest report year found: {result.newest_year}", file=out)
-    for outcome in result.failed:
-        print(f"FAILED {label(outcome.country, outcome.year)} ({outcome.status}): {outcome.detail}", file=out)
+    _print_bounded([f"FAILED {label(o.country, o.year)} ({o.status}): {o.detail}" for o in result.failed],
+                   Path(result.build.data_dir) / "raw", "failures", out)
     _print_build_report(result.build, out)
 
 
@@ -316,8 +322,9 @@ def print_status(report: StatusReport, out: TextIO) -> None:
         print(f"tables: {report.tables.dir} (generation {m.generation}, {m.created_at})", file=out)
 
 
-def print_overview(rows: list[CountrySummary], out: TextIO) -> None:
-    """`status --countries all|A,B`: one line per country, then every problem."""
+def print_overview(rows: list[CountrySummary], out: TextIO, raw_dir: Path | None = None) -> None:
+    """`status --countries all|A,B`: one line per country, then the problems (the first few, and
+    all of them in raw/lists/status-problems.txt when there are many and `raw_dir` is given)."""
     print(f"{'country':<28}{'iso3':<6}{'parsed':>7}{'problems':>9}  {'latest tier':<38}parsed years", file=out)
     for row in rows:
         latest = f"{row.latest_tier} ({row.latest_year}, {row.latest_origin})" if row.latest_tier else "-"
@@ -326,8 +333,9 @@ def print_overview(rows: list[CountrySummary], out: TextIO) -> None:
     problems = [(row.country, p) for row in rows for p in row.problems]
     if problems:
         print(f"\n{len(problems)} problem(s):", file=out)
-        for country, problem in problems:
-            print(f"{country}: {problem}", file=out)
+        lines = [f"{country}: {problem}" for country, problem in problems]
+        for line in bounded_lines(lines, raw_dir, "status-problems") if raw_dir is not None else lines:
+            print(line, file=out)
 
 
 # -- main ---------------------------------------------------------------------------------------
@@ -351,7 +359,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK if result.ok else EXIT_FAILED
     if args.command == "status":
         if args.countries == "all" or "," in args.countries:
-            print_overview(status_overview(args.data_dir, args.countries), out)
+            print_overview(status_overview(args.data_dir, args.countries), out, Path(args.data_dir) / "raw")
         else:
             print_status(status(args.data_dir, args.countries), out)
         return 0

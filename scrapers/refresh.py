@@ -26,6 +26,7 @@ from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound, Scraper
 from scrapers.web.http import Fetcher, FetchResult, utc_now_iso
 from scrapers.web.config import FetchConfig
 from scrapers.inputs import FIRST_YEAR, current_utc_year
+from scrapers.store.lists import bounded
 from scrapers.store.lock import run_lock
 from scrapers.store.parse_store import ParseStore
 from scrapers.read import MIN_LISTED, YearParse, listed_count, not_listed_detail, parse_fetched, read_years
@@ -319,6 +320,13 @@ def _refresh_item(year: int, country: Country, before: YearParse, cache: RawCach
 
 
 # -- refresh ----------------------------------------------------------------------------------------
+def unknown_links_note(year: int, unknown: Sequence[str], raw_dir: Path) -> str:
+    """One bounded line for the link texts of a year's table of contents that no country's name is:
+    their count, the first few, and (when there are many) the file under raw/lists/ holding all."""
+    return (f"{year}: {len(unknown)} link text(s) no registry entry knows (not read; add them to "
+            f"data/reference/country_names.csv): {bounded(unknown, raw_dir, f'unknown-link-texts-{year}')}")
+
+
 def _list_year(year: int, cache: RawCache, fetcher: Fetcher, notes: list[str]) -> list[str]:
     """The countries the year's table of contents lists (the pages read are stored in the cache)."""
     net = _NetworkFetch(cache, fetcher, False)
@@ -332,8 +340,7 @@ def _list_year(year: int, cache: RawCache, fetcher: Fetcher, notes: list[str]) -
     finally:
         net.commit()
     if listing.unknown:
-        notes.append(f"{year}: link text(s) no registry entry knows (not read; add them to "
-                     f"data/reference/country_names.csv): {'; '.join(listing.unknown)}")
+        notes.append(unknown_links_note(year, listing.unknown, cache.root))
     return list(listing.links)
 
 

@@ -248,7 +248,7 @@ def list_countries(year: int, fetch: Callable[[str], str], resolve: Callable[[st
     .slug, or None). PageNotFound when the year has no landing page."""
     landing, html = first_landing(year, fetch)
     found: dict[str, str] = {}
-    unknown: list[str] = []
+    unknown: dict[str, None] = {}  # first-seen order, no repeats (a dict: 20,000 texts stay linear)
     pages = [(landing, html)]
     seen = {landing}
     while pages:
@@ -267,8 +267,7 @@ def list_countries(year: int, fetch: Callable[[str], str], resolve: Callable[[st
             elif _narrative_like(link, landing, year) and not _REPORT_PART.search(text):
                 entry = resolve(text)
                 if entry is None:
-                    if text not in unknown:
-                        unknown.append(text)
+                    unknown.setdefault(text)
                 else:
                     found.setdefault(entry.slug, link)
     return CountryListing(year, dict(sorted(found.items())), tuple(unknown))
