@@ -14,6 +14,7 @@ from scrapers.errors import NarrativeNotFound
 from scrapers.models import Narrative, Section
 from scrapers.parse.blocks import Block, Unparseable, blocks_of
 from scrapers.parse.decode import looks_complete
+from scrapers.parse.names import split_heading
 from scrapers.parse.sections import clean_title, normalise_section, split_run_in
 from scrapers.parse.text import normalise_text
 from scrapers.parse.tier_text import canonical_tier, parse_tier_heading
@@ -88,7 +89,9 @@ def _heading_candidates(blocks: list[Block], country: Country, tier_only: bool =
     return starts
 
 
-def _narrative_blocks(blocks: list[Block], start: _Start, has_entry: bool) -> list[Block]:
+def _narrative_blocks(blocks: list[Block], start: _Start, has_entry: bool,
+                      stopped: list[Block] | None = None) -> list[Block]:
+    """The blocks of the narrative under `start`; the heading it stopped at goes into `stopped`."""
     heading = blocks[start.index]
     if has_entry:
         def inside(block: Block) -> bool:
@@ -104,6 +107,8 @@ def _narrative_blocks(blocks: list[Block], start: _Start, has_entry: bool) -> li
         if not inside(block):
             continue
         if not block.linked and len(block.text) <= 120 and parse_tier_heading(block.text):
+            if stopped is not None:
+                stopped.append(block)
             break  # the next country's heading ("HONG KONG (TIER 1)", "CHINA (MACAU) (Tier 2)")
         if start.level and block.level and block.level < start.level and normalise_section(block.text) is None:
             break  # a higher-ranked heading that is no section of ours: a new region or part of the report
@@ -222,6 +227,27 @@ def _not_a_narrative(start: _Start, sections: list[Section], country: Country) -
             f"(Prosecution, Protection, Prevention...); a 'page moved' notice or a menu page?")
 
 
+def _names_another(start: _Start, narrative: list[Block], country: Country) -> str | None:
+    """Why the text under `start` is another country's narrative, or None: a heading that opens it
+    (before its first paragraph or report section) names a separate narrative of the country (Hong
+    Kong for China) or another country of the registry, whatever the page's <h1> or <title> says."""
+    for block in narrative:
+        if not _is_heading_like(block) or normalise_section(block.text) is not None:
+            first = normalise_text(block.text).split(". ")[0]
+            if not _is_heading_like(block) and country.mentions_excluded(first) and not re.search(
+                    rf"\b{country.name_regex}\b", first, re.IGNORECASE):
+                return (f"the narrative under the heading '{start.heading}' opens with a sentence about "
+                        f"another narrative, not {country.name}: '{first[:160]}'")
+            return None
+        name = split_heading(block.text)[0]
+        other = resolve(name)
+        if country.mentions_excluded(name) or (other is not None and other.slug != country.slug):
+            whose = other.name if other is not None else name
+            return (f"the narrative under the heading '{start.heading}' opens with the heading '{block.text}', "
+                    f"which names {whose}, not {country.name}: another narrative, refused")
+    return None
+
+
 def find_country_heading(html: str, country: Country) -> str | None:
     """The country's own heading with its tier in `html` (e.g. 'CHINA (TIER 2)'), or None if there is none."""
     if not html or not html.strip():
@@ -250,8 +276,16 @@ def parse_narrative(html: str, *, country: Country, year: int, source_url: str) 
         raise _not_found(country, source_url, f"no heading for {country.name} in {len(blocks)} text blocks")
     rejected: list[str] = []
     for start in starts:
-        sections = _sections(_narrative_blocks(blocks, start, has_entry))
-        if not sections:
+        stopped: list[Block] = []
+        narrative = _narrative_blocks(blocks, start, has_entry, stopped)
+        sections = _sections(narrative)
+        # a heading naming the country and its tier opens its own narrative; under a name-only heading
+        # (the page's <h1>, "2021 Trafficking in Persons Report: China") the narrative's own opening counts
+        foreign = _names_another(start, (narrative if sections else []) + stopped, country) if start.name_only else None
+        if not sections and not foreign:
+            continue
+        if foreign:
+            rejected.append(foreign)
             continue
         paragraphs = [p for s in sections for p in s.paragraphs]
         tier = read_tier(start.heading, paragraphs, country)
