@@ -10,6 +10,7 @@ process, in a fraction of the time.
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import re
@@ -290,8 +291,10 @@ def build(data_dir: Path | str, countries: Sequence[Country], cache: RawCache, s
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(data_dir, countries, cache, store, extra_years=extra_years, lexicon=lexicon, claims=claims,
-                      pages=pages)
+        result = _build(data_dir, countries, cache, store, extra_years=extra_years, lexicon=lexicon, claims=claims,
+                        pages=pages)
+        note = store.mismatch_note()
+        return dataclasses.replace(result, warnings=(*result.warnings, note)) if note else result
     finally:
         if enabled:
             gc.enable()

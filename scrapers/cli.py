@@ -186,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
                                   description=PARSE_HELP, formatter_class=fmt)
     p_parse.add_argument("--wait", action="store_true",
                          help="if another run holds the data directory, wait for it instead of exiting 3")
+    p_parse.add_argument("--verify", action="store_true",
+                         help="hash every cached page again, trusting no stamp in raw/parsed/stamps.json (for a "
+                              "page changed in place with its size, modification time and inode unchanged)")
     commands.add_parser("status", parents=[common], help="per year: cached?, tier, source URL, problems",
                         description=STATUS_HELP, formatter_class=fmt)
     p_summary = commands.add_parser("summary", parents=[common], help="publish a whole-report crawl's world summary",
@@ -352,7 +355,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print_refresh_summary(result, out)
         return EXIT_OK if result.ok else EXIT_FAILED
     if args.command == "parse":
-        result = parse(args.data_dir, args.countries, lexicon=args.lexicon, claims=args.claims, wait=args.wait)
+        result = parse(args.data_dir, args.countries, lexicon=args.lexicon, claims=args.claims, wait=args.wait,
+                       verify=args.verify)
         print(f"{result.country}: parsed {len(result.parsed_years)} year(s) from {args.data_dir}/raw: "
               + (", ".join(map(str, result.parsed_years)) or "none"), file=out)
         _print_build_report(result, out)

@@ -182,9 +182,9 @@ def read_years_many(store: ParseStore, wanted: Sequence[tuple[Country, Iterable[
                 out[country.slug][year] = YearParse(year, status, problem, url)
                 continue
             entry = store.entry(url)
-            hit = store.get_light(country.slug, year, entry.sha256) if light else None
+            hit = store.get_light(country.slug, year, entry.sha256, url) if light else None
             if hit is None:
-                hit = store.get(country.slug, year, entry.sha256)
+                hit = store.get(country.slug, year, entry.sha256, url)
                 if hit is not None:
                     store.remember_summary(country.slug, year, entry.sha256, hit)
             if hit is not None:
@@ -210,7 +210,7 @@ def full_narratives(store: ParseStore, pages: dict[int, YearParse]) -> dict[int,
     again: dict[str, list[int]] = {}
     for year, page in pages.items():
         if page.narrative is not None and not page.narrative.sections:
-            stored = store.get(page.narrative.country, year, page.sha256)
+            stored = store.get(page.narrative.country, year, page.sha256, page.source_url)
             if stored is not None and stored.narrative is not None:
                 page = dataclasses.replace(page, narrative=stored.narrative)
             else:
@@ -232,7 +232,7 @@ def parse_fetched(store: ParseStore, country: Country, year: int, url: str, body
     """Parse a freshly fetched page (not cached yet) through the store: the check a page must pass
     before it may replace a cached copy."""
     sha = hashlib.sha256(body).hexdigest()
-    hit = store.get(country.slug, year, sha)
+    hit = store.get(country.slug, year, sha, url)
     if hit is not None:
         return hit
     text, replaced = decode_html_counted(body, content_type)

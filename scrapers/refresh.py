@@ -108,17 +108,19 @@ def _start_run(data_dir: Path) -> None:
 
 # -- parse ----------------------------------------------------------------------------------------
 def parse(data_dir: Path | str = "data", country: str | Sequence[str] = DEFAULT_COUNTRY, *,
-          lexicon: Path | None = None, claims: Path | None = None, wait: bool = False) -> BuildResult:
+          lexicon: Path | None = None, claims: Path | None = None, wait: bool = False,
+          verify: bool = False) -> BuildResult:
     """Build every table from DATA_DIR/raw alone (no network), for every country the data directory
     holds plus `country`; ValueError for an unknown country, RunLocked when another run holds the
-    data directory."""
+    data directory. With `verify`, every cached page is hashed again (no stamp trusted: for a page
+    changed in place with its size, mtime and inode unchanged)."""
     data_dir = Path(data_dir)
     wanted = parse_countries(country) or []
     with run_lock(data_dir, wait=wait, command="parse"):
         _start_run(data_dir)
         cache = RawCache(data_dir)
         held = [get_country(slug) for slug in countries_in(cache, wanted)]
-        return build(data_dir, held, cache, ParseStore(cache), lexicon=lexicon, claims=claims)
+        return build(data_dir, held, cache, ParseStore(cache, verify=verify), lexicon=lexicon, claims=claims)
 
 
 # -- fetching ---------------------------------------------------------------------------------------

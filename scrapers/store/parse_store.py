@@ -21,6 +21,7 @@ changed without reading every narrative.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import stat as stat_module
@@ -79,7 +80,7 @@ class ParseStore:
     raw/parsed/stamps.json shows its file unchanged since it was last verified: same size, mtime and
     inode, git's rule); inside batch(), locations, stamps and the summary are written once at the end."""
 
-    def __init__(self, cache: RawCache) -> None:
+    def __init__(self, cache: RawCache, *, verify: bool = False) -> None:
         self.cache = cache
         self.root = cache.root / PARSED_DIR
         self._locations: dict[str, dict] | None = None
@@ -96,6 +97,8 @@ class ParseStore:
         self._folders: dict[str, str] = {}  # directory -> its realpath
         self._batch_checked: dict[str, str] = {}  # url -> intact() answer, while a batch runs
         self._resolved: set[tuple[str, str, str]] = set()  # (url, path, sha256) whose file is inside raw/
+        self.mismatches: list[str] = []  # stored records not bound to their page: parsed (located) again
+        self.verify = verify  # hash every page, trusting no stamp (parse --verify)
 
     # batching
     @contextmanager
@@ -198,7 +201,7 @@ class ParseStore:
         if entry is None:
             return intact(self.cache, url), None, None, None
         known = self._checked.get(key)
-        if known is None and seen is not None and (seen[0] == entry.bytes or entry.path.endswith(GZ)) \
+        if known is None and not self.verify and seen is not None and (seen[0] == entry.bytes or entry.path.endswith(GZ)) \
                 and self._load_stamps().get(entry.path) == seen:
             known = self._checked[key] = ""
         return known, key, seen, entry
@@ -258,15 +261,40 @@ class ParseStore:
     def _narrative_path(self, country: str, year: int, sha256: str) -> Path:
         return self.root / self.key / country / f"{year}-{sha256[:20]}.json"
 
-    def get(self, country: str, year: int, sha256: str) -> PageOutcome | None:
+    def get(self, country: str, year: int, sha256: str, url: str = "") -> PageOutcome | None:
+        """The stored outcome of the page with this sha256 for country-year (its source `url` when
+        given), or None: not stored, unreadable, or not bound to that page (an edited record: said
+        once in `mismatches`, then parsed again)."""
         path = self._narrative_path(country, year, sha256)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("error"):
-                return PageOutcome(None, str(data["error"]), int(data.get("replaced_bytes", 0)))
-            return PageOutcome(narrative_from_dict(data["narrative"]), "", int(data.get("replaced_bytes", 0)))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError):
             return None
+        try:
+            narrative = narrative_from_dict(data["narrative"]) if data.get("narrative") else None
+            bound = (isinstance(data, dict) and data.get("check") == record_check("narrative", country, year, sha256, data)
+                     and (narrative is None or (narrative.country, narrative.year) == (country, year))
+                     and (narrative is None or not url or narrative.source_url == url))
+            if bound and data.get("error"):
+                return PageOutcome(None, str(data["error"]), int(data.get("replaced_bytes", 0)))
+            if bound and narrative is not None:
+                return PageOutcome(narrative, "", int(data.get("replaced_bytes", 0)))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass
+        self._mismatch(f"{path.relative_to(self.cache.root)} (the narrative of {country} {year})")
+        return None
+
+    def _mismatch(self, what: str) -> None:
+        if what not in self.mismatches:
+            self.mismatches.append(what)
+
+    def mismatch_note(self) -> str:
+        """One line for every stored record that did not match its page (and was parsed again), or ''."""
+        if not self.mismatches:
+            return ""
+        first = "; ".join(self.mismatches[:3]) + (f" and {len(self.mismatches) - 3} more" if len(self.mismatches) > 3 else "")
+        return (f"{len(self.mismatches)} parse-store record(s) did not match the page they came from (edited?) and "
+                f"were read again from the page: {first}")
 
     def _load_summary(self) -> dict[str, dict]:
         if self._summary is None:
@@ -278,12 +306,16 @@ class ParseStore:
                 self._summary = {}
         return self._summary
 
-    def get_light(self, country: str, year: int, sha256: str) -> PageOutcome | None:
+    def get_light(self, country: str, year: int, sha256: str, url: str = "") -> PageOutcome | None:
         """get() without the narrative's text: its tier and source only (sections empty), from the
-        summary; None when the summary lacks it or its stored file is gone."""
+        summary; None when the summary lacks it, its stored file is gone, or it is not bound to the page."""
         record = self._load_summary().get(f"{country}/{year}/{sha256[:20]}")
         if not isinstance(record, dict) or not os.path.isfile(
                 os.path.join(self._raw, PARSED_DIR, self.key, country, f"{year}-{sha256[:20]}.json")):
+            return None
+        if record.get("check") != record_check("summary", country, year, sha256, record) or (
+                url and record.get("source_url") not in (None, url)):
+            self._mismatch(f"{PARSED_DIR}/{self.key}/{SUMMARY} (the entry of {country} {year})")
             return None
         try:
             if record.get("error"):
@@ -301,6 +333,7 @@ class ParseStore:
         record: dict = {"error": outcome.error, "replaced_bytes": outcome.replaced_bytes}
         if outcome.narrative is not None:
             record.update(source_url=outcome.narrative.source_url, tier=dataclasses.asdict(outcome.narrative.tier))
+        record["check"] = record_check("summary", country, year, sha256, record)
         summary = self._load_summary()
         key = f"{country}/{year}/{sha256[:20]}"
         if summary.get(key) != record:
@@ -312,6 +345,7 @@ class ParseStore:
             return
         body = {"error": outcome.error, "replaced_bytes": outcome.replaced_bytes,
                 "narrative": narrative_to_dict(outcome.narrative) if outcome.narrative else None}
+        body["check"] = record_check("narrative", country, year, sha256, body)
         try:
             atomic_write_bytes(self._narrative_path(country, year, sha256),
                                json.dumps(body, ensure_ascii=False).encode("utf-8"))
@@ -338,6 +372,9 @@ class ParseStore:
         record = self._load_locations().get(f"{country}/{year}")
         if not isinstance(record, dict) or not (record.get("url") or record.get("not_listed")):
             return None
+        if record.get("check") != record_check("location", country, year, "", record):
+            self._mismatch(f"{self._locations_path().relative_to(self.cache.root)} (the location of {country} {year})")
+            return None
         for url, sha in record.get("walked", {}).items():
             entry = self.entry(url)
             if entry is None or entry.sha256 != sha or self.intact(url):
@@ -354,10 +391,19 @@ class ParseStore:
             shas[page] = entry.sha256
         locations = self._load_locations()
         record = {"url": url, "walked": shas, **({"not_listed": not_listed} if not_listed else {})}
+        record["check"] = record_check("location", country, year, "", record)
         if locations.get(f"{country}/{year}") == record:
             return
         locations[f"{country}/{year}"] = record
         self._changed("locations")
+
+
+def record_check(kind: str, country: str, year: int, sha256: str, record: dict) -> str:
+    """The digest that binds a stored record (narrative, summary entry, location) to its country-year
+    and the sha256 of the page it came from: any edit of the record, or the record moved to another
+    country-year or page, no longer matches."""
+    body = json.dumps({k: v for k, v in record.items() if k != "check"}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{kind}|{country}|{year}|{sha256}|{body}".encode("utf-8")).hexdigest()
 
 
 def intact(cache: RawCache, url: str) -> str:
