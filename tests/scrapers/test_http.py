@@ -106,7 +106,7 @@ def test_read_timeout_is_fetch_error(faults_server):
     with fetcher_for(faults_server, retries=1, read_timeout=0.3) as fetcher:
         with pytest.raises(FetchError, match="read timed out"):
             fetcher.fetch(PAGE)
-    assert faults_server.counts[PAGE] == 2  # one retry on a read error
+    assert faults_server.wait_for_count(PAGE, 2) == 2  # one retry on a read error
 
 
 @pytest.mark.parametrize("kind, reason", [

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -208,24 +209,36 @@ def test_a_full_disk_keeps_the_previous_set(fetched, cli, tmp_path):
 # -- one run per data directory --------------------------------------------------------------------------
 def test_a_second_run_is_refused_with_exit_3_or_waits(fetched, cli):
     data_dir = fetched
+    # the holder keeps the lock until its stdin closes (no fixed sleep: the test says when)
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\n"
+        "import sys\n"
         "from scrapers.store.lock import run_lock\n"
         f"with run_lock({str(data_dir)!r}, command='refresh'):\n"
         "    print('held', flush=True)\n"
-        "    time.sleep(1.5)\n")], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        "    sys.stdin.read()\n")], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    released: list[float] = []
+
+    def release() -> None:
+        released.append(time.monotonic())
+        holder.stdin.close()
+
     try:
         assert holder.stdout.readline().strip() == "held"
         run = cli("parse", "--data-dir", data_dir)
         assert run.code == 3, run.output
         assert "another refresh or parse is running" in run.output and "--wait" in run.output
         assert f"pid {holder.pid}" in run.output
-        started = time.monotonic()
+        timer = threading.Timer(0.5, release)  # let go while the next parse waits
+        timer.start()
         run = cli("parse", "--data-dir", data_dir, "--wait")
+        finished = time.monotonic()
+        timer.join()
         assert run.code == 0, run.output
-        assert time.monotonic() - started > 0.3, "waited for the holder"
+        assert finished >= released[0], "the waiting parse ran only once the holder let go"
     finally:
-        holder.wait(timeout=10)
+        if not holder.stdin.closed:
+            holder.stdin.close()
+        holder.wait(timeout=60)
     assert (data_dir / LOCK_FILE).exists()
 
 
