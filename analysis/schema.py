@@ -14,6 +14,7 @@ from typing import Mapping
 
 # -- vocabularies -------------------------------------------------------------------------------
 TIERS = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", "Special Case")  # best to worst, then the special case
+TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3, SPECIAL_CASE = TIERS
 INTRODUCTION, RECOMMENDATIONS, PROSECUTION, PROTECTION, PREVENTION, PROFILE, OTHER_SECTION = SECTION_NAMES = (
     "INTRODUCTION",
     "PRIORITIZED RECOMMENDATIONS",
@@ -88,24 +89,24 @@ def _table(name: str, columns: list[tuple[str, str]], **kw) -> TableSchema:
     return TableSchema(name, tuple(c for c, _ in columns), about=dict(columns), **kw)
 
 
-_COUNTRY = ("country", "the country's registry slug, lowercase (china) (scrapers.registry)")
-_YEAR = ("year", "report year: the year the report was published (scrapers.discover)")
+_COUNTRY = ("country", "the country's registry slug, lowercase (china) (scrapers.countries)")
+_YEAR = ("year", "report year: the year the report was published (scrapers.web.discover)")
 _TIER_RULE = ("the year's tier by analysis.schema.decide_tier: read from the page when it was read, "
               "else the reference tier (China's table, else Kelley's panel), marked origin=reference")
 
 TIERS_TABLE = _table(
     "tiers",
     [_COUNTRY, _YEAR,
-     ("tier", f"one of {_one_of(TIERS)}: {_TIER_RULE}; empty only when no source has a tier (scrapers.build.tier_rows)"),
-     ("tier_sentence", "the heading or sentence the tier was read from; empty when origin=reference (scrapers.tiers.read_tier)"),
-     ("source_url", "the state.gov page the tier was read from, or the reference row's source (scrapers.build.tier_rows)"),
+     ("tier", f"one of {_one_of(TIERS)}: {_TIER_RULE}; empty only when no source has a tier (scrapers.tier_table.tier_rows)"),
+     ("tier_sentence", "the heading or sentence the tier was read from; empty when origin=reference (scrapers.parse.tiers.read_tier)"),
+     ("source_url", "the state.gov page the tier was read from, or the reference row's source (scrapers.tier_table.tier_rows)"),
      ("origin", f"{ORIGIN_SCRAPED} (read from the page) or {ORIGIN_REFERENCE} (from data/reference/) (analysis.schema.decide_tier)"),
-     ("tier_note", f"{JOIN}-joined flags: {_one_of(TIER_NOTES)} (scrapers.tiers.read_tier; unread_on_page: scrapers.build.tier_rows)"),
+     ("tier_note", f"{JOIN}-joined flags: {_one_of(TIER_NOTES)} (scrapers.parse.tiers.read_tier; unread_on_page: scrapers.tier_table.tier_rows)"),
      ("reference_tier", "the tier in data/reference/china_tiers.csv for that year (scrapers.inputs)"),
      ("reference_source_url", "the source of the reference tier (scrapers.inputs)"),
-     ("agrees", "true/false where a scraped and a reference tier both exist, else empty (scrapers.build.tier_rows)"),
+     ("agrees", "true/false where a scraped and a reference tier both exist, else empty (scrapers.tier_table.tier_rows)"),
      ("kelley_tier", "the tier in Kelley's panel (report years 2001-2015), the second reference (scrapers.inputs)"),
-     ("kelley_agrees", "true/false where a scraped tier and Kelley's both exist, else empty (scrapers.build.tier_rows)")],
+     ("kelley_agrees", "true/false where a scraped tier and Kelley's both exist, else empty (scrapers.tier_table.tier_rows)")],
     numeric=("year",), one_row_per="country-year (every year of a reference table, plus any scraped year)",
     title="Each year's tier",
     description="The tier of each report year, where it comes from, and the reference tiers it is checked against.",
@@ -113,13 +114,13 @@ TIERS_TABLE = _table(
 NARRATIVES_TABLE = _table(
     "narratives",
     [_COUNTRY, _YEAR,
-     ("source_url", "the original state.gov URL of the narrative (scrapers.discover)"),
-     ("fetched_url", "the URL actually fetched; differs under --mirror (scrapers.cache)"),
-     ("fetched_at", "UTC time of the fetch (scrapers.cache)"),
-     ("sha256", "SHA-256 of the cached page (scrapers.cache)"),
+     ("source_url", "the original state.gov URL of the narrative (scrapers.web.discover)"),
+     ("fetched_url", "the URL actually fetched; differs under --mirror (scrapers.store.cache)"),
+     ("fetched_at", "UTC time of the fetch (scrapers.store.cache)"),
+     ("sha256", "SHA-256 of the cached page (scrapers.store.cache)"),
      ("word_count", "words in the narrative's paragraphs (scrapers.build.corpus_tables)"),
      ("paragraph_count", "paragraphs in the narrative (scrapers.build.corpus_tables)"),
-     ("section_count", "sections in the narrative (scrapers.parse_html.parse_narrative)"),
+     ("section_count", "sections in the narrative (scrapers.parse.page.parse_narrative)"),
      ("synthetic", "true when the page carries the test fixtures' synthetic marker: not report text (scrapers.build.corpus_tables)")],
     numeric=("year", "word_count", "paragraph_count", "section_count"), one_row_per="country-year with a parsed page",
     title="Provenance of each narrative",
@@ -128,10 +129,10 @@ NARRATIVES_TABLE = _table(
 PARAGRAPHS_TABLE = _table(
     "paragraphs",
     [_COUNTRY, _YEAR,
-     ("paragraph_index", "position in the narrative, from 0, in printed order; the screen and URLs show it plus 1 (scrapers.parse_html.parse_narrative)"),
-     ("section", f"the normalised section, one of {_one_of(SECTION_NAMES)} (scrapers.sections.normalise_section)"),
-     ("section_title_printed", "the section's heading as printed; empty when none (scrapers.parse_html.parse_narrative)"),
-     ("text", "the paragraph's text (scrapers.parse_html.parse_narrative)")],
+     ("paragraph_index", "position in the narrative, from 0, in printed order; the screen and URLs show it plus 1 (scrapers.parse.page.parse_narrative)"),
+     ("section", f"the normalised section, one of {_one_of(SECTION_NAMES)} (scrapers.parse.sections.normalise_section)"),
+     ("section_title_printed", "the section's heading as printed; empty when none (scrapers.parse.page.parse_narrative)"),
+     ("text", "the paragraph's text (scrapers.parse.page.parse_narrative)")],
     numeric=("year", "paragraph_index"), sort=("country", "year", "paragraph_index"), one_row_per="paragraph",
     title="Narrative text, paragraph by paragraph",
     description="The text of each narrative in printed order, with its section.")
@@ -140,7 +141,7 @@ COVERAGE_TABLE = _table(
     [_COUNTRY, _YEAR,
      ("status", "one of: " + "; ".join(f"{s} ({m})" for s, m in STATUS_MEANINGS.items()) + " (scrapers.build.corpus_tables)"),
      ("detail", "why a year failed, or a note: the tier could not be read, how many invalid UTF-8 bytes were replaced (scrapers.build.corpus_tables)"),
-     ("source_url", "the original state.gov URL asked for (scrapers.discover)")],
+     ("source_url", "the original state.gov URL asked for (scrapers.web.discover)")],
     numeric=("year",), one_row_per="country-year asked or cached",
     title="Which years were asked for, and what happened",
     description="The outcome of the last refresh or parse for each country-year.")

@@ -1,6 +1,6 @@
 """Loading the data directory: the current table set, the repository inputs, validation, caching.
 
-The corpus and analysis tables are read ONLY through `scrapers.tableset.current(data_dir)`: one
+The corpus and analysis tables are read ONLY through `scrapers.store.tableset.current(data_dir)`: one
 complete, published set (DATA_DIR/tables/current -> gNNNNNN/), never files of two runs side by side.
 Reads are cached with `st.cache_data` keyed by the set's key (it changes when a refresh publishes a
 new set), so a refresh shows up on the next rerun without restarting the server. The inputs kept in
@@ -21,7 +21,7 @@ import streamlit as st
 
 from dashboard.tables import BY_NAME, INPUT_NAMES, REPO_FALLBACK, TableSpec
 from scrapers.datadir import ENV_VAR, default_data_dir
-from scrapers.tableset import TableSet, current
+from scrapers.store.tableset import TableSet, current
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT / "data"

@@ -42,8 +42,8 @@ def _refresh_function():
 
 def _run() -> None:
     from scrapers.errors import ScraperError
-    from scrapers.http import FetchConfig
-    from scrapers.lock import RunLocked
+    from scrapers.web.config import FetchConfig
+    from scrapers.store.lock import RunLocked
 
     mirror, delay = fetching.fetch_settings(os.environ)
     bar = st.progress(0.0, text="Starting…")

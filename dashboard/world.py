@@ -59,7 +59,7 @@ def _registry_rows() -> dict[str, CountryInfo]:
     codes and display names, without building its name index), drawable = a current ISO code."""
     import pycountry
 
-    from scrapers.registry import read_rows
+    from scrapers.countries import read_rows
 
     current_codes = {c.alpha_3 for c in pycountry.countries}
     return {r.slug: CountryInfo(r.slug, r.name, r.iso3, r.iso3 in current_codes) for r in read_rows()}

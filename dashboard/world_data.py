@@ -1,6 +1,6 @@
 """Reading and caching for the World and Compare pages (Streamlit side of dashboard/world.py).
 
-Tables are read ONLY through `scrapers.tableset.current(data_dir())`, and only the columns (and for
+Tables are read ONLY through `scrapers.store.tableset.current(data_dir())`, and only the columns (and for
 kwic only the north_korean rows) the pages need, with pyarrow when it is installed. The aggregate
 `WorldTables` is built once per table-set version (`TableSet.key`) and kept with
 `st.cache_resource`: every rerun gets the same small frames back without a copy, so a widget change
@@ -24,7 +24,7 @@ import streamlit as st
 from dashboard import world as W
 from dashboard.data import REPO_ROOT, data_dir
 from scrapers.summary import SUMMARY_DIR
-from scrapers.tableset import TableSet, current
+from scrapers.store.tableset import TableSet, current
 
 KELLEY_FILE = Path("reference") / "kelley_tiers.csv"
 KELLEY_CODES = {"KOS": "XKX"}  # Kelley's code -> the registry's

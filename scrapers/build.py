@@ -1,4 +1,4 @@
-"""Building the table set from the raw cache: read every year (parsed once, see scrapers.parsed),
+"""Building the table set from the raw cache: read every year (parsed once, see scrapers.store.parse_store),
 make the corpus tables and the analysis tables in memory, and publish them as one atomic set.
 
 Nothing is rebuilt when the set's inputs did not change: the inputs key (code, parser version,
@@ -10,12 +10,10 @@ process, in a fraction of the time.
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
-import multiprocessing
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -23,49 +21,29 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from analysis.schema import (
-    CACHE_CORRUPT, COVERAGE_TABLE, NOT_LISTED, ESSAY_CLAIMS_COLUMNS, JOIN, NARRATIVES_TABLE, ORIGIN_SCRAPED, PARAGRAPHS_TABLE,
-    PARSE_FAILED, PARSED, TABLES, TIERS_TABLE, TableSchema, decide_tier,
+    CACHE_CORRUPT, COVERAGE_TABLE, NOT_LISTED, NARRATIVES_TABLE, PARAGRAPHS_TABLE,
+    PARSE_FAILED, PARSED, TABLES, TIERS_TABLE, TableSchema,
 )
 from analysis.recommendations import NO_RECOMMENDATIONS_DETAIL, has_recommendations
-from scrapers import tableset
-from scrapers.cache import RawCache, page_body
+from scrapers.store import tableset
+from scrapers.store.cache import RawCache
+from scrapers.store.paths import page_body
 from scrapers.countries import DEFAULT_COUNTRY, Country
+from scrapers.counting import analysis_tables
 from scrapers.inputs import (
-    FIRST_YEAR, KELLEY_NAME, REPO_DATA, REPO_ROOT, ReferenceTier, current_utc_year, file_digest, input_path,
+    FIRST_YEAR, REPO_DATA, REPO_ROOT, ReferenceTier, current_utc_year, file_digest, input_path,
     load_kelley, load_reference,
 )
 from scrapers.models import Narrative
-from scrapers.parse_html import PARSER_VERSION
-from scrapers.parsed import NOT_CACHED, ParseStore, YearParse, full_narratives, read_years_many
-from scrapers.text import word_count
+from scrapers.parse.page import PARSER_VERSION
+from scrapers.store.parse_store import ParseStore
+from scrapers.read import NOT_CACHED, YearParse, full_narratives, read_years_many
+from scrapers.parse.text import word_count
+from scrapers.tier_table import TierDisagreement, tier_rows
 
 TIER_UNREAD_DETAIL = "tier could not be read from the page"
-UNREAD_NOTE = "unread_on_page"  # tier_note of a scraped year whose tier came from the reference
 _SYNTHETIC = re.compile(rb"<!--[^>]{0,200}synthetic", re.IGNORECASE)
 _CODE_DIRS = ("analysis", "scrapers")
-
-
-def label(country: str, year: int) -> str:
-    """How a country-year is named in messages: '2021' for the default country, 'russia 2021' else."""
-    return str(year) if country == DEFAULT_COUNTRY else f"{country} {year}"
-
-
-@dataclass(frozen=True)
-class TierDisagreement:
-    """A scraped tier that differs from a reference table's, with both sources."""
-
-    year: int
-    scraped_tier: str
-    scraped_source: str
-    reference_tier: str
-    reference_source: str
-    reference_name: str = "reference"
-    country: str = DEFAULT_COUNTRY
-
-    def message(self) -> str:
-        """One loud line for the summary and status."""
-        return (f"TIER DISAGREES {label(self.country, self.year)}: scraped '{self.scraped_tier}' "
-                f"({self.scraped_source}) vs {self.reference_name} '{self.reference_tier}' ({self.reference_source})")
 
 
 @dataclass(frozen=True)
@@ -164,10 +142,6 @@ def _frame(rows: list[dict], schema: TableSchema) -> pd.DataFrame:
     return frame
 
 
-def _agrees(scraped: str, reference: str) -> str:
-    return "" if not (scraped and reference) else ("true" if scraped == reference else "false")
-
-
 def _is_synthetic(cache: RawCache, url: str, entry=None) -> bool:
     entry = entry if entry is not None else cache.entry(url)
     if entry is None:
@@ -256,40 +230,6 @@ def _append_paragraphs(columns: dict[str, list], country: str, year: int, rows) 
     columns["text"].extend(text for _, _, text in rows)
 
 
-def tier_rows(country: str, years: dict[int, YearParse], reference: dict[int, ReferenceTier],
-              kelley: dict[int, ReferenceTier], skip: set[int] = frozenset()) -> tuple[list[dict], list[TierDisagreement]]:
-    """tiers.csv rows (one per year with a parsed page or a reference tier; the tier decided by
-    analysis.schema.decide_tier) and every disagreement with a reference table."""
-    tiers: list[dict] = []
-    disagreements: list[TierDisagreement] = []
-    parsed = {y: p for y, p in years.items() if p.status == PARSED and p.narrative is not None}
-    for year in sorted((set(reference) | set(parsed) | set(kelley)) - set(skip)):
-        ref = reference.get(year, ReferenceTier("", ""))
-        second = kelley.get(year, ReferenceTier("", ""))
-        narrative = parsed[year].narrative if year in parsed else None
-        scraped = (narrative.tier.tier or "") if narrative else ""
-        choice = decide_tier(scraped, ref.tier or second.tier)
-        source = (narrative.source_url or parsed[year].source_url) if narrative else ""
-        for other, name in ((ref, "reference"), (second, KELLEY_NAME)):
-            if _agrees(scraped, other.tier) == "false":
-                disagreements.append(TierDisagreement(year, scraped, source, other.tier, other.source_url, name,
-                                                      country))
-        notes = list(narrative.tier.notes) if narrative and scraped else []
-        if narrative and not scraped:
-            notes.append(UNREAD_NOTE)
-        if choice.origin == ORIGIN_SCRAPED:
-            tier_source, sentence = source, narrative.tier.sentence
-        else:
-            tier_source = ref.source_url if ref.tier else second.source_url
-            sentence = ""
-        tiers.append({"country": country, "year": year, "tier": choice.tier, "tier_sentence": sentence,
-                      "source_url": tier_source, "origin": choice.origin, "tier_note": JOIN.join(notes),
-                      "reference_tier": ref.tier, "reference_source_url": ref.source_url,
-                      "agrees": _agrees(scraped, ref.tier), "kelley_tier": second.tier,
-                      "kelley_agrees": _agrees(scraped, second.tier)})
-    return tiers, disagreements
-
-
 def _previous_rows(previous: tableset.TableSet | None, country: str, year: int) -> dict[str, list[dict]]:
     """The rows of one country-year in the previous set's tiers, narratives and paragraphs."""
     if previous is None:
@@ -312,89 +252,13 @@ def _previous_rows(previous: tableset.TableSet | None, country: str, year: int) 
     return out
 
 
-def analysis_tables(data_dir: Path, frames: dict[str, pd.DataFrame], *, lexicon: Path | None,
-                    claims: Path | None) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """analysis.tables.build_analysis_tables on the corpus frames: (tables, warnings); raises
-    ValueError with a one-line reason when the lexicon or the claims cannot be used."""
-    from analysis.lexicon import parse_lexicon
-    from analysis.tables import build_analysis_tables, build_claims_table, build_recommendations_table
-
-    notes: list[str] = []
-    lexicon_path = Path(lexicon) if lexicon else input_path(data_dir, "lexicon.toml")
-    if lexicon_path is None:
-        raise ValueError(f"no lexicon.toml in {data_dir} or {REPO_DATA}")
-    claims_path = Path(claims) if claims else input_path(data_dir, "essay/claims.csv")
-    if claims_path is None:
-        notes.append(f"no essay/claims.csv in {data_dir} or {REPO_DATA}: claims.csv will be empty")
-        essay_claims = pd.DataFrame(columns=list(ESSAY_CLAIMS_COLUMNS))
-    else:
-        essay_claims = pd.read_csv(claims_path)
-    parsed_lexicon = parse_lexicon(lexicon_path.read_text(encoding="utf-8"))
-    if len(frames["paragraphs"]) < POOL_MIN_PARAGRAPHS or (os.cpu_count() or 1) < 2:
-        tables = build_analysis_tables(frames["paragraphs"], frames["narratives"], frames["tiers"],
-                                       parsed_lexicon, essay_claims)
-        return tables, notes
-    counts = count_tables_in_pool(frames["paragraphs"], frames["narratives"], parsed_lexicon)
-    claims_table = build_claims_table(essay_claims, counts["mentions"], counts["kwic"], frames["tiers"],
-                                      frames["paragraphs"], parsed_lexicon)
-    recommendations = build_recommendations_table(frames["paragraphs"], frames["narratives"], parsed_lexicon)
-    return {**counts, "recommendations": recommendations, "claims": claims_table}, notes
-
-
-# Count in a process pool when the corpus has at least this many paragraphs (a few countries' worth).
-POOL_MIN_PARAGRAPHS = 20_000
-_POOL_FRAMES: tuple[pd.DataFrame, pd.DataFrame, object] | None = None  # what forked workers count
-
-
-def _country_chunks(paragraphs: pd.DataFrame, narratives: pd.DataFrame, chunks: int) -> list[list[str]]:
-    """The countries of both frames, sorted, cut into about `chunks` runs of similar paragraph counts."""
-    sizes = paragraphs["country"].astype(str).value_counts().to_dict()
-    countries = sorted(set(sizes) | set(narratives["country"].astype(str)))
-    target = max(1, sum(sizes.values()) // chunks)
-    out: list[list[str]] = [[]]
-    filled = 0
-    for country in countries:
-        if filled >= target and out[-1]:
-            out.append([])
-            filled = 0
-        out[-1].append(country)
-        filled += sizes.get(country, 0)
-    return out
-
-
-def _count_chunk(countries: list[str]) -> dict[str, pd.DataFrame]:
-    from analysis.tables import build_count_tables
-
-    paragraphs, narratives, lexicon = _POOL_FRAMES
-    wanted = set(countries)
-    return build_count_tables(paragraphs[paragraphs["country"].astype(str).isin(wanted)],
-                              narratives[narratives["country"].astype(str).isin(wanted)], lexicon)
-
-
-def count_tables_in_pool(paragraphs: pd.DataFrame, narratives: pd.DataFrame, lexicon) -> dict[str, pd.DataFrame]:
-    """analysis.tables.build_count_tables over runs of countries in a process pool (forked workers
-    read the frames they inherit), concatenated in country order: the same tables as one call."""
-    global _POOL_FRAMES
-    workers = os.cpu_count() or 1
-    chunks = _country_chunks(paragraphs, narratives, workers * 6)
-    methods = multiprocessing.get_all_start_methods()
-    _POOL_FRAMES = (paragraphs, narratives, lexicon)
-    try:
-        with ProcessPoolExecutor(max_workers=workers,
-                                 mp_context=multiprocessing.get_context("fork" if "fork" in methods else None)) as pool:
-            parts = list(pool.map(_count_chunk, chunks))
-    finally:
-        _POOL_FRAMES = None
-    return {name: pd.concat([part[name] for part in parts], ignore_index=True)
-            for name in ("mentions", "mention_sections", "kwic")}
-
-
+from analysis.recommendations import NO_RECOMMENDATIONS_DETAIL, has_recommendations
 def code_digest() -> str:
     """sha256 over the source of analysis/ and scrapers/: new code means new tables."""
     digest = hashlib.sha256()
     for folder in _CODE_DIRS:
-        for path in sorted((REPO_ROOT / folder).glob("*.py")):
-            digest.update(path.name.encode())
+        for path in sorted((REPO_ROOT / folder).rglob("*.py")):
+            digest.update(path.relative_to(REPO_ROOT).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -433,8 +297,10 @@ def build(data_dir: Path | str, countries: Sequence[Country], cache: RawCache, s
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(data_dir, countries, cache, store, extra_years=extra_years, lexicon=lexicon, claims=claims,
-                      pages=pages)
+        result = _build(data_dir, countries, cache, store, extra_years=extra_years, lexicon=lexicon, claims=claims,
+                        pages=pages)
+        note = store.mismatch_note()
+        return dataclasses.replace(result, warnings=(*result.warnings, note)) if note else result
     finally:
         if enabled:
             gc.enable()

@@ -8,17 +8,21 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from analysis.schema import NOT_LISTED, PARSED
-from scrapers.build import BuildResult, fix_command, label
+from scrapers.build import BuildResult, fix_command
+from scrapers.countries import parse_countries
 from scrapers.datadir import RULE, default_data_dir
+from scrapers.tier_table import label
 from scrapers.errors import ScraperError
-from scrapers.http import USER_AGENT, WAYBACK_PREFIX, FetchConfig, normalise_mirror
+from scrapers.web.config import USER_AGENT, WAYBACK_PREFIX, FetchConfig, normalise_mirror
 from scrapers.inputs import FIRST_YEAR, YearsError, parse_years
-from scrapers.lock import RunLocked
+from scrapers.store.lists import bounded, bounded_lines
+from scrapers.store.lock import RunLocked
 from scrapers.refresh import RefreshResult, YearOutcome, parse, refresh
 from scrapers.status import CountrySummary, StatusReport, status, status_overview
 from scrapers.summary import SUMMARY_DIR
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+FETCH_DEFAULTS = FetchConfig()  # the one set of fetch defaults: the command line shows and uses these
 
 DESCRIPTION = """\
 Scrape China's narrative from the U.S. State Department's Trafficking in Persons (TIP) Report for
@@ -78,8 +82,6 @@ def _years_arg(text: str) -> list[int]:
 
 
 def _countries_arg(text: str) -> str:
-    from scrapers.refresh import parse_countries
-
     try:
         slugs = parse_countries(text)
     except ValueError as exc:
@@ -147,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
                         metavar="SLUGS",
                         help="whose narratives: a registry slug (china, north-korea, russia ...), several "
                              "joined by commas, or 'all' (every narrative each year's table of contents "
-                             "lists); default: china. `python -m scrapers.registry NAME` shows a name's slug")
+                             "lists); default: china. `python -m scrapers.countries NAME` shows a name's slug")
     inputs = argparse.ArgumentParser(add_help=False)
     inputs.add_argument("--lexicon", type=_existing_file, metavar="FILE",
                         help="lexicon of the analysis (default: DATA_DIR/lexicon.toml if present, else "
@@ -173,21 +175,26 @@ def build_parser() -> argparse.ArgumentParser:
     p_refresh.add_argument("--mirror", type=_mirror_arg, metavar="PREFIX",
                            help="fetch PREFIX + original URL instead, e.g. "
                                 f"{WAYBACK_PREFIX} or http://127.0.0.1:PORT/ (both URLs are recorded)")
-    p_refresh.add_argument("--delay", type=_delay_arg, default=1.0, metavar="SECONDS",
-                           help="at most one request per SECONDS (default: 1.0)")
-    p_refresh.add_argument("--retries", type=_retries_arg, default=3, metavar="N",
-                           help="retries on connection errors, 429 and 5xx (default: 3)")
-    p_refresh.add_argument("--backoff", type=_backoff_arg, default=1.0, metavar="SECONDS",
-                           help="exponential backoff factor between retries (default: 1.0)")
-    p_refresh.add_argument("--timeout", type=_timeout_arg, default=60.0, metavar="SECONDS",
-                           help="total time allowed per request, retries included (default: 60); each "
-                                "connect and read also times out after min(SECONDS, 30)")
+    p_refresh.add_argument("--delay", type=_delay_arg, default=FETCH_DEFAULTS.delay, metavar="SECONDS",
+                           help=f"at most one request per SECONDS (default: {FETCH_DEFAULTS.delay:g})")
+    p_refresh.add_argument("--retries", type=_retries_arg, default=FETCH_DEFAULTS.retries, metavar="N",
+                           help=f"retries on connection errors, 429 and 5xx (default: {FETCH_DEFAULTS.retries})")
+    p_refresh.add_argument("--backoff", type=_backoff_arg, default=FETCH_DEFAULTS.backoff_factor, metavar="SECONDS",
+                           help=f"exponential backoff factor between retries (default: {FETCH_DEFAULTS.backoff_factor:g})")
+    p_refresh.add_argument("--timeout", type=_timeout_arg, default=FETCH_DEFAULTS.deadline, metavar="SECONDS",
+                           help=f"total time allowed per request, retries included (default: "
+                                f"{FETCH_DEFAULTS.deadline:g}); each connect also times out after "
+                                f"min(SECONDS, {FETCH_DEFAULTS.connect_timeout:g}) and each read after "
+                                f"min(SECONDS, {FETCH_DEFAULTS.read_timeout:g})")
     p_refresh.add_argument("--wait", action="store_true",
                            help="if another run holds the data directory, wait for it instead of exiting 3")
     p_parse = commands.add_parser("parse", parents=[common, inputs], help="rebuild every table from data/raw, no network",
                                   description=PARSE_HELP, formatter_class=fmt)
     p_parse.add_argument("--wait", action="store_true",
                          help="if another run holds the data directory, wait for it instead of exiting 3")
+    p_parse.add_argument("--verify", action="store_true",
+                         help="hash every cached page again, trusting no stamp in raw/parsed/stamps.json (for a "
+                              "page changed in place with its size, modification time and inode unchanged)")
     commands.add_parser("status", parents=[common], help="per year: cached?, tier, source URL, problems",
                         description=STATUS_HELP, formatter_class=fmt)
     p_summary = commands.add_parser("summary", parents=[common], help="publish a whole-report crawl's world summary",
@@ -255,19 +262,24 @@ class BarProgress:
 
 
 # -- reports ------------------------------------------------------------------------------------
+def _print_bounded(lines: list[str], raw_dir: Path, name: str, out: TextIO) -> None:
+    """Print `lines`, or the first few and the file under raw/lists/ that holds them all."""
+    for line in bounded_lines(lines, raw_dir, name):
+        print(line, file=out)
+
+
 def _print_build_report(result: BuildResult, out: TextIO) -> None:
-    for d in result.disagreements:
-        print(d.message(), file=out)
+    raw = Path(result.data_dir) / "raw"
+    _print_bounded([d.message() for d in result.disagreements], raw, "tier-disagreements", out)
     if result.unread_tier_years:
-        years = ", ".join(label(c, y) for c, y in result.unread_tier_years)
+        years = bounded([label(c, y) for c, y in result.unread_tier_years], raw, "tier-unread", shown=20)
         print(f"TIER UNREAD in {years}: the tier could not be read from the page (tiers.csv shows the "
               "reference tier, origin=reference; see `status`)", file=out)
-    for (country, year), detail in result.parse_failures.items():
-        print(f"PARSE FAILED {label(country, year)}: {detail}", file=out)
-    for (country, year), detail in result.corrupt_years.items():
-        print(f"CACHE CORRUPT {label(country, year)}: {detail}; fix: {fix_command(year, country)}", file=out)
-    for note in result.warnings:
-        print(f"warning: {note}", file=out)
+    _print_bounded([f"PARSE FAILED {label(country, year)}: {detail}"
+                    for (country, year), detail in result.parse_failures.items()], raw, "parse-failures", out)
+    _print_bounded([f"CACHE CORRUPT {label(country, year)}: {detail}; fix: {fix_command(year, country)}"
+                    for (country, year), detail in result.corrupt_years.items()], raw, "cache-corrupt", out)
+    _print_bounded([f"warning: {note}" for note in result.warnings], raw, "warnings", out)
     if result.error:
         print(f"ERROR: {result.error}", file=out)
     if result.tables is None:
@@ -294,8 +306,8 @@ def print_refresh_summary(result: RefreshResult, out: TextIO) -> None:
               f"({', '.join(label(o.country, o.year) for o in result.changed) or 'none'}; see raw/changes.csv)", file=out)
     if result.newest_year is not None:
         print(f"newest report year found: {result.newest_year}", file=out)
-    for outcome in result.failed:
-        print(f"FAILED {label(outcome.country, outcome.year)} ({outcome.status}): {outcome.detail}", file=out)
+    _print_bounded([f"FAILED {label(o.country, o.year)} ({o.status}): {o.detail}" for o in result.failed],
+                   Path(result.build.data_dir) / "raw", "failures", out)
     _print_build_report(result.build, out)
 
 
@@ -320,8 +332,9 @@ def print_status(report: StatusReport, out: TextIO) -> None:
         print(f"tables: {report.tables.dir} (generation {m.generation}, {m.created_at})", file=out)
 
 
-def print_overview(rows: list[CountrySummary], out: TextIO) -> None:
-    """`status --countries all|A,B`: one line per country, then every problem."""
+def print_overview(rows: list[CountrySummary], out: TextIO, raw_dir: Path | None = None) -> None:
+    """`status --countries all|A,B`: one line per country, then the problems (the first few, and
+    all of them in raw/lists/status-problems.txt when there are many and `raw_dir` is given)."""
     print(f"{'country':<28}{'iso3':<6}{'parsed':>7}{'problems':>9}  {'latest tier':<38}parsed years", file=out)
     for row in rows:
         latest = f"{row.latest_tier} ({row.latest_year}, {row.latest_origin})" if row.latest_tier else "-"
@@ -330,16 +343,17 @@ def print_overview(rows: list[CountrySummary], out: TextIO) -> None:
     problems = [(row.country, p) for row in rows for p in row.problems]
     if problems:
         print(f"\n{len(problems)} problem(s):", file=out)
-        for country, problem in problems:
-            print(f"{country}: {problem}", file=out)
+        lines = [f"{country}: {problem}" for country, problem in problems]
+        for line in bounded_lines(lines, raw_dir, "status-problems") if raw_dir is not None else lines:
+            print(line, file=out)
 
 
 # -- main ---------------------------------------------------------------------------------------
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "refresh":
-        per_read = min(args.timeout, 30.0)
         config = FetchConfig(delay=args.delay, retries=args.retries, backoff_factor=args.backoff,
-                             connect_timeout=per_read, read_timeout=per_read, deadline=args.timeout,
+                             connect_timeout=min(args.timeout, FETCH_DEFAULTS.connect_timeout),
+                             read_timeout=min(args.timeout, FETCH_DEFAULTS.read_timeout), deadline=args.timeout,
                              mirror=args.mirror)
         progress = BarProgress(err) if err.isatty() else LineProgress(out)
         result = refresh(args.data_dir, args.countries, args.years, force=args.force,
@@ -348,14 +362,15 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print_refresh_summary(result, out)
         return EXIT_OK if result.ok else EXIT_FAILED
     if args.command == "parse":
-        result = parse(args.data_dir, args.countries, lexicon=args.lexicon, claims=args.claims, wait=args.wait)
+        result = parse(args.data_dir, args.countries, lexicon=args.lexicon, claims=args.claims, wait=args.wait,
+                       verify=args.verify)
         print(f"{result.country}: parsed {len(result.parsed_years)} year(s) from {args.data_dir}/raw: "
               + (", ".join(map(str, result.parsed_years)) or "none"), file=out)
         _print_build_report(result, out)
         return EXIT_OK if result.ok else EXIT_FAILED
     if args.command == "status":
         if args.countries == "all" or "," in args.countries:
-            print_overview(status_overview(args.data_dir, args.countries), out)
+            print_overview(status_overview(args.data_dir, args.countries), out, Path(args.data_dir) / "raw")
         else:
             print_status(status(args.data_dir, args.countries), out)
         return 0

@@ -1,6 +1,8 @@
 """Exceptions the scraper raises; each carries a message meant for the user."""
 from __future__ import annotations
 
+import errno
+
 
 class ScraperError(Exception):
     """Base class: str(exc) is a complete, user-facing explanation."""
@@ -46,10 +48,8 @@ class DiskError(ScraperError, OSError):
     also an OSError, so code that treats a failed write as best-effort (`except OSError`) still does."""
 
     def __init__(self, path: object, error: OSError):
-        import errno as _errno
-
         reason = error.strerror or str(error)
-        code = _errno.errorcode.get(error.errno, "") if error.errno is not None else ""
+        code = errno.errorcode.get(error.errno, "") if error.errno is not None else ""
         super().__init__(f"cannot write {path}: {reason}{f' [{code}]' if code else ''}; "
                          "the previous file is unchanged")
         self.path = str(path)

@@ -1,7 +1,7 @@
 """The scraper's commands that change a data directory: refresh (fetch what is missing, or with
 --revalidate ask the server what changed, then build) and parse (build from the raw cache alone).
 
-Both hold the data directory's lock (scrapers.lock) and end in one scrapers.build.build, which
+Both hold the data directory's lock (scrapers.store.lock) and end in one scrapers.build.build, which
 publishes the table set atomically and only when its inputs changed. A good cached page is never
 replaced by a page that fails to parse; a refetched page that is kept aside goes to raw/rejected/.
 """
@@ -15,18 +15,21 @@ from typing import Callable, Protocol, Sequence
 from urllib.parse import urldefrag
 
 from analysis.schema import FETCH_FAILED, NO_PAGE, NOT_LISTED, PARSE_FAILED, PARSED
-from scrapers import tableset
+from scrapers.store import tableset
 from scrapers.build import BuildResult, build, countries_in, tier_unread_detail, years_to_scan
-from scrapers.cache import RawCache, atomic_write_bytes, cleanup_temporaries, decode_html
-from scrapers.countries import DEFAULT_COUNTRY, Country, get_country
-from scrapers.discover import landing_urls, list_countries, locate_narrative
+from scrapers.store.cache import RawCache
+from scrapers.parse.decode import decode_html
+from scrapers.store.atomic import atomic_write_bytes, cleanup_temporaries
+from scrapers.countries import ALL, DEFAULT_COUNTRY, Country, get_country, parse_countries, resolve
+from scrapers.web.discover import landing_urls, list_countries, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound, ScraperError
-from scrapers.http import FetchConfig, Fetcher, FetchResult, utc_now_iso
+from scrapers.web.http import Fetcher, FetchResult, utc_now_iso
+from scrapers.web.config import FetchConfig
 from scrapers.inputs import FIRST_YEAR, current_utc_year
-from scrapers.lock import run_lock
-from scrapers.parsed import (
-    MIN_LISTED, ParseStore, YearParse, listed_count, not_listed_detail, parse_fetched, read_years,
-)
+from scrapers.store.lists import bounded
+from scrapers.store.lock import run_lock
+from scrapers.store.parse_store import ParseStore
+from scrapers.read import MIN_LISTED, YearParse, listed_count, not_listed_detail, parse_fetched, read_years
 
 CHANGES = "changes.csv"  # raw/changes.csv: every published page that changed on revalidation
 CHANGES_COLUMNS = ("detected_at", "country", "year", "url", "old_sha256", "new_sha256", "old_fetched_at")
@@ -105,17 +108,19 @@ def _start_run(data_dir: Path) -> None:
 
 # -- parse ----------------------------------------------------------------------------------------
 def parse(data_dir: Path | str = "data", country: str | Sequence[str] = DEFAULT_COUNTRY, *,
-          lexicon: Path | None = None, claims: Path | None = None, wait: bool = False) -> BuildResult:
+          lexicon: Path | None = None, claims: Path | None = None, wait: bool = False,
+          verify: bool = False) -> BuildResult:
     """Build every table from DATA_DIR/raw alone (no network), for every country the data directory
     holds plus `country`; ValueError for an unknown country, RunLocked when another run holds the
-    data directory."""
+    data directory. With `verify`, every cached page is hashed again (no stamp trusted: for a page
+    changed in place with its size, mtime and inode unchanged)."""
     data_dir = Path(data_dir)
     wanted = parse_countries(country) or []
     with run_lock(data_dir, wait=wait, command="parse"):
         _start_run(data_dir)
         cache = RawCache(data_dir)
         held = [get_country(slug) for slug in countries_in(cache, wanted)]
-        return build(data_dir, held, cache, ParseStore(cache), lexicon=lexicon, claims=claims)
+        return build(data_dir, held, cache, ParseStore(cache, verify=verify), lexicon=lexicon, claims=claims)
 
 
 # -- fetching ---------------------------------------------------------------------------------------
@@ -317,29 +322,18 @@ def _refresh_item(year: int, country: Country, before: YearParse, cache: RawCach
 
 
 # -- refresh ----------------------------------------------------------------------------------------
-ALL = "all"
-
-
-def parse_countries(spec: str | Sequence[str]) -> list[str] | None:
-    """'china', 'china,north-korea,russia' or a list of slugs -> the slugs (checked against the
-    registry; ValueError naming the nearest slugs); 'all' -> None (every narrative each year lists)."""
-    items = [p.strip().lower() for p in (spec.split(",") if isinstance(spec, str) else spec) if p.strip()]
-    if not items:
-        raise ValueError("no country given; e.g. china, or china,north-korea,russia, or all")
-    if ALL in items:
-        if len(items) > 1:
-            raise ValueError("'all' reads every country: give it alone")
-        return None
-    return list(dict.fromkeys(get_country(item).slug for item in items))
+def unknown_links_note(year: int, unknown: Sequence[str], raw_dir: Path) -> str:
+    """One bounded line for the link texts of a year's table of contents that no country's name is:
+    their count, the first few, and (when there are many) the file under raw/lists/ holding all."""
+    return (f"{year}: {len(unknown)} link text(s) no registry entry knows (not read; add them to "
+            f"data/reference/country_names.csv): {bounded(unknown, raw_dir, f'unknown-link-texts-{year}')}")
 
 
 def _list_year(year: int, cache: RawCache, fetcher: Fetcher, notes: list[str]) -> list[str]:
     """The countries the year's table of contents lists (the pages read are stored in the cache)."""
-    from scrapers import registry
-
     net = _NetworkFetch(cache, fetcher, False)
     try:
-        listing = list_countries(year, net, registry.resolve)
+        listing = list_countries(year, net, resolve)
     except PageNotFound:
         return []
     except FetchError as exc:
@@ -348,8 +342,7 @@ def _list_year(year: int, cache: RawCache, fetcher: Fetcher, notes: list[str]) -
     finally:
         net.commit()
     if listing.unknown:
-        notes.append(f"{year}: link text(s) no registry entry knows (not read; add them to "
-                     f"data/reference/country_names.csv): {'; '.join(listing.unknown)}")
+        notes.append(unknown_links_note(year, listing.unknown, cache.root))
     return list(listing.links)
 
 

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.schema import CACHE_CORRUPT, NOT_LISTED, PARSE_FAILED, PARSED
-from scrapers import tableset
-from scrapers.build import TierDisagreement, fix_command, tier_rows, tier_unread_detail, years_to_scan
-from scrapers.cache import RawCache
-from scrapers.countries import DEFAULT_COUNTRY, get_country
+from scrapers.store import tableset
+from scrapers.build import fix_command, tier_unread_detail, years_to_scan
+from scrapers.tier_table import TierDisagreement, tier_rows
+from scrapers.store.cache import RawCache
+from scrapers.countries import DEFAULT_COUNTRY, get_country, parse_countries
 from scrapers.inputs import load_kelley, load_reference
-from scrapers.parsed import NOT_CACHED, ParseStore, read_years
+from scrapers.store.parse_store import ParseStore
+from scrapers.read import NOT_CACHED, read_years
 
 
 @dataclass(frozen=True)
@@ -123,8 +125,6 @@ def _ranges(years: list[int]) -> str:
 def status_overview(data_dir: Path | str, countries: str = "all") -> list[CountrySummary]:
     """One summary per country: every country the data directory holds ('all') or the given slugs,
     with the problems of each (failed years, unread tiers, disagreements, damaged pages)."""
-    from scrapers.refresh import parse_countries
-
     cache = RawCache(data_dir)
     wanted = parse_countries(countries)
     slugs = sorted(cache.recorded_countries() | {DEFAULT_COUNTRY}) if wanted is None else wanted

@@ -1,5 +1,5 @@
 """The world summary: the small part of a whole-report table set that the World and Compare pages
-need, published as a table set of its own in DATA_DIR/world (scrapers.tableset: its stable copy
+need, published as a table set of its own in DATA_DIR/world (scrapers.store.tableset: its stable copy
 DATA_DIR/world/tables/*.csv is what git commits) while the whole crawl (hundreds of MB of
 paragraphs) stays out of git.
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scrapers import tableset
+from scrapers.store import tableset
 from scrapers.errors import ScraperError
-from scrapers.lock import run_lock
+from scrapers.store.lock import run_lock
 
 SUMMARY_DIR = "world"  # DATA_DIR/world holds the summary set
 WHOLE_TABLES = ("tiers", "narratives", "coverage", "mentions")

@@ -4,7 +4,7 @@
 
 Generates the realistic site (scripts/make_realistic_pages.py) in a temporary directory, serves it on
 127.0.0.1 with tests/site_server.py, and times, through the public entry points (scrapers.cli.main,
-scrapers.parse_html.parse_narrative, analysis.tables.build_analysis_tables):
+scrapers.parse.page.parse_narrative, analysis.tables.build_analysis_tables):
 
 - the page parser against a naive BeautifulSoup(html, "html.parser") + get_text() of every <p>
   (target: at least 5x faster);
@@ -117,7 +117,7 @@ def _written(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int
 
 
 def _tables_dir(data_dir: Path) -> Path:
-    stable = data_dir / "tables"  # the stable copy of the current set (scrapers.tableset)
+    stable = data_dir / "tables"  # the stable copy of the current set (scrapers.store.tableset)
     return stable if (stable / "manifest.json").is_file() else data_dir
 
 
@@ -153,7 +153,7 @@ def benchmark(country: str = "china", rounds: int = 3, years: tuple[int, int] = 
     server_module = _load("tip_site_server", SERVER_FILE)
     generator = _load("make_realistic_pages", GENERATOR_FILE)
     from scrapers.countries import get_country
-    from scrapers.parse_html import parse_narrative
+    from scrapers.parse.page import parse_narrative
 
     country_obj = get_country(country)
     year_list = list(range(years[0], years[1] + 1))
@@ -294,7 +294,7 @@ def benchmark(country: str = "china", rounds: int = 3, years: tuple[int, int] = 
 def _parsed_dir_name() -> str:
     """The parse cache's directory under raw/ (the pipeline's own name when it says so)."""
     try:
-        from scrapers.parsed import PARSED_DIR
+        from scrapers.store.parse_store import PARSED_DIR
     except ImportError:
         return "parsed"
     return str(PARSED_DIR)

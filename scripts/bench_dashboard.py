@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tipdash-bench-") as tmp:
         out = write_corpus(Path(tmp), list(range(2001, 2026)), scale=args.scale, script_tag_year=2021)
-        from scrapers.tableset import current
+        from scrapers.store.tableset import current
 
         ts = current(out)
         sizes = {name: info.rows for name, info in sorted(ts.manifest.tables.items())}

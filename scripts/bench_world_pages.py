@@ -5,7 +5,7 @@ Writes a table set in the schema's shape (analysis.schema) straight from random 
 narrative text: every registry country x report years 2001-2025, mentions one row per
 country-year-group (~100k rows), kwic with ~1M sentence rows, every sentence different and about as hard to compress
 as the report's text (~300 MB CSV, the size the issue measured), tiers (one row per country-year), narratives, coverage. Published with
-scrapers.tableset.publish(synthetic=True) into a temp dir. Then, with Streamlit's AppTest:
+scrapers.store.tableset.publish(synthetic=True) into a temp dir. Then, with Streamlit's AppTest:
 
   once per data version  building the pages' aggregates (tiers, narratives, mentions; kwic is not
                          read): what the first visitor after a refresh waits for, once per server;
@@ -63,8 +63,8 @@ def make_world(out: Path, kwic_rows: int, seed: int = 7) -> dict[str, int]:
 
     from analysis.lexicon import parse_lexicon
     from analysis.schema import TABLES
-    from scrapers.registry import read_rows
-    from scrapers.tableset import publish
+    from scrapers.countries import read_rows
+    from scrapers.store.tableset import publish
 
     rng = random.Random(seed)
     countries = [r.slug for r in read_rows()][:190]
@@ -147,7 +147,7 @@ def bench(repeat: int) -> tuple[dict[str, list[float]], dict[str, float]]:
     """({case: [ms, ...]}, {one-off case: ms})."""
     from dashboard import world as W
     from dashboard.world_data import build_from_set, kelley_path, load_world, read_sentences
-    from scrapers.tableset import current
+    from scrapers.store.tableset import current
 
     once: dict[str, float] = {}
     ts = current(os.environ["TIPDASH_DATA_DIR"])

@@ -6,7 +6,7 @@ share widgets, breadcrumbs, big footers, footnotes), China narratives of 4,000-1
 2001-2008 regional pages holding 10+ countries. This script writes such a site for every report year
 asked (2001-2025 by default): landing pages, index pages and narrative pages at each era's real URLs,
 laid out like tests/fixtures/site (https://HOST/PATH -> DIR/HOST/PATH, a URL ending in '/' ->
-.../index.html), so that scrapers.discover.locate_narrative can walk it and tests/site_server.py can
+.../index.html), so that scrapers.web.discover.locate_narrative can walk it and tests/site_server.py can
 serve it. The markup follows the conventions of tests/fixtures/make_site.py for each era.
 
 The text is NOT report text: filler sentences drawn from a fixed vocabulary with a seeded RNG, plus a
@@ -56,7 +56,7 @@ def era_of(year: int) -> str:
 
 
 def landing_url(year: int) -> str:
-    """The landing page of a report year (the first one scrapers.discover tries)."""
+    """The landing page of a report year (the first one scrapers.web.discover tries)."""
     return {
         "early": f"https://{EARLY_HOST}/g/tip/rls/tiprpt/{year}/index.htm",
         "middle": f"https://{MIDDLE_HOST}/j/tip/rls/tiprpt/{year}/index.htm",

@@ -190,7 +190,7 @@ def synthetic_paragraphs(year: int, rng: random.Random, *, scale: float = 1.0,
 
 def urls(year: int) -> tuple[str, str]:
     """(landing page, China page) original URLs of a report year, at the real site's era layout."""
-    from scrapers.discover import landing_urls
+    from scrapers.web.discover import landing_urls
 
     landing = landing_urls(year)[0]
     if "trafficking-in-persons-report" in landing:
@@ -232,8 +232,8 @@ def china_html(year: int, tier: str, paragraphs: list[tuple[str, str, str]]) -> 
 def write_pages(out_dir: Path, years: list[int], *, scale: float = 1.0, seed: int = 7,
                 script_tag_year: int | None = None, disagree_year: int | None = None) -> list[str]:
     """Store every year's landing and China page in OUT/raw as a refresh would; the URLs stored."""
-    from scrapers.cache import RawCache
-    from scrapers.http import FetchResult
+    from scrapers.store.cache import RawCache
+    from scrapers.web.http import FetchResult
 
     rng = random.Random(seed)
     ref = _reference()
@@ -265,7 +265,7 @@ and verdict follows the real rules. Tier placements follow data/reference/china_
 def _ensure_synthetic_set(out_dir: Path) -> None:
     """Make sure the published set says it is synthetic (for a pipeline that does not mark it itself)."""
     import pandas as pd
-    from scrapers.tableset import current, publish
+    from scrapers.store.tableset import current, publish
 
     ts = current(out_dir)
     if ts is not None:

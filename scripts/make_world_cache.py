@@ -9,7 +9,7 @@ this reuses): 2017 on, one page per country at
 every country; 2009-2016, one archive page per country (`.../countries/{YEAR}/{id}.htm`), listed on the
 landing page (odd years) or on a "Country Narratives" index page (even years); 2001-2008, regional
 pages holding 17 countries each (split at each 'NAME (TIER)' heading), the landing page linking every
-country to its regional page. Pages are stored with scrapers.cache.RawCache.store_many (one manifest
+country to its regional page. Pages are stored with scrapers.store.cache.RawCache.store_many (one manifest
 write per year) and every country-year is recorded in raw/years.csv, so `parse` knows the countries.
 
 The text is NOT report text: filler sentences from a fixed vocabulary and a seeded RNG, and every page
@@ -36,8 +36,9 @@ from make_realistic_pages import (  # noqa: E402
     EARLY_HOST, MIDDLE_HOST, NK_SENTENCES, Narrative, Text, archive_page, early_section_title, era_of, landing_url,
     recent_page, share_widget, typeset,
 )
-from scrapers.cache import YEARS as YEARS_FILE, RawCache, YearRecord, atomic_write_bytes  # noqa: E402
-from scrapers.http import FetchResult  # noqa: E402
+from scrapers.store.cache import YEARS as YEARS_FILE, RawCache, YearRecord
+from scrapers.store.atomic import atomic_write_bytes
+from scrapers.web.http import FetchResult  # noqa: E402
 from scrapers.inputs import parse_years  # noqa: E402
 
 SEED = 20250702
@@ -74,9 +75,9 @@ class WorldSummary:
 
 def world_countries(count: int) -> list[WorldCountry]:
     """`count` registry countries (former states left out): FIRST, then the others by slug."""
-    from scrapers import registry
+    from scrapers import countries
 
-    entries = {e.slug: e for e in registry.all_entries() if e.code_status != "withdrawn"}
+    entries = {e.slug: e for e in countries.all_countries() if e.code_status != "withdrawn"}
     order = [s for s in FIRST if s in entries] + sorted(s for s in entries if s not in FIRST)
     chosen = order[:max(1, count)]
     return [WorldCountry(s, entries[s].name, entries[s].iso3) for s in chosen]

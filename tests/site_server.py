@@ -117,6 +117,7 @@ class SiteServer:
         self._content: dict[str, tuple[bytes, float]] = {}  # original URL -> (body, mtime) override
         self.not_modified: Counter[str] = Counter()  # original URL -> 304 answers sent
         self._lock = threading.Lock()
+        self._counted = threading.Condition(self._lock)  # notified at every request counted
         self._stopping = threading.Event()
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -161,6 +162,14 @@ class SiteServer:
         """Requests received since the last reset_counts()."""
         with self._lock:
             return sum(self.counts.values())
+
+    def wait_for_count(self, url: str, count: int, timeout: float = 60.0) -> int:
+        """The request count of `url` once it reaches `count` (or as it is after `timeout` seconds): a
+        client that gave up early (a read timeout) can be quicker than the handler thread that counts
+        its request, on a loaded machine."""
+        with self._counted:
+            self._counted.wait_for(lambda: self.counts[url] >= count, timeout)
+            return self.counts[url]
 
     def reset_counts(self) -> None:
         """Forget the request counts and arrival times."""
@@ -214,6 +223,7 @@ class SiteServer:
         with self._lock:
             self.counts[url] += 1
             self.times[url].append(time.monotonic())
+            self._counted.notify_all()
             fault = self._faults.get(url)
             if fault is None or not fault.active():
                 return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scrapers import tableset
+from scrapers.store import tableset
 from scrapers.refresh import parse
 
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"

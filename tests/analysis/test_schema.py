@@ -66,8 +66,8 @@ def test_every_column_is_described_and_names_the_function_that_computes_it():
 
 def test_the_vocabularies_are_the_ones_the_code_writes():
     from analysis.schema import COVERAGE_STATUSES, STATUS_MEANINGS, TIER_NOTES
-    from scrapers.build import UNREAD_NOTE
-    from scrapers.tiers import FLAG_PATTERNS
+    from scrapers.tier_table import UNREAD_NOTE
+    from scrapers.parse.tiers import FLAG_PATTERNS
 
     assert set(TIER_NOTES) == {flag for flag, _ in FLAG_PATTERNS} | {UNREAD_NOTE}
     assert list(STATUS_MEANINGS) == list(COVERAGE_STATUSES) and len(COVERAGE_STATUSES) == 6

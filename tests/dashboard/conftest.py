@@ -1,4 +1,4 @@
-"""Dashboard test data: the committed fixture tables published as a table set (scrapers.tableset),
+"""Dashboard test data: the committed fixture tables published as a table set (scrapers.store.tableset),
 the layout the dashboard reads, into a temporary data directory."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scrapers.tableset import MANIFEST, current, publish
+from scrapers.store.tableset import MANIFEST, current, publish
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "dashboard_data"

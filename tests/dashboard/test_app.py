@@ -209,7 +209,7 @@ def test_downloads_do_not_rerun_the_page(monkeypatch, full_dir, reference_only_d
 
 
 def test_a_newly_published_set_shows_up_on_the_next_rerun(monkeypatch, tmp_path):
-    from scrapers.tableset import current, publish
+    from scrapers.store.tableset import current, publish
 
     target = publish_fixture("full", tmp_path / "data")
     at = run_app(monkeypatch, target)
@@ -228,7 +228,7 @@ def test_synthetic_corpus_built_by_the_real_pipeline_runs_on_every_page(monkeypa
     """scripts/make_synthetic_corpus.py: pages -> raw cache -> `scrapers parse`: every page renders,
     says the data is synthetic, and the essay's verdicts are the real rules' (claims.csv has a rule)."""
     from scripts.make_synthetic_corpus import write_corpus
-    from scrapers.tableset import current
+    from scrapers.store.tableset import current
 
     target = write_corpus(tmp_path / "data", [2019, 2020, 2021], scale=0.5)
     ts = current(target)
@@ -310,7 +310,7 @@ def test_kwic_download_has_kwic_columns_and_integer_indices(monkeypatch, full_di
     at = run_app(monkeypatch, full_dir, page="mentions")
     assert_clean(at)
     from dashboard.derived import KWIC_COLUMNS, filter_kwic, kwic_csv_frame
-    from scrapers.tableset import current
+    from scrapers.store.tableset import current
 
     kwic = current(full_dir).read("kwic")
     for c in ("year", "paragraph_index", "sentence_index"):
@@ -350,7 +350,7 @@ def test_fetch_button_runs_the_refresh_over_the_local_site(monkeypatch, tmp_path
 
 
 def test_fetch_while_another_run_holds_the_lock_says_so(monkeypatch, tmp_path, site):
-    from scrapers.lock import run_lock
+    from scrapers.store.lock import run_lock
 
     target = tmp_path / "data"
     target.mkdir()

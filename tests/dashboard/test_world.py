@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import world as W
 from dashboard import world_charts as WC
 from dashboard.world_data import build_from_set, kelley_frame, kelley_path, load_world, read_columns
-from scrapers.tableset import TableSet, current
+from scrapers.store.tableset import TableSet, current
 from tests.fixtures.world_tables import GAP_YEAR, PLANS, publish_world, world_frames
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.http import FetchConfig, normalise_mirror
+from scrapers.web.config import FetchConfig, normalise_mirror
 
 
 @pytest.mark.parametrize("argv, message", [

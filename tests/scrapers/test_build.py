@@ -8,18 +8,18 @@ import pandas as pd
 import pytest
 from table_paths import tables_dir
 
-from scrapers.cache import RawCache
+from scrapers.store.cache import RawCache
 from scrapers.countries import get_country
-from scrapers.http import FetchResult
+from scrapers.web.http import FetchResult
 from scrapers.models import Narrative, Section, TierReading
 from analysis.schema import COVERAGE_TABLE, NARRATIVES_TABLE, PARAGRAPHS_TABLE, TIERS_TABLE
 from analysis.recommendations import NO_RECOMMENDATIONS_DETAIL
 from scrapers.build import corpus_tables
 from scrapers.inputs import ReferenceTier, YearsError, load_kelley, load_reference, parse_years
-from scrapers.parsed import YearParse
+from scrapers.read import YearParse
 from scrapers.refresh import parse
 from scrapers.status import status
-from scrapers.tableset import table_bytes
+from scrapers.store.tableset import table_bytes
 
 CHINA_2021 = "https://www.state.gov/reports/2021-trafficking-in-persons-report/china/"
 

@@ -1,4 +1,4 @@
-"""scrapers.cache: readable paths, manifest, failure log, atomic writes, decoding."""
+"""scrapers.store.cache: readable paths, manifest, failure log, atomic writes, decoding."""
 from __future__ import annotations
 
 import csv
@@ -12,12 +12,12 @@ import time
 import pytest
 from mounts import tmpfs
 
-from scrapers.cache import (
-    CacheCorrupt, RawCache, atomic_write_bytes, cleanup_temporaries, current_umask, decode_html,
-    decode_html_counted, url_to_relpath,
-)
+from scrapers.store.cache import CacheCorrupt, RawCache
+from scrapers.store.paths import url_to_relpath
+from scrapers.parse.decode import decode_html, decode_html_counted
+from scrapers.store.atomic import atomic_write_bytes, cleanup_temporaries, current_umask
 from scrapers.errors import CacheFileError, DiskError
-from scrapers.http import FetchResult
+from scrapers.web.http import FetchResult
 
 
 def result(url: str, body: bytes = b"<html><body>x</body></html>", fetched_url: str = "",
@@ -263,8 +263,8 @@ def test_compressed_pages_are_stored_read_checked_and_rebuilt(tmp_path):
     manifest is rebuilt from .gz files too; a plain copy of the same URL is replaced."""
     import gzip
 
-    from scrapers.cache import RawCache
-    from scrapers.http import FetchResult
+    from scrapers.store.cache import RawCache
+    from scrapers.web.http import FetchResult
 
     url = "https://www.state.gov/reports/2021-trafficking-in-persons-report/north-korea/"
     body = b"<html><body><p>" + b"A synthetic page. " * 200 + b"</p></body></html>"

@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 from table_paths import tables_dir
 
-from scrapers.cache import (
-    CacheCorrupt, RawCache, cleanup_temporaries, relpath_to_url, url_to_relpath,
-)
+from scrapers.store.cache import CacheCorrupt, RawCache
+from scrapers.store.paths import relpath_to_url, url_to_relpath
+from scrapers.store.atomic import cleanup_temporaries
 from scrapers.errors import CacheFileError
-from scrapers.http import FetchResult
+from scrapers.web.http import FetchResult
 
 YEAR = 2021
 FIX = "python -m scrapers refresh --force --years YEAR"

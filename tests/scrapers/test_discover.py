@@ -6,7 +6,7 @@ import site_expected as SITE_EXPECTED
 from site_server import site_file
 
 from scrapers.countries import get_country
-from scrapers.discover import landing_urls, locate_narrative
+from scrapers.web.discover import landing_urls, locate_narrative
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound
 
 CHINA = get_country("china")

@@ -10,7 +10,7 @@ from table_paths import tables_dir
 import site_expected as site_expected_module
 
 from scrapers.refresh import refresh
-from scrapers.http import FetchConfig
+from scrapers.web.config import FetchConfig
 
 ANALYSIS_COLUMNS = {
     "mentions.csv": ["country", "year", "group", "term_hits", "sentences", "paragraphs", "per_1000_words",

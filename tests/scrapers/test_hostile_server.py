@@ -15,7 +15,8 @@ import pytest
 from table_paths import tables_dir
 
 from scrapers.errors import FetchError
-from scrapers.http import FetchConfig, Fetcher
+from scrapers.web.http import Fetcher
+from scrapers.web.config import FetchConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2021
@@ -134,13 +135,15 @@ def test_redirect_to_state_gov_subdomains_and_the_archive_is_allowed():
 
 def test_drip_is_cut_at_the_deadline_even_though_each_read_is_quick(site_server, site_expected):
     page = site_expected.EXPECTED[YEAR]["source_url"]
-    site_server.set_fault(page, "drip", delay=0.02)
+    site_server.set_fault(page, "drip", delay=0.02)  # the whole page would take minutes
+    size = len(site_server.file_for(page).read_bytes())
     with Fetcher(FetchConfig(delay=0, retries=0, read_timeout=5, deadline=0.5,
                              mirror=site_server.base_url)) as fetcher:
         started = time.monotonic()
         with pytest.raises(FetchError, match=r"no complete response within 0.5 s"):
             fetcher.fetch(page)
-        assert time.monotonic() - started < 5, "cut at the deadline, not at the read timeout"
+        # far below the drip's own length (a loaded machine may be seconds late, never minutes)
+        assert time.monotonic() - started < size * 0.02 / 4, "cut at the deadline, not at the end of the drip"
         site_server.clear_faults()
         assert fetcher.fetch(page).status == 200, "the next fetch works (fresh connections)"
 
@@ -148,14 +151,15 @@ def test_drip_is_cut_at_the_deadline_even_though_each_read_is_quick(site_server,
 @pytest.mark.parametrize("timeout", [0.5, 1.0])
 def test_dripped_headers_are_cut_at_the_deadline(site_server, site_expected, timeout):
     page = site_expected.EXPECTED[YEAR]["source_url"]
-    site_server.set_fault(page, "drip_headers", delay=0.05)  # each byte well within the read timeout
+    site_server.set_fault(page, "drip_headers", delay=0.2)  # each byte well within the read timeout
     with Fetcher(FetchConfig(delay=0, retries=2, backoff_factor=0, read_timeout=5, deadline=timeout,
                              mirror=site_server.base_url)) as fetcher:
         started = time.monotonic()
         with pytest.raises(FetchError, match=f"no complete response within {timeout:g} s"):
             fetcher.fetch(page)
         elapsed = time.monotonic() - started
-    assert timeout <= elapsed < timeout + 3, elapsed
+    # the headers alone would take over 20 s (100+ bytes at 0.2 s): a loaded machine is late by seconds, not that
+    assert timeout <= elapsed < timeout + 15, elapsed
 
 
 def test_size_cap_is_a_fetch_config_field(site_server, site_expected):

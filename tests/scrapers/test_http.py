@@ -1,10 +1,19 @@
-"""scrapers.http against a real local server: headers, mirror, retries, and every failure mapped."""
+"""scrapers.web.http against a real local server: headers, mirror, retries, and every failure mapped."""
 from __future__ import annotations
 
+import re
+import socket
+
 import pytest
+import requests
+import urllib3
+from urllib3.connection import HTTPSConnection
 
 from scrapers.errors import FetchError, PageNotFound
-from scrapers.http import USER_AGENT, FetchConfig, Fetcher, make_session
+from scrapers.web.config import USER_AGENT, FetchConfig
+from scrapers.web.failures import describe_exception
+from scrapers.web.http import Fetcher
+from scrapers.web.session import make_session
 
 PAGE = "https://www.example.test/reports/sample/"
 
@@ -97,7 +106,7 @@ def test_read_timeout_is_fetch_error(faults_server):
     with fetcher_for(faults_server, retries=1, read_timeout=0.3) as fetcher:
         with pytest.raises(FetchError, match="read timed out"):
             fetcher.fetch(PAGE)
-    assert faults_server.counts[PAGE] == 2  # one retry on a read error
+    assert faults_server.wait_for_count(PAGE, 2) == 2  # one retry on a read error
 
 
 @pytest.mark.parametrize("kind, reason", [
@@ -126,6 +135,33 @@ def test_connection_refused_is_fetch_error():
     with Fetcher(FetchConfig(delay=0, retries=0, mirror=f"http://127.0.0.1:{port}/")) as fetcher:
         with pytest.raises(FetchError, match="could not connect"):
             fetcher.fetch(PAGE)
+
+
+def test_connection_refused_says_the_host_and_the_reason_in_plain_words():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    with Fetcher(FetchConfig(delay=0, retries=1, backoff_factor=0, mirror=f"http://127.0.0.1:{port}/")) as fetcher:
+        with pytest.raises(FetchError) as info:
+            fetcher.fetch(PAGE)
+    assert info.value.reason.startswith("could not connect to 127.0.0.1: connection refused (after 1 retry)")
+    assert not re.search(r"Connection\(|Pool\(|Errno|object at 0x", str(info.value)), str(info.value)
+
+
+def test_library_errors_are_described_without_internal_class_names():
+    conn = HTTPSConnection("www.state.gov", 443)
+    config = FetchConfig(retries=3)
+    refused = requests.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/x", urllib3.exceptions.NewConnectionError(
+        conn, "Failed to establish a new connection: [Errno 111] Connection refused")))
+    assert describe_exception(refused, config) == "could not connect to www.state.gov: connection refused (after 3 retries)"
+    slow = requests.ConnectTimeout(urllib3.exceptions.MaxRetryError(None, "/x", urllib3.exceptions.ConnectTimeoutError(
+        conn, "Connection to www.state.gov timed out. (connect timeout=10)")))
+    assert describe_exception(slow, config) == "could not connect to www.state.gov: timed out after 10 s (after 3 retries)"
+    unknown = requests.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/x", urllib3.exceptions.NameResolutionError(
+        "www.state.gov", conn, socket.gaierror(-2, "Name or service not known"))))
+    assert describe_exception(unknown, config) == ("could not connect to www.state.gov: the name could not be resolved "
+                                                   "(name or service not known) (after 3 retries)")
 
 
 def test_delay_spaces_requests(faults_server):

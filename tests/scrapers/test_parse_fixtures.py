@@ -10,7 +10,7 @@ from site_server import SITE_ROOT as SITE, site_file
 from scrapers.countries import get_country
 from scrapers.errors import NarrativeNotFound
 from analysis.schema import SECTION_NAMES, TIERS
-from scrapers.parse_html import parse_narrative
+from scrapers.parse.page import parse_narrative
 
 CHINA = get_country("china")
 EXPECTED = SITE_EXPECTED.EXPECTED

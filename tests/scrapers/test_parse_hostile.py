@@ -10,7 +10,8 @@ from site_server import site_file
 
 from scrapers.countries import get_country
 from scrapers.errors import NarrativeNotFound
-from scrapers.parse_html import MAX_PARSE_DEPTH, MIN_NARRATIVE_WORDS, find_country_heading, parse_narrative
+from scrapers.parse.page import MIN_NARRATIVE_WORDS, find_country_heading, parse_narrative
+from scrapers.parse.blocks import MAX_PARSE_DEPTH
 
 CHINA = get_country("china")
 URL = "https://www.state.gov/reports/2021-trafficking-in-persons-report/china/"

@@ -5,8 +5,8 @@ import pytest
 
 from scrapers.countries import get_country
 from scrapers.errors import NarrativeNotFound
-from scrapers.parse_html import find_country_heading, parse_narrative
-from scrapers.sections import normalise_section, split_run_in
+from scrapers.parse.page import find_country_heading, parse_narrative
+from scrapers.parse.sections import normalise_section, split_run_in
 
 CHINA = get_country("china")
 ASSESS = ("The Government of China does not fully comply with the minimum standards for the elimination of "

@@ -13,10 +13,10 @@ from analysis.lexicon import parse_lexicon
 from analysis.recommendations import recommendations_table
 
 from scrapers.countries import get_country
-from scrapers.discover import locate_narrative
+from scrapers.web.discover import locate_narrative
 from scrapers.errors import NarrativeNotFound, PageNotFound
 from analysis.schema import SECTION_NAMES
-from scrapers.parse_html import parse_all_narratives, parse_narrative
+from scrapers.parse.page import parse_all_narratives, parse_narrative
 
 ROOT = Path(__file__).resolve().parents[2]
 CHINA = get_country("china")

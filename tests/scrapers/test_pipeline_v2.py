@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,9 +18,9 @@ from mounts import tmpfs
 from table_paths import tables_dir
 
 import scrapers.build as build_module
-import scrapers.parsed as parsed_module
-from scrapers import tableset
-from scrapers.lock import LOCK_FILE
+import scrapers.parse.jobs as jobs_module
+from scrapers.store import tableset
+from scrapers.store.lock import LOCK_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 YEARS = "2005,2010,2013,2021,2023"
@@ -68,7 +69,7 @@ def test_each_page_is_parsed_once_and_a_new_parser_version_reparses_everything(f
     run = cli("parse", "--data-dir", data_dir)
     assert "tables written" in run.output and "0 page(s) parsed" in run.output, run.output
 
-    monkeypatch.setattr(parsed_module, "PARSER_VERSION", "test-next")
+    monkeypatch.setattr(jobs_module, "PARSER_VERSION", "test-next")
     monkeypatch.setattr(build_module, "PARSER_VERSION", "test-next")
     run = cli("parse", "--data-dir", data_dir)
     assert f"{len(YEAR_LIST)} page(s) parsed" in run.output, run.output
@@ -82,8 +83,8 @@ def test_a_changed_page_is_the_only_one_parsed_again(fetched, cli, site_expected
     path = data_dir / "raw" / manifest.loc[url, "path"]
     body = path.read_bytes().replace(b"</body>", b"<p>An added paragraph of the synthetic page, published "
                                                   b"later.</p></body>")
-    from scrapers.cache import RawCache
-    from scrapers.http import FetchResult
+    from scrapers.store.cache import RawCache
+    from scrapers.web.http import FetchResult
 
     RawCache(data_dir).store(FetchResult(url, url, 200, body, "text/html", "2026-11-29T00:00:00Z"))
     run = cli("parse", "--data-dir", data_dir)
@@ -210,24 +211,36 @@ def test_a_full_disk_keeps_the_previous_set(fetched, cli, tmp_path):
 # -- one run per data directory --------------------------------------------------------------------------
 def test_a_second_run_is_refused_with_exit_3_or_waits(fetched, cli):
     data_dir = fetched
+    # the holder keeps the lock until its stdin closes (no fixed sleep: the test says when)
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\n"
-        "from scrapers.lock import run_lock\n"
+        "import sys\n"
+        "from scrapers.store.lock import run_lock\n"
         f"with run_lock({str(data_dir)!r}, command='refresh'):\n"
         "    print('held', flush=True)\n"
-        "    time.sleep(1.5)\n")], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        "    sys.stdin.read()\n")], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    released: list[float] = []
+
+    def release() -> None:
+        released.append(time.monotonic())
+        holder.stdin.close()
+
     try:
         assert holder.stdout.readline().strip() == "held"
         run = cli("parse", "--data-dir", data_dir)
         assert run.code == 3, run.output
         assert "another refresh or parse is running" in run.output and "--wait" in run.output
         assert f"pid {holder.pid}" in run.output
-        started = time.monotonic()
+        timer = threading.Timer(0.5, release)  # let go while the next parse waits
+        timer.start()
         run = cli("parse", "--data-dir", data_dir, "--wait")
+        finished = time.monotonic()
+        timer.join()
         assert run.code == 0, run.output
-        assert time.monotonic() - started > 0.3, "waited for the holder"
+        assert finished >= released[0], "the waiting parse ran only once the holder let go"
     finally:
-        holder.wait(timeout=10)
+        if not holder.stdin.closed:
+            holder.stdin.close()
+        holder.wait(timeout=60)
     assert (data_dir / LOCK_FILE).exists()
 
 

@@ -7,7 +7,7 @@ import pytest
 from site_server import SiteServer
 from world_site import write_world_site
 
-from scrapers import tableset
+from scrapers.store import tableset
 
 
 @pytest.fixture

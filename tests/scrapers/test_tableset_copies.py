@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scrapers import tableset
-from scrapers.tableset import TableSetChanged, current, publish, read_pointer, stable_copy, tables_root
+from scrapers.store import tableset
+from scrapers.store.tableset import TableSetChanged, current, publish, read_pointer, stable_copy, tables_root
 
 ROOT = Path(__file__).resolve().parents[2]
 LEXICON = (ROOT / "data" / "lexicon.toml").read_text(encoding="utf-8")
@@ -300,7 +300,7 @@ def test_cli_and_dashboard_use_one_data_directory_from_any_working_directory(tmp
     run = _run(["-m", "scrapers", "parse"], elsewhere, origin)
     assert run.returncode == 0 and "tables written" in run.stdout, run.stdout + run.stderr
     assert str(origin / "data" / "tables") in run.stdout and not (elsewhere / "data").exists()
-    show = ("from dashboard.data import data_dir, table_set; from scrapers.tableset import read_pointer; "
+    show = ("from dashboard.data import data_dir, table_set; from scrapers.store.tableset import read_pointer; "
             "print(data_dir()); print(table_set().dir.name == read_pointer(data_dir()).generation)")
     seen = _run(["-c", show], elsewhere, origin)
     assert seen.stdout.split() == [str(origin / "data"), "True"], seen.stdout + seen.stderr

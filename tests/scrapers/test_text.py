@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.text import fold, normalise_text, word_count
+from scrapers.parse.text import fold_case, normalise_text, word_count
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,7 @@ def test_normalise_text_keeps_ordinary_text_unchanged():
 
 
 def test_fold_is_case_insensitive_and_normalised():
-    assert fold("PEOPLE\u2019S  REPUBLIC") == fold("people's republic") == "people's republic"
+    assert fold_case("PEOPLE\u2019S  REPUBLIC") == fold_case("people's republic") == "people's republic"
 
 
 def test_word_count():

@@ -7,9 +7,10 @@ import pytest
 
 from scrapers.countries import get_country
 from analysis.schema import TIERS
-import scrapers.tiers
-from scrapers.text import normalise_text
-from scrapers.tiers import canonical_tier, heading_tier, parse_tier_heading, read_tier
+import scrapers.parse.tiers
+from scrapers.parse.tier_text import canonical_tier, parse_tier_heading
+from scrapers.parse.tiers import heading_tier, read_tier
+from scrapers.parse.text import normalise_text
 
 CHINA = get_country("china")
 
@@ -171,7 +172,7 @@ def test_parse_tier_heading_shapes():
 
 
 def test_placement_sentences_are_split_by_the_analysis_splitter():
-    assert "def split_sentences" not in inspect.getsource(scrapers.tiers), "one sentence splitter: analysis's"
+    assert "def split_sentences" not in inspect.getsource(scrapers.parse.tiers), "one sentence splitter: analysis's"
     reading = read_tier(None, ["The U.S. government funded a project. Therefore, China is placed on Tier 3. It did so."],
                         CHINA)
     assert reading.sentence == "Therefore, China is placed on Tier 3."

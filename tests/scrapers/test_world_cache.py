@@ -15,9 +15,11 @@ import pytest
 from table_paths import tables_dir
 
 from analysis.schema import CACHE_CORRUPT, PARSED
-from scrapers.cache import RawCache
-from scrapers.http import FetchResult
-from scrapers.parsed import PageJob, ParseStore, parse_group, parse_page
+from scrapers.store.cache import RawCache
+from scrapers.web.http import FetchResult
+from scrapers.store.parse_store import ParseStore
+from scrapers.pool import parse_group, parse_page
+from scrapers.parse.jobs import PageJob
 from scrapers.refresh import parse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,8 +146,9 @@ def test_store_many_writes_every_page_and_the_manifest_once(tmp_path):
 
 
 def test_the_process_pools_give_the_same_bytes_as_one_process(world, tmp_path, monkeypatch):
-    import scrapers.build
-    import scrapers.parsed
+    import scrapers.counting
+    import scrapers.pool
+    import scrapers.read
 
     source, _ = world
     sets = {}
@@ -153,9 +156,9 @@ def test_the_process_pools_give_the_same_bytes_as_one_process(world, tmp_path, m
         data_dir = tmp_path / name.replace(" ", "-")
         data_dir.mkdir()
         shutil.copytree(source / "raw", data_dir / "raw", ignore=shutil.ignore_patterns("parsed"))
-        monkeypatch.setattr(scrapers.parsed, "POOL_MIN_LOCATE", low)
-        monkeypatch.setattr(scrapers.parsed, "POOL_MIN_PAGES", low)
-        monkeypatch.setattr(scrapers.build, "POOL_MIN_PARAGRAPHS", low)
+        monkeypatch.setattr(scrapers.read, "POOL_MIN_LOCATE", low)
+        monkeypatch.setattr(scrapers.pool, "POOL_MIN_PAGES", low)
+        monkeypatch.setattr(scrapers.counting, "POOL_MIN_PARAGRAPHS", low)
         result = parse(data_dir, "china")
         assert result.ok
         sets[name] = {p.name: p.read_bytes() for p in sorted(tables_dir(data_dir).glob("*.csv"))}

@@ -36,8 +36,9 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def fold(text: str) -> str:
-    """Normalised, case-folded text for case-insensitive comparisons."""
+def fold_case(text: str) -> str:
+    """Normalised, case-folded text for case-insensitive comparisons (not analysis.text.fold, which
+    keeps case and length for match offsets)."""
     return normalise_text(text).casefold()
 
 

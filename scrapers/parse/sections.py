@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.schema import INTRODUCTION, PREVENTION, PROFILE, PROSECUTION, PROTECTION, RECOMMENDATIONS
-from scrapers.text import normalise_text
+from scrapers.parse.text import normalise_text
 
 _PUNCT = " \t:;.,-\u2013\u2014*"
 

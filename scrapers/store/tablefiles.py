@@ -1,6 +1,6 @@
 """One table set on disk: its manifest, reading its tables (TableSet), and the exact bytes its
 tables are written as (CSV, and the typed frames of their Parquet copies). Which set is current and
-how a set is published: scrapers.tableset.
+how a set is published: scrapers.store.tableset.
 """
 from __future__ import annotations
 

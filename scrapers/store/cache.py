@@ -15,38 +15,24 @@ ignored with a warning.
 """
 from __future__ import annotations
 
-import codecs
-import csv
-import gzip
 import hashlib
-import io
-import os
 import re
-import tempfile
-import threading
-import time
-import zlib
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, unquote, urlsplit
 
-from bs4 import UnicodeDammit
-from bs4.dammit import EncodingDetector
-
-from scrapers.errors import CacheFileError, DiskError, FetchError
-from scrapers.http import FetchResult, utc_now_iso
+from scrapers.errors import CacheFileError, FetchError
+from scrapers.parse.decode import decode_html
+from scrapers.store.atomic import TEMPORARY, atomic_write_bytes
+from scrapers.store.csv_files import CsvProblem, csv_bytes, read_csv
+from scrapers.store.paths import GZ, PAGES, stored_form, page_body, relpath_to_url, url_to_relpath
+from scrapers.web.http import FetchResult, utc_now_iso
 
 MANIFEST = "manifest.csv"
 FAILURES = "failures.csv"
 YEARS = "years.csv"
-PAGES = "pages"
 REJECTED = "rejected"
-_MAX_SEGMENT = 150
 FIX_COMMAND = "python -m scrapers refresh --force --years YEAR"
-# the temporary files atomic_write_bytes creates: .NAME.XXXXXXXX.tmp (tempfile.mkstemp's 8 characters)
-TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
-_PROCESS_START = time.time()
 
 
 class CacheCorrupt(FetchError):
@@ -105,260 +91,7 @@ class YearRecord:
     when: str
 
 
-_umask_lock = threading.Lock()
-_umask_value: int | None = None
-
-
-def current_umask() -> int:
-    """The process umask, read without a window where it is changed (Linux: /proc/self/status)."""
-    global _umask_value
-    with _umask_lock:
-        if _umask_value is None:
-            try:
-                with open("/proc/self/status", encoding="ascii") as fh:
-                    for line in fh:
-                        if line.startswith("Umask:"):
-                            _umask_value = int(line.split()[1], 8)
-                            break
-            except (OSError, ValueError, IndexError):
-                pass
-            if _umask_value is None:  # elsewhere: set and restore it once, under the lock
-                _umask_value = os.umask(0o022)
-                os.umask(_umask_value)
-        return _umask_value
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> bool:
-    """Write data to path via a temp file in the same directory + os.replace; False if unchanged.
-
-    The file gets mode 0o666 & ~umask. Any OSError (disk full, read-only, permission) raises
-    DiskError naming the path; the previous file is then untouched and no temp file is left."""
-    path = Path(path)
-    try:
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass  # unreadable: try to replace it anyway
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o666 & ~current_umask())
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise DiskError(path, exc) from exc
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-    return True
-
-
-def cleanup_temporaries(root: Path | str, *, older_than: float | None = None) -> list[Path]:
-    """Remove the temp files atomic_write_bytes left under root (a killed run): files named
-    .NAME.XXXXXXXX.tmp last modified before older_than (default: this process's start). Returns
-    the paths removed; files that cannot be removed are left alone."""
-    root = Path(root)
-    limit = _PROCESS_START if older_than is None else older_than
-    removed: list[Path] = []
-    if not root.is_dir():
-        return removed
-    for dirpath, _dirnames, filenames in os.walk(root):
-        for name in filenames:
-            if not TEMPORARY.match(name):
-                continue
-            candidate = Path(dirpath) / name
-            try:
-                if not candidate.is_file() or candidate.is_symlink() or candidate.stat().st_mtime >= limit:
-                    continue
-                candidate.unlink()
-            except OSError:
-                continue
-            removed.append(candidate)
-    return sorted(removed)
-
-
-GZ = ".gz"  # a page stored compressed: raw/pages/HOST/PATH.gz (sha256 and bytes are of the page itself)
-
-
-def page_body(file: Path | str) -> bytes:
-    """The page a cache file holds: the file's bytes, decompressed when it ends in .gz.
-    OSError (also for a damaged .gz) when it cannot be read."""
-    data = Path(file).read_bytes()
-    if str(file).endswith(GZ):
-        try:
-            return gzip.decompress(data)
-        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            raise OSError(f"damaged gzip data ({exc})") from exc
-    return data
-
-
-def _stored(body: bytes, compress: bool) -> bytes:
-    return gzip.compress(body, compresslevel=6, mtime=0) if compress else body
-
-
-def _safe_segment(segment: str) -> str:
-    segment = quote(unquote(segment), safe="-_.~!$&'()+,;=@")
-    if segment in ("", ".", ".."):
-        segment = segment.replace(".", "%2E") or "_"
-    if len(segment) > _MAX_SEGMENT:
-        digest = hashlib.sha1(segment.encode()).hexdigest()[:12]
-        segment = f"{segment[:_MAX_SEGMENT]}~{digest}"
-    return segment
-
-
-def url_to_relpath(url: str) -> PurePosixPath:
-    """A readable cache path for an original URL: pages/HOST/PATH, '/'-final URLs as index.html."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    host = parts.hostname.lower() + (f"_{parts.port}" if parts.port else "")
-    segments = [_safe_segment(s) for s in parts.path.split("/") if s]
-    last = segments[-1] if segments else ""
-    if not segments or parts.path.endswith("/") or "." not in last:
-        segments.append("index.html")
-    if parts.query:
-        segments[-1] = _safe_segment(f"{segments[-1]}?{parts.query}")
-    return PurePosixPath(PAGES, _safe_segment(host), *segments)
-
-
-_UTF8_NAMES = {"utf-8", "utf8", "utf_8", "unicode-1-1-utf-8", "x-unicode20utf8", "unicode20utf8"}
-_ESCAPED = re.compile("[\udc80-\udcff]")
-
-
-def _charset_of(content_type: str) -> str:
-    for part in content_type.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip("\"' ").lower()
-    return ""
-
-
-def decode_html_counted(body: bytes, content_type: str = "") -> tuple[str, int]:
-    """Decode page bytes: (text, number of invalid bytes replaced by U+FFFD).
-
-    A page that declares UTF-8 (Content-Type charset, else its BOM or <meta>), or declares nothing
-    and looks UTF-8 (its valid multi-byte characters take at least a quarter as many bytes as
-    its invalid ones),
-    is decoded as UTF-8 with each invalid byte replaced: one bad paragraph never turns the whole
-    page into a legacy code page. Other declared charsets, and undeclared non-UTF-8 pages, are
-    decoded by bs4's UnicodeDammit (declared charset first, then its guess); nothing is replaced."""
-    header = _charset_of(content_type)
-    declared = header
-    if body.startswith(codecs.BOM_UTF8):
-        body, declared = body[len(codecs.BOM_UTF8):], declared or "utf-8"
-    if not declared:
-        found = EncodingDetector.find_declared_encoding(body, is_html=True)
-        declared = (found or "").lower()
-    if declared in _UTF8_NAMES or not declared:
-        try:
-            return body.decode("utf-8"), 0  # the common case: valid UTF-8
-        except UnicodeDecodeError:
-            pass
-        text = body.decode("utf-8", errors="surrogateescape")
-        bad = len(_ESCAPED.findall(text))
-        multibyte = sum(len(ch.encode("utf-8")) for ch in text if ord(ch) > 127 and not _ESCAPED.match(ch))
-        if declared or (multibyte and bad <= 4 * multibyte):
-            return _ESCAPED.sub("\ufffd", text), bad
-    known = [header] if header and header not in _UTF8_NAMES else []
-    dammit = UnicodeDammit(body, known_definite_encodings=known, is_html=True)
-    if dammit.unicode_markup is None:
-        text = body.decode("utf-8", errors="surrogateescape")
-        return _ESCAPED.sub("\ufffd", text), len(_ESCAPED.findall(text))
-    return dammit.unicode_markup, 0
-
-
-def decode_html(body: bytes, content_type: str = "") -> str:
-    """Decode page bytes to text (see decode_html_counted, which also counts replaced bytes)."""
-    return decode_html_counted(body, content_type)[0]
-
-
-def relpath_to_url(relpath: PurePosixPath | str, scheme: str = "https") -> str:
-    """The URL a cache path most likely came from (url_to_relpath's inverse, up to what it drops:
-    the scheme, taken as https; whether an index.html stood for a '/'-final URL, assumed so unless
-    a query follows). RawCache corrects a guess when the pipeline asks for the real URL."""
-    parts = PurePosixPath(relpath).parts
-    if parts and parts[0] == PAGES:
-        parts = parts[1:]
-    if not parts:
-        raise ValueError(f"not a cache page path: {relpath!r}")
-    host = unquote(parts[0])
-    match = re.fullmatch(r"(.+)_(\d+)", host)
-    if match:
-        host = f"{match.group(1)}:{match.group(2)}"
-    segments = [unquote(seg) for seg in parts[1:]]
-    query = ""
-    if segments and "?" in segments[-1]:
-        segments[-1], query = segments[-1].split("?", 1)
-    trailing = ""
-    if segments and segments[-1] == "index.html":
-        segments, trailing = segments[:-1], "" if query else "/"
-    path = "/" + "/".join(quote(seg, safe="-_.~!$&'()+,;=@") for seg in segments)
-    if trailing and not path.endswith("/"):
-        path += "/"
-    return f"{scheme}://{host}{path}" + (f"?{query}" if query else "")
-
-
-class _CsvProblem(Exception):
-    """Why a CSV file of the cache cannot be read (one line)."""
-
-
-def _read_csv(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """(header, [(line number, row)]) of a CSV file this module wrote; _CsvProblem when it is not one:
-    not UTF-8, not CSV, a required column missing, a row cut short or too long, or no final newline."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _CsvProblem(f"cannot be read ({exc.strerror or exc})") from None
-    if not data.strip():
-        raise _CsvProblem("is empty")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _CsvProblem(f"is not UTF-8 text (byte {exc.start})") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, dict[str, str]]] = []
-    shown = text.split("\n", 1)[0][:60]
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise _CsvProblem(f"is not a table of this tool (first line {shown!r}...: {exc})") from None
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise _CsvProblem(f"is not a table of this tool (first line {shown!r}; missing column(s) "
-                          f"{', '.join(missing)})")
-    if not text.endswith("\n"):
-        raise _CsvProblem("was cut short (its last line has no line end)")
-    try:
-        for fields_ in reader:
-            line = reader.line_num
-            if not fields_:
-                continue
-            if len(fields_) != len(header):
-                raise _CsvProblem(f"line {line} has {len(fields_)} field(s) where the header has "
-                                  f"{len(header)} (the file was cut short or edited)")
-            rows.append((line, dict(zip(header, fields_))))
-    except csv.Error as exc:
-        raise _CsvProblem(f"line {reader.line_num} is not valid CSV ({exc})") from None
-    return header, rows
-
-
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def _csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
 
 
 class RawCache:
@@ -401,8 +134,8 @@ class RawCache:
         if not path.exists():
             return []
         try:
-            return _read_csv(path, required)[1]
-        except _CsvProblem as exc:
+            return read_csv(path, required)[1]
+        except CsvProblem as exc:
             self.warnings.append(f"{path} {exc}: ignored (it is only a log; the next run rewrites it)")
             return []
 
@@ -414,8 +147,8 @@ class RawCache:
             return
         required = ("url", "status", "sha256", "bytes", "path")
         try:
-            _header, rows = _read_csv(path, required)
-        except _CsvProblem as exc:
+            _header, rows = read_csv(path, required)
+        except CsvProblem as exc:
             if str(exc).startswith(("line ", "was cut short")):  # a manifest, damaged: stop
                 raise CacheFileError(path, f"{exc}; delete it and the next run rebuilds it from the "
                                            f"pages under {self.root / PAGES}") from None
@@ -594,7 +327,7 @@ class RawCache:
         try:
             for result in results:
                 rel = self._page_path(result.url)
-                atomic_write_bytes(self.root / rel, _stored(result.body, self.compress))
+                atomic_write_bytes(self.root / rel, stored_form(result.body, self.compress))
                 entry = CacheEntry(
                     url=result.url, fetched_url=result.fetched_url, status=result.status,
                     fetched_at=result.fetched_at, sha256=result.sha256, bytes=len(result.body),
@@ -627,7 +360,7 @@ class RawCache:
 
     def _write_manifest(self) -> bool:
         rows = [asdict(self._entries[u]) for u in sorted(self._entries)]
-        return atomic_write_bytes(self.root / MANIFEST, _csv_bytes(rows, [f.name for f in fields(CacheEntry)]))
+        return atomic_write_bytes(self.root / MANIFEST, csv_bytes(rows, [f.name for f in fields(CacheEntry)]))
 
     # -- failed attempts -----------------------------------------------------------------------
     def record_failure(self, url: str, fetched_url: str, kind: str, reason: str) -> FailedAttempt:
@@ -646,7 +379,7 @@ class RawCache:
 
     def _write_failures(self) -> None:
         rows = [asdict(self._failures[u]) for u in sorted(self._failures)]
-        atomic_write_bytes(self.root / FAILURES, _csv_bytes(rows, [f.name for f in fields(FailedAttempt)]))
+        atomic_write_bytes(self.root / FAILURES, csv_bytes(rows, [f.name for f in fields(FailedAttempt)]))
 
     # -- year outcomes -------------------------------------------------------------------------
     def record_year(self, country: str, year: int, status: str, detail: str, url: str) -> YearRecord:
@@ -658,7 +391,7 @@ class RawCache:
                             when=utc_now_iso())
         self._years[(country, year)] = record
         rows = [asdict(self._years[k]) for k in sorted(self._years)]
-        atomic_write_bytes(self.root / YEARS, _csv_bytes(rows, [f.name for f in fields(YearRecord)]))
+        atomic_write_bytes(self.root / YEARS, csv_bytes(rows, [f.name for f in fields(YearRecord)]))
         return record
 
     def recorded_countries(self) -> set[str]:

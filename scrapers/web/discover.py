@@ -12,8 +12,8 @@ from lxml import etree
 
 from scrapers.countries import Country
 from scrapers.errors import NarrativeNotFound, PageNotFound
-from scrapers.parse_html import find_country_heading
-from scrapers.text import normalise_text
+from scrapers.parse.page import find_country_heading
+from scrapers.parse.text import normalise_text
 
 FIRST_REPORT_YEAR = 2001
 RECENT_LANDING = "https://www.state.gov/reports/{year}-trafficking-in-persons-report/"
@@ -244,11 +244,11 @@ def _narrative_like(url: str, landing: str, year: int) -> bool:
 
 def list_countries(year: int, fetch: Callable[[str], str], resolve: Callable[[str], object]) -> CountryListing:
     """Every country narrative linked from the year's table of contents (landing page and its index
-    pages): link texts resolved by `resolve` (scrapers.registry.resolve, returning an entry with
+    pages): link texts resolved by `resolve` (scrapers.countries.resolve, returning a Country with
     .slug, or None). PageNotFound when the year has no landing page."""
     landing, html = first_landing(year, fetch)
     found: dict[str, str] = {}
-    unknown: list[str] = []
+    unknown: dict[str, None] = {}  # first-seen order, no repeats (a dict: 20,000 texts stay linear)
     pages = [(landing, html)]
     seen = {landing}
     while pages:
@@ -267,8 +267,7 @@ def list_countries(year: int, fetch: Callable[[str], str], resolve: Callable[[st
             elif _narrative_like(link, landing, year) and not _REPORT_PART.search(text):
                 entry = resolve(text)
                 if entry is None:
-                    if text not in unknown:
-                        unknown.append(text)
+                    unknown.setdefault(text)
                 else:
                     found.setdefault(entry.slug, link)
     return CountryListing(year, dict(sorted(found.items())), tuple(unknown))

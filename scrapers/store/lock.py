@@ -1,4 +1,4 @@
-"""One run per data directory: refresh and parse hold DATA_DIR/.scrapers.lock while they run.
+"""One run per data directory: refresh and parse hold DATA_DIR/.scrapers.store.lock while they run.
 
 The lock is an OS file lock (filelock), so it is released when the process ends, however it ends:
 a killed run never leaves a stale lock behind.
@@ -15,8 +15,8 @@ from filelock import FileLock, Timeout
 
 from scrapers.errors import ScraperError
 
-LOCK_FILE = ".scrapers.lock"
-HOLDER_FILE = ".scrapers.lock.holder"
+LOCK_FILE = ".scrapers.store.lock"
+HOLDER_FILE = ".scrapers.store.lock.holder"
 
 
 class RunLocked(ScraperError):

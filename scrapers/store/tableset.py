@@ -45,7 +45,8 @@ from typing import Mapping
 import pandas as pd
 
 from analysis.schema import TABLES
-from scrapers.tablefiles import (  # noqa: F401 - TableInfo, TableSetChanged, TableSetManifest, table_bytes: re-exported
+from scrapers.store.atomic import current_umask
+from scrapers.store.tablefiles import (  # noqa: F401 - TableInfo, TableSetChanged, TableSetManifest, table_bytes: re-exported
     MANIFEST, TableInfo, TableSet, TableSetChanged, TableSetError, TableSetManifest, load_set, manifest_of,
     read_bytes, sha256, table_bytes, typed,
 )
@@ -181,12 +182,6 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _umask_mode(mode: int = 0o666) -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mode & ~mask
-
-
 def _write_file(path: Path, data: bytes, mode: int) -> None:
     """Write `data` to the new file `path`, flushed to disk, with permissions `mode`."""
     with open(path, "wb") as fh:
@@ -276,7 +271,7 @@ def publish(data_dir: Path | str, frames: Mapping[str, pd.DataFrame], *, inputs_
         raise TableSetError(f"cannot write the tables in {root}: {exc.strerror or exc}") from exc
     final = root / name
     pairs: list[tuple[Path, Path]] = []
-    file_mode = _umask_mode()
+    file_mode = 0o666 & ~current_umask()
     try:
         infos: dict[str, TableInfo] = {}
         for table, frame in sorted(frames.items()):
@@ -292,7 +287,7 @@ def publish(data_dir: Path | str, frames: Mapping[str, pd.DataFrame], *, inputs_
         manifest = TableSetManifest(generation, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                                     inputs_key, synthetic, infos)
         _write_file(tmp / MANIFEST, manifest.to_json().encode("utf-8"), file_mode)
-        os.chmod(tmp, _umask_mode(0o777))
+        os.chmod(tmp, 0o777 & ~current_umask())
         _fsync_dir(tmp)
         os.rename(tmp, final)
         pairs = _stage_mirror(root, final, manifest, file_mode)  # a full disk fails here, before any switch

@@ -1,0 +1,112 @@
+"""Parsing pages for many country-years at once: each page read, checked and decoded once, in a
+process pool using every core when there are enough pages (forked workers put each outcome into the
+parse store themselves)."""
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Sequence
+
+from scrapers.countries import get_country
+from scrapers.models import Narrative
+from scrapers.parse.decode import decode_html_counted, looks_complete
+from scrapers.parse.jobs import PageJob, PageOutcome, parse_text
+from scrapers.parse.page import parse_all_narratives
+from scrapers.store.parse_store import ParseStore
+from scrapers.store.paths import page_body
+from scrapers.workers import run_in_pool, shared
+
+
+# Parse in a process pool when at least this many pages need parsing (below it, the pool's start
+# costs more than it saves).
+POOL_MIN_PAGES = 6
+
+
+def parse_page(job: PageJob) -> PageOutcome:
+    """Parse one cached page (a top-level function, so a process pool can run it)."""
+    try:
+        body = page_body(job.path)
+    except OSError as exc:
+        return PageOutcome(None, f"cached page unreadable: {exc.strerror or exc}")
+    if hashlib.sha256(body).hexdigest() != job.sha256:
+        return PageOutcome(None, "cached page changed on disk (sha256 differs from the manifest)")
+    text, replaced = decode_html_counted(body, job.content_type)
+    return parse_text(text, job, replaced)
+
+
+def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
+    """Parse one cached page for every country-year in `jobs` (all of the same page): read, checked
+    and decoded once; a page holding several countries (2001-2008 regional pages) is split once by
+    parse.page.parse_all_narratives, and a country it does not give is parsed on its own."""
+    job = jobs[0]
+    try:
+        body = page_body(job.path)
+    except OSError as exc:
+        return [PageOutcome(None, f"cached page unreadable: {exc.strerror or exc}")] * len(jobs)
+    if hashlib.sha256(body).hexdigest() != job.sha256:
+        return [PageOutcome(None, "cached page changed on disk (sha256 differs from the manifest)")] * len(jobs)
+    text, replaced = decode_html_counted(body, job.content_type)
+    if len(jobs) == 1:
+        return [parse_text(text, job, replaced)]
+    found: dict[str, Narrative] = {}
+    if text.strip() and looks_complete(text):  # else parse_narrative says why, per country
+        try:
+            names = {get_country(j.country).name: j.country for j in jobs}
+            for name, narrative in parse_all_narratives(text, job.year, job.source_url, list(names)):
+                if narrative.country == names.get(name):
+                    found[narrative.country] = narrative
+        except Exception:  # none found, too deep, or a parser bug: each country is parsed on its own below
+            found = {}
+    return [PageOutcome(found[j.country], "", replaced) if j.country in found else parse_text(text, j, replaced)
+            for j in jobs]
+
+
+def _group_jobs(jobs: Sequence[PageJob]) -> list[list[PageJob]]:
+    """Jobs of the same page (path, sha256 and year) together, in first-seen order."""
+    groups: dict[tuple[str, str, int], list[PageJob]] = {}
+    for job in jobs:
+        groups.setdefault((job.path, job.sha256, job.year), []).append(job)
+    return list(groups.values())
+
+
+def pool_store() -> ParseStore | None:
+    """The parse store of the parse_many (or read.locate pool) this worker serves."""
+    store = shared()
+    return store if isinstance(store, ParseStore) else _LOCAL_STORE
+
+
+_LOCAL_STORE: ParseStore | None = None  # the store of a parse_many run without a pool
+
+
+def _parse_and_put(jobs: list[PageJob]) -> list[PageOutcome]:
+    outcomes = parse_group(jobs)
+    store = pool_store()
+    if store is not None:
+        for job, outcome in zip(jobs, outcomes):
+            if not cache_error(outcome):
+                store.put(job.country, job.year, job.sha256, outcome)
+    return outcomes
+
+
+def cache_error(outcome: PageOutcome) -> bool:
+    """True when the outcome says the cached file was unreadable or changed (not the page's fault)."""
+    return outcome.error.startswith(("cached page changed on disk", "cached page unreadable"))
+
+
+def parse_many(jobs: list[PageJob], store: ParseStore | None = None) -> list[PageOutcome]:
+    """Parse pages (each page once, see parse_group), in a process pool using every core when there
+    are enough of them; with `store`, the workers put each outcome into it (in parallel)."""
+    global _LOCAL_STORE
+    groups = _group_jobs(jobs)
+    workers = min(os.cpu_count() or 1, len(groups))
+    if workers < 2 or len(groups) < POOL_MIN_PAGES:
+        _LOCAL_STORE = store
+        try:
+            results = [_parse_and_put(group) for group in groups]
+        finally:
+            _LOCAL_STORE = None
+    else:
+        results = run_in_pool(_parse_and_put, groups, store, workers,
+                              chunksize=max(1, len(groups) // (workers * 8)))
+    by_job = {id(job): outcome for group, outcomes in zip(groups, results) for job, outcome in zip(group, outcomes)}
+    return [by_job[id(job)] for job in jobs]

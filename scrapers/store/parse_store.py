@@ -1,0 +1,418 @@
+"""Each page is parsed once in its life: parsed narratives (and where each year's narrative was
+found) are cached under DATA_DIR/raw/parsed/, keyed by the page's sha256 and the parser version.
+
+- A narrative entry is keyed by (parser version, country, year, sha256 of the narrative page): a
+  new page or a new parser version misses, everything else hits. Failures are cached too, so a page
+  that does not parse is not parsed again either.
+- A location entry remembers which narrative URL a year's table of contents led to, with the
+  sha256 of every page walked; it is valid while those pages are unchanged in the raw cache.
+
+Files are small JSON documents (never pickles: the data directory may come from elsewhere).
+
+At world scale (about 190 countries x 25 years) a run must not redo per country-year what can be done
+once: read_years_many locates every country-year together (in a process pool when many locations
+are not stored), checks each cached page against its sha256 once (raw/parsed/stamps.json remembers
+pages verified earlier by size, mtime and inode, so an unchanged page is not hashed again; any
+rewrite of the file changes its stat and it is hashed again), parses each page once for all the
+countries it holds, and writes its index files once at the end (ParseStore.batch). The store's
+summary (KEY/summary.json: each outcome's tier and source, no text) lets a build tell that nothing
+changed without reading every narrative.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import stat as stat_module
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from scrapers.models import Narrative, Section, TierReading
+from scrapers.parse.decode import decode_html_counted
+from scrapers.parse.jobs import PageOutcome, parser_key
+from scrapers.store.cache import FIX_COMMAND, RawCache
+from scrapers.store.atomic import atomic_write_bytes
+from scrapers.store.paths import GZ
+from scrapers.web.discover import DISCOVERY_VERSION
+
+PARSED_DIR = "parsed"
+STAMPS = "stamps.json"  # raw/parsed/stamps.json: pages whose sha256 was verified, by file stat
+SUMMARY = "summary.json"  # raw/parsed/KEY/summary.json: each stored outcome without its text
+# A page's stat is trusted only when the file was older than this when it was hashed (a file written
+# again within the same clock tick keeps its mtime: git's "racy" rule).
+STAMP_MIN_AGE_NS = 2_000_000_000
+
+
+# -- JSON of a Narrative --------------------------------------------------------------------------
+def narrative_to_dict(narrative: Narrative) -> dict:
+    return dataclasses.asdict(narrative)
+
+
+def _build(cls, data: dict):
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        if cls is Narrative and f.name == "tier":
+            value = _build(TierReading, value)
+        elif cls is Narrative and f.name == "sections":
+            value = tuple(_build(Section, s) for s in value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+def narrative_from_dict(data: dict) -> Narrative:
+    return _build(Narrative, data)
+
+
+# -- the cache on disk ----------------------------------------------------------------------------
+class ParseStore:
+    """Parsed narratives and year locations of one raw cache (DATA_DIR/raw/parsed/).
+
+    Within one instance, each cached page is checked against its sha256 once (and not at all when
+    raw/parsed/stamps.json shows its file unchanged since it was last verified: same size, mtime and
+    inode, git's rule); inside batch(), locations, stamps and the summary are written once at the end."""
+
+    def __init__(self, cache: RawCache, *, verify: bool = False) -> None:
+        self.cache = cache
+        self.root = cache.root / PARSED_DIR
+        self._locations: dict[str, dict] | None = None
+        self.parsed_now = 0  # pages parsed (not served from the store) by this instance
+        self.key = parser_key()
+        self._checked: dict[tuple, str] = {}  # (url, path, file stat, sha256) -> problem ('' intact)
+        self._stamps: dict[str, list] | None = None
+        self._summary: dict[str, dict] | None = None
+        self._dirty: set[str] = set()  # 'locations', 'stamps', 'summary': to write at the end of a batch
+        self._batch = 0
+        self._texts: dict[tuple[str, str], str] = {}  # (url, sha256) -> decoded page, for walks
+        self._raw = str(cache.root)
+        self._real_raw = os.path.realpath(self._raw)
+        self._folders: dict[str, str] = {}  # directory -> its realpath
+        self._batch_checked: dict[str, str] = {}  # url -> intact() answer, while a batch runs
+        self._resolved: set[tuple[str, str, str]] = set()  # (url, path, sha256) whose file is inside raw/
+        self.mismatches: list[str] = []  # stored records not bound to their page: parsed (located) again
+        self.verify = verify  # hash every page, trusting no stamp (parse --verify)
+
+    # batching
+    @contextmanager
+    def batch(self) -> Iterator["ParseStore"]:
+        """Defer the store's index writes (locations, stamps, summary) to the end of the block."""
+        self._batch += 1
+        try:
+            yield self
+        finally:
+            self._batch -= 1
+            if not self._batch:
+                self._batch_checked.clear()
+                self.flush()
+
+    def flush(self) -> None:
+        """Write what changed of the locations, the verified stamps and the summary."""
+        for name in sorted(self._dirty):
+            data, path = {"locations": (self._locations, self._locations_path()),
+                          "stamps": (self._stamps, self.root / STAMPS),
+                          "summary": (self._summary, self.root / self.key / SUMMARY)}[name]
+            try:
+                atomic_write_bytes(path, json.dumps(data, sort_keys=True, indent=0 if name == "locations" else None,
+                                                    ensure_ascii=False).encode("utf-8"))
+            except OSError:
+                pass  # the store only saves time; a full disk must not fail the run
+        self._dirty.clear()
+
+    def _changed(self, name: str) -> None:
+        self._dirty.add(name)
+        if not self._batch:
+            self.flush()
+
+    # checking cached pages
+    def entry(self, url: str):
+        """cache.entry(url), its path checked once per manifest row (not resolved again each call)."""
+        row = self.cache._lookup(url)  # the manifest row as is; entry() adds the file checks
+        if row is None:
+            return None
+        key = (url, row.path, row.sha256)
+        if key not in self._resolved:  # only a found file is remembered: a missing one may be stored later
+            if not self._plain_file_inside(row.path) and self.cache.entry(url) is None:
+                return None
+            self._resolved.add(key)
+        return row
+
+    def _plain_file_inside(self, rel: str) -> bool:
+        """True when raw/REL is a regular file (no symlink) in a directory that resolves inside raw/:
+        cache.entry's check, with each directory resolved once (False: ask cache.entry)."""
+        full = os.path.normpath(os.path.join(self._raw, rel))
+        folder, _name = os.path.split(full)
+        real = self._real_folder(folder)
+        try:
+            mode = os.lstat(full).st_mode
+        except OSError:
+            return False
+        return stat_module.S_ISREG(mode) and (real + os.sep).startswith(self._real_raw + os.sep)
+
+    def _real_folder(self, folder: str) -> str:
+        """os.path.realpath(folder), one lstat per directory: its parent's answer plus its name
+        unless it is a symlink."""
+        real = self._folders.get(folder)
+        if real is None:
+            parent, name = os.path.split(folder)
+            try:
+                linked = stat_module.S_ISLNK(os.lstat(folder).st_mode)
+            except OSError:
+                linked = True  # realpath says what it is
+            if linked or not name or parent == folder or folder == self._raw:
+                real = os.path.realpath(folder)
+            else:
+                real = os.path.join(self._real_folder(parent), name)
+            self._folders[folder] = real
+        return real
+
+    def _load_stamps(self) -> dict[str, list]:
+        if self._stamps is None:
+            try:
+                self._stamps = json.loads((self.root / STAMPS).read_text(encoding="utf-8"))
+                if not isinstance(self._stamps, dict):
+                    self._stamps = {}
+            except (OSError, ValueError):
+                self._stamps = {}
+        return self._stamps
+
+    def _stat_key(self, url: str):
+        """(manifest row, memo key, stat as stamped) of a cached URL; row None when not cached."""
+        entry = self.entry(url)
+        if entry is None:
+            return None, None, None
+        try:
+            stat = os.stat(os.path.join(self._raw, entry.path))
+            seen = [stat.st_size, stat.st_mtime_ns, stat.st_ino, entry.sha256]
+        except OSError:
+            seen = None
+        return entry, (url, entry.path, *(seen or [entry.sha256])), seen  # a file written again: new key
+
+    def _known(self, url: str) -> tuple[str | None, tuple | None, list | None, object]:
+        """The memoised or stamped answer of intact(url) (None when the page must be hashed)."""
+        entry, key, seen = self._stat_key(url)
+        if entry is None:
+            return intact(self.cache, url), None, None, None
+        known = self._checked.get(key)
+        if known is None and not self.verify and seen is not None and (seen[0] == entry.bytes or entry.path.endswith(GZ)) \
+                and self._load_stamps().get(entry.path) == seen:
+            known = self._checked[key] = ""
+        return known, key, seen, entry
+
+    def intact(self, url: str) -> str:
+        """intact(cache, url), each page checked once per store (and trusted by its stamp); inside a
+        batch (which fetches nothing), a page's answer is kept without a new stat."""
+        if self._batch and url in self._batch_checked:
+            return self._batch_checked[url]
+        known, key, seen, entry = self._known(url)
+        if known is None:
+            known = self._hash_check(url, key, seen, entry)
+        if self._batch:
+            self._batch_checked[url] = known
+        return known
+
+    def _hash_check(self, url: str, key: tuple, seen: list | None, entry) -> str:
+        problem = intact(self.cache, url)
+        if not problem and seen is not None and seen[1] < time.time_ns() - STAMP_MIN_AGE_NS:
+            self._load_stamps()[entry.path] = seen
+            self._changed("stamps")
+        self._checked[key] = problem
+        return problem
+
+    def check_all(self, urls: Iterable[str]) -> None:
+        """intact() of many pages: stamped ones by their stat, the others hashed by two threads
+        (hashlib releases the GIL)."""
+        self._load_stamps()
+        todo = []
+        for url in dict.fromkeys(urls):
+            known, key, seen, entry = self._known(url)
+            if known is None:
+                todo.append((url, key, seen, entry))
+            elif self._batch:
+                self._batch_checked[url] = known
+        if len(todo) < 8:
+            for args in todo:
+                self._hash_check(*args)
+            return
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda args: self._hash_check(*args), todo))
+
+    def page_text(self, url: str) -> str:
+        """A cached page decoded (CacheCorrupt when damaged); landing pages are remembered decoded,
+        since every country of a year walks the same ones."""
+        entry = self.entry(url)
+        key = (url, entry.sha256 if entry else "")
+        text = self._texts.get(key)
+        if text is None:
+            text = decode_html_counted(self.cache.read_bytes(url), entry.content_type if entry else "")[0]
+            if len(self._texts) >= 64:  # a year's landing and index pages, for every year
+                self._texts.clear()
+            self._texts[key] = text
+        return text
+
+    # narratives
+    def _narrative_path(self, country: str, year: int, sha256: str) -> Path:
+        return self.root / self.key / country / f"{year}-{sha256[:20]}.json"
+
+    def get(self, country: str, year: int, sha256: str, url: str = "") -> PageOutcome | None:
+        """The stored outcome of the page with this sha256 for country-year (its source `url` when
+        given), or None: not stored, unreadable, or not bound to that page (an edited record: said
+        once in `mismatches`, then parsed again)."""
+        path = self._narrative_path(country, year, sha256)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        try:
+            narrative = narrative_from_dict(data["narrative"]) if data.get("narrative") else None
+            bound = (isinstance(data, dict) and data.get("check") == record_check("narrative", country, year, sha256, data)
+                     and (narrative is None or (narrative.country, narrative.year) == (country, year))
+                     and (narrative is None or not url or narrative.source_url == url))
+            if bound and data.get("error"):
+                return PageOutcome(None, str(data["error"]), int(data.get("replaced_bytes", 0)))
+            if bound and narrative is not None:
+                return PageOutcome(narrative, "", int(data.get("replaced_bytes", 0)))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass
+        self._mismatch(f"{path.relative_to(self.cache.root)} (the narrative of {country} {year})")
+        return None
+
+    def _mismatch(self, what: str) -> None:
+        if what not in self.mismatches:
+            self.mismatches.append(what)
+
+    def mismatch_note(self) -> str:
+        """One line for every stored record that did not match its page (and was parsed again), or ''."""
+        if not self.mismatches:
+            return ""
+        first = "; ".join(self.mismatches[:3]) + (f" and {len(self.mismatches) - 3} more" if len(self.mismatches) > 3 else "")
+        return (f"{len(self.mismatches)} parse-store record(s) did not match the page they came from (edited?) and "
+                f"were read again from the page: {first}")
+
+    def _load_summary(self) -> dict[str, dict]:
+        if self._summary is None:
+            try:
+                self._summary = json.loads((self.root / self.key / SUMMARY).read_text(encoding="utf-8"))
+                if not isinstance(self._summary, dict):
+                    self._summary = {}
+            except (OSError, ValueError):
+                self._summary = {}
+        return self._summary
+
+    def get_light(self, country: str, year: int, sha256: str, url: str = "") -> PageOutcome | None:
+        """get() without the narrative's text: its tier and source only (sections empty), from the
+        summary; None when the summary lacks it, its stored file is gone, or it is not bound to the page."""
+        record = self._load_summary().get(f"{country}/{year}/{sha256[:20]}")
+        if not isinstance(record, dict) or not os.path.isfile(
+                os.path.join(self._raw, PARSED_DIR, self.key, country, f"{year}-{sha256[:20]}.json")):
+            return None
+        if record.get("check") != record_check("summary", country, year, sha256, record) or (
+                url and record.get("source_url") not in (None, url)):
+            self._mismatch(f"{PARSED_DIR}/{self.key}/{SUMMARY} (the entry of {country} {year})")
+            return None
+        try:
+            if record.get("error"):
+                return PageOutcome(None, str(record["error"]), int(record.get("replaced_bytes", 0)))
+            narrative = Narrative(country=country, year=year, source_url=str(record["source_url"]),
+                                  tier=_build(TierReading, record["tier"]))
+            return PageOutcome(narrative, "", int(record.get("replaced_bytes", 0)))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def remember_summary(self, country: str, year: int, sha256: str, outcome: PageOutcome) -> None:
+        """Record an outcome (already put) in the summary that get_light reads."""
+        if not outcome.keep:
+            return
+        record: dict = {"error": outcome.error, "replaced_bytes": outcome.replaced_bytes}
+        if outcome.narrative is not None:
+            record.update(source_url=outcome.narrative.source_url, tier=dataclasses.asdict(outcome.narrative.tier))
+        record["check"] = record_check("summary", country, year, sha256, record)
+        summary = self._load_summary()
+        key = f"{country}/{year}/{sha256[:20]}"
+        if summary.get(key) != record:
+            summary[key] = record
+            self._changed("summary")
+
+    def put(self, country: str, year: int, sha256: str, outcome: PageOutcome) -> None:
+        if not outcome.keep:
+            return
+        body = {"error": outcome.error, "replaced_bytes": outcome.replaced_bytes,
+                "narrative": narrative_to_dict(outcome.narrative) if outcome.narrative else None}
+        body["check"] = record_check("narrative", country, year, sha256, body)
+        try:
+            atomic_write_bytes(self._narrative_path(country, year, sha256),
+                               json.dumps(body, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass  # the store only saves time; a full disk must not fail the run
+
+    # locations
+    def _locations_path(self) -> Path:
+        return self.root / f"locations-d{DISCOVERY_VERSION}.json"
+
+    def _load_locations(self) -> dict[str, dict]:
+        if self._locations is None:
+            try:
+                self._locations = json.loads(self._locations_path().read_text(encoding="utf-8"))
+                if not isinstance(self._locations, dict):
+                    self._locations = {}
+            except (OSError, ValueError):
+                self._locations = {}
+        return self._locations
+
+    def location(self, country: str, year: int) -> tuple[str, str] | None:
+        """(narrative URL, '') the year's table of contents led to, or ('', why) when it lists no
+        narrative for the country; None unless every page walked is unchanged."""
+        record = self._load_locations().get(f"{country}/{year}")
+        if not isinstance(record, dict) or not (record.get("url") or record.get("not_listed")):
+            return None
+        if record.get("check") != record_check("location", country, year, "", record):
+            self._mismatch(f"{self._locations_path().relative_to(self.cache.root)} (the location of {country} {year})")
+            return None
+        for url, sha in record.get("walked", {}).items():
+            entry = self.entry(url)
+            if entry is None or entry.sha256 != sha or self.intact(url):
+                return None
+        return (str(record.get("url") or ""), str(record.get("not_listed") or ""))
+
+    def remember_location(self, country: str, year: int, url: str, walked: Iterable[str],
+                          not_listed: str = "") -> None:
+        shas = {}
+        for page in walked:
+            entry = self.entry(page)
+            if entry is None:
+                return  # something walked is not cached: nothing stable to remember
+            shas[page] = entry.sha256
+        locations = self._load_locations()
+        record = {"url": url, "walked": shas, **({"not_listed": not_listed} if not_listed else {})}
+        record["check"] = record_check("location", country, year, "", record)
+        if locations.get(f"{country}/{year}") == record:
+            return
+        locations[f"{country}/{year}"] = record
+        self._changed("locations")
+
+
+def record_check(kind: str, country: str, year: int, sha256: str, record: dict) -> str:
+    """The digest that binds a stored record (narrative, summary entry, location) to its country-year
+    and the sha256 of the page it came from: any edit of the record, or the record moved to another
+    country-year or page, no longer matches."""
+    body = json.dumps({k: v for k, v in record.items() if k != "check"}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{kind}|{country}|{year}|{sha256}|{body}".encode("utf-8")).hexdigest()
+
+
+def intact(cache: RawCache, url: str) -> str:
+    """'' when url's cached file exists and matches its manifest sha256, else what is wrong."""
+    if not cache.listed(url):
+        return f"{url} is not cached"
+    problem = cache.problem(url)
+    if problem is None:
+        return ""
+    return str(problem).replace(f"; fetch it again with `{FIX_COMMAND}`", "")  # callers name the fix
+
+
