@@ -123,3 +123,15 @@ def decide_tier(scraped: str | None, reference: str | None) -> TierChoice:
     if reference:
         return TierChoice(reference, ORIGIN_REFERENCE)
     return TierChoice("", "")
+
+
+# -- dashboard vocabularies (h13b) --
+# The names the dashboard shows and compares, kept with the rest of the vocabularies.
+TIER_1, TIER_2, TIER_2_WATCH_LIST, TIER_3, SPECIAL_CASE = TIERS
+# Height of each tier on the dashboard's tier charts: Tier 1 on top, Special Case (no rank) at 0.
+TIER_RANKS = {TIER_1: 4, TIER_2: 3, TIER_2_WATCH_LIST: 2, TIER_3: 1, SPECIAL_CASE: 0}
+TIER_SHORT = {TIER_1: "Tier 1", TIER_2: "Tier 2", TIER_2_WATCH_LIST: "Watch List", TIER_3: "Tier 3",
+              SPECIAL_CASE: "Special Case"}  # tier names short enough for an axis
+# mentions.csv's three measures of how much a narrative says about a group, in the order offered
+MEASURES = ("sentences", "per_1000_words", "share_of_sentences")
+SENTENCES, PER_1000_WORDS, SHARE_OF_SENTENCES = MEASURES

@@ -14,23 +14,21 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.colors import (
-    REFERENCE_MARKER, SCRAPED_MARKER, group_color, group_label, order_groups,
+from analysis.schema import (
+    MEASURES as MEASURE_NAMES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SECTION_NAMES, SENTENCES, SHARE_OF_SENTENCES,
+    TIER_RANKS, TIER_SHORT,
 )
+from dashboard.colors import REFERENCE_MARKER, SCRAPED_MARKER, group_color, group_label, order_groups
 from dashboard.ngo_estimates import Estimate
 
-SECTION_ORDER = (
-    "INTRODUCTION", "PRIORITIZED RECOMMENDATIONS", "PROSECUTION", "PROTECTION", "PREVENTION",
-    "TRAFFICKING PROFILE", "OTHER",
-)
-TIER_Y = {"Tier 1": 4, "Tier 2": 3, "Tier 2 Watch List": 2, "Tier 3": 1, "Special Case": 0}
-TIER_SHORT = {"Tier 1": "Tier 1", "Tier 2": "Tier 2", "Tier 2 Watch List": "Watch List",
-              "Tier 3": "Tier 3", "Special Case": "Special Case"}
-MEASURES = {
-    "sentences": ("Sentences", "Sentences naming the group (count)"),
-    "per_1000_words": ("Per 1,000 words", "Sentences naming the group per 1,000 words"),
-    "share_of_sentences": ("Share of sentences", "Share of the narrative's sentences (%)"),
-}
+SECTION_ORDER = SECTION_NAMES
+TIER_Y = TIER_RANKS
+# measure -> (label of the choice, y-axis title)
+MEASURES = dict(zip(MEASURE_NAMES, (
+    ("Sentences", "Sentences naming the group (count)"),
+    ("Per 1,000 words", "Sentences naming the group per 1,000 words"),
+    ("Share of sentences", "Share of the narrative's sentences (%)"),
+)))
 KIND_LABELS = {
     "sex_trafficking": "Sex trafficking / prostitution",
     "forced_marriage": "Forced or fraudulent marriage",
@@ -157,20 +155,20 @@ def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
         sentence = str(row.get("tier_sentence", "") or "")
         if sentence:
             parts.append(hover_text(sentence))
-        note = str(row.get("source_note", "") or "") if row["origin"] == "reference" else ""
+        note = str(row.get("source_note", "") or "") if row["origin"] == ORIGIN_REFERENCE else ""
         if note:
             parts.append(hover_text(note))
         flags = str(row.get("tier_note", "") or "")
         if flags:
             parts.append("Notes: " + html.escape(flags.replace(";", ", ")))
-        parts.append("Origin: " + ("scraped from the report" if row["origin"] == "scraped" else "reference table"))
+        parts.append("Origin: " + ("scraped from the report" if row["origin"] == ORIGIN_SCRAPED else "reference table"))
         parts.append("Source: " + html.escape(str(row.get("source_url", "") or "")))
         return "<br>".join(parts)
 
     df["hover"] = df.apply(_hover, axis=1)
     for origin, name, symbol, size in (
-        ("reference", "Reference table (secondary source)", REFERENCE_MARKER, 10),
-        ("scraped", "Scraped from the report", SCRAPED_MARKER, 11),
+        (ORIGIN_REFERENCE, "Reference table (secondary source)", REFERENCE_MARKER, 10),
+        (ORIGIN_SCRAPED, "Scraped from the report", SCRAPED_MARKER, 11),
     ):
         part = df[df["origin"] == origin]
         if part.empty:
@@ -182,7 +180,7 @@ def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
             customdata=part[["source_url"]].to_numpy(),
         ))
     if "agrees" in df.columns and "reference_tier" in df.columns:
-        dis = df[(df["origin"] == "scraped") & (df["agrees"].astype(str).str.lower() == "false")
+        dis = df[(df["origin"] == ORIGIN_SCRAPED) & (df["agrees"].astype(str).str.lower() == "false")
                  & df["reference_tier"].isin(TIER_Y)]
         if not dis.empty:
             fig.add_trace(go.Scatter(
@@ -220,7 +218,7 @@ def mentions_trend(mentions: pd.DataFrame, groups: list[str], measure: str, *, s
 
     Every report year of the range is on the axis; a year not in the corpus (`corpus_years`,
     default: the years of `mentions`) is a gap in each line and a grey band, never a line drawn through."""
-    col = measure if measure in MEASURES else "sentences"
+    col = measure if measure in MEASURES else SENTENCES
     corpus = sorted({int(y) for y in (corpus_years if corpus_years is not None else mentions["year"].unique())})
     span = year_span(years, corpus)
     df = mentions[mentions["group"].isin(groups)]
@@ -229,8 +227,8 @@ def mentions_trend(mentions: pd.DataFrame, groups: list[str], measure: str, *, s
     if df.empty:
         return empty_figure("No mentions for this selection.", source=source)
     fig = go.Figure()
-    scale = 100 if col == "share_of_sentences" else 1
-    unit = "%" if col == "share_of_sentences" else ""
+    scale = 100 if col == SHARE_OF_SENTENCES else 1
+    unit = "%" if col == SHARE_OF_SENTENCES else ""
     for slug in order_groups(groups):
         part = df[df["group"] == slug]
         if part.empty:
@@ -316,11 +314,17 @@ def concordance(data: ConcordanceData, groups: list[str], *, source: str,
                         y_title="Report year")
 
 
+def _tint(hex_color: str, alpha: float) -> str:
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
 def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
                     labels: dict[str, str] | None = None, years: tuple[int, int] | None = None,
                     corpus_years=None) -> go.Figure:
-    """Heat map of sentences naming `group` by section (rows) and report year (columns); every
-    report year of the range is a column, a year not in the corpus an empty column marked '(no text)'."""
+    """Heat map of sentences naming `group` by section (rows) and report year (columns). Every cell
+    prints its count: a '0' cell is a section that names nobody of the group; a blank cell a section
+    the year's narrative does not have; a grey band a report year without text in the data."""
     corpus = sorted({int(y) for y in (corpus_years if corpus_years is not None else sections["year"].unique())})
     span = year_span(years, corpus)
     df = sections[sections["group"] == group]
@@ -334,15 +338,19 @@ def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
     pivot = pivot.reindex(order)
     label = group_label(group, labels)
     values, ticks = year_ticks(span, corpus, compact=True)
+    color = group_color(group)
     fig = go.Figure(go.Heatmap(
         z=pivot.to_numpy(), x=values, y=[s.title() for s in pivot.index],
-        colorscale=[[0, "#f7f7f7"], [1, group_color(group)]], zmin=0,
+        colorscale=[[0, "#ffffff"], [1e-9, _tint(color, 0.18)], [1, color]], zmin=0,
+        texttemplate="%{z:d}", textfont=dict(size=10), hoverongaps=False,
         colorbar=dict(title=dict(text="sentences", side="right")), xgap=2, ygap=2,
         hovertemplate=f"%{{y}}, %{{x}}: %{{z}} sentences naming {html.escape(label)}<extra></extra>",
     ))
+    shade_missing(fig, span, corpus, categorical=True)
     fig.update_yaxes(autorange="reversed")
-    fig = _base_layout(fig, height=360, source=source, x_title="Report year (grey: no text in the data)",
-                       y_title="Section (empty cell: section absent)")
+    fig.update_layout(plot_bgcolor="rgba(0,0,0,0)")
+    fig = _base_layout(fig, height=360, source=source, x_title="Report year (grey band: no text in the data)",
+                       y_title="Section (blank: not in that year's narrative; 0: names nobody)")
     _year_category_x(fig, values, ticks)
     return fig
 
@@ -451,4 +459,42 @@ def estimates_chart(estimates: tuple[Estimate, ...], report_words: str | None, *
                  y_title="")
     fig.update_xaxes(title_text="", row=1, col=1)
     fig.update_layout(margin=dict(t=60))
+    return fig
+
+
+def sparkline(counts: dict[int, float], corpus_years, *, color: str) -> go.Figure:
+    """A small bar chart of one count per report year, every year from the first to the last of the
+    corpus: a bar where the count is above zero, a '0' where the year's text names nobody, and a grey
+    band (no bar, no '0') for a year without text in the data."""
+    span = year_span(None, corpus_years)
+    corpus = {int(y) for y in corpus_years}
+    fig = go.Figure()
+    got = [y for y in span if y in corpus]
+    fig.add_trace(go.Bar(x=got, y=[counts.get(y, 0) for y in got], marker_color=color, hoverinfo="x+y",
+                         text=["0" if not counts.get(y, 0) else "" for y in got], textposition="outside",
+                         textfont=dict(size=9, color="#6b6b6b"), cliponaxis=False, showlegend=False))
+    shade_missing(fig, span, corpus)
+    fig.update_xaxes(visible=False, range=[span[0] - 0.6, span[-1] + 0.6] if span else None)
+    fig.update_yaxes(visible=False, rangemode="tozero")
+    fig.update_layout(height=70, margin=dict(l=0, r=0, t=4, b=0), bargap=0.15, plot_bgcolor="rgba(0,0,0,0)")
+    return fig
+
+
+SYNTHETIC_STAMP = "SYNTHETIC DATA: invented test pages, not the TIP report's text"
+
+
+def stamp_synthetic(fig: go.Figure) -> go.Figure:
+    """Say inside the picture that the figure is drawn from synthetic pages: a red line above the
+    plot and the source line prefixed; idempotent (a cached figure can go through it on every rerun)."""
+    notes = list(fig.layout.annotations)
+    if any(a.name == "synthetic-stamp" for a in notes):
+        return fig
+    for i, a in enumerate(notes):
+        if isinstance(a.text, str) and a.text.startswith("Source: "):
+            notes[i] = go.layout.Annotation(a, text="Source: SYNTHETIC test pages in the style of " + a.text[8:])
+    notes.append(go.layout.Annotation(text=f"<b>{SYNTHETIC_STAMP}</b>", name="synthetic-stamp", showarrow=False,
+                                      xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="bottom",
+                                      yshift=4, font=dict(size=11, color="#b71c1c")))
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
+    fig.update_layout(annotations=notes, margin=dict(t=top + 18))
     return fig

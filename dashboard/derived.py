@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.tables import KWIC
+from analysis.schema import KWIC_TABLE
 
-KWIC_COLUMNS: tuple[str, ...] = tuple(KWIC.columns)  # kwic.csv's columns, in its order
+KWIC_COLUMNS: tuple[str, ...] = KWIC_TABLE.columns  # kwic.csv's columns, in its order
 KWIC_INT_COLUMNS = ("year", "paragraph_index", "sentence_index")
 NK_GROUP = "north_korean"
 WOMEN_PATTERN = r"\b(?:women|woman|girls?|females?|brides?|wives)\b"

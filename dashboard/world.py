@@ -1,27 +1,28 @@
 """Aggregations for the World and Compare pages: pure functions from the tables to small frames.
 
-No Streamlit and no I/O here (dashboard/world_data.py reads and caches). `build_world` turns the
+No Streamlit and no I/O here (dashboard/data.py reads, dashboard/cached.py caches). `build_world` turns the
 big tables (tiers, narratives, mentions, the north_korean rows of kwic) into a `WorldTables` of
 small frames once per table-set version; the page functions below only slice those.
 
 Conventions: `country` is the registry slug; a report year that has no narrative read for a country
 is absent from that country's rows (a gap on every chart, never a zero); ISO3 codes come from the
-registry, and `drawable` is False for codes Plotly's world map does not know (Kosovo's
-user-assigned XKX, the withdrawn codes of former states SCG, YUG, ANT).
+registry, and `drawable` is True for the codes the shipped country shapes hold
+(dashboard/assets/countries-110m.geojson, given to `build_world` as `shapes`): small states the
+1:110m shapes leave out and the withdrawn codes of former states (SCG, YUG, ANT) are not drawable.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 
-from analysis.schema import KELLEY_TIER_CODES, KINDS, ORIGIN_REFERENCE, ORIGIN_SCRAPED
+from analysis.schema import KELLEY_TIER_CODES, KINDS, MEASURES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, TIER_3
 
 NK = "north_korean"
 CHINA = "china"
-MEASURES = ("sentences", "per_1000_words", "share_of_sentences")
 # Peers named in the issue, compared with China by default when the data has them.
 DEFAULT_PEERS = ("north-korea", "russia", "mongolia")
 EXTRA_TIER3 = 3  # how many other Tier 3 countries of the latest year join the default comparison
@@ -76,10 +77,12 @@ def code_to_slug() -> dict[str, str]:
     return {i.iso3: i.slug for i in _registry_rows().values()}
 
 
-def countries_frame(slugs) -> pd.DataFrame:
-    """One row per slug (sorted by display name): country, name, iso3, drawable."""
+def countries_frame(slugs, shapes: frozenset[str] | None = None) -> pd.DataFrame:
+    """One row per slug (sorted by display name): country, name, iso3, drawable (its code is one of
+    `shapes`, the map's country shapes; without shapes: a current ISO code)."""
     infos = [country_info(str(s)) for s in sorted(set(map(str, slugs)))]
-    df = pd.DataFrame([(i.slug, i.name, i.iso3, i.drawable) for i in infos], columns=list(COUNTRY_COLUMNS))
+    df = pd.DataFrame([(i.slug, i.name, i.iso3, i.drawable if shapes is None else i.iso3 in shapes)
+                       for i in infos], columns=list(COUNTRY_COLUMNS))
     return df.sort_values("name", kind="stable").reset_index(drop=True)
 
 
@@ -178,12 +181,14 @@ def tier_panel(tiers: pd.DataFrame | None, kelley: pd.DataFrame | None = None) -
 
 
 def build_world(tiers: pd.DataFrame | None, narratives: pd.DataFrame | None, mentions: pd.DataFrame | None,
-                nk_kwic: pd.DataFrame | None, kelley: pd.DataFrame | None = None) -> WorldTables:
+                nk_kwic: pd.DataFrame | None, kelley: pd.DataFrame | None = None,
+                shapes: frozenset[str] | None = None) -> WorldTables:
     """Pre-aggregate the tables for the pages (pure; the inputs are not modified).
 
     tiers/narratives/mentions as in the table set (strings or numbers), nk_kwic the kwic rows of
     group north_korean (at least country, year, kinds), kelley an optional Kelley panel in the
-    shape (country, year, tier, source_url) for countries tiers.csv lacks."""
+    shape (country, year, tier, source_url) for countries tiers.csv lacks, shapes the ISO3 codes
+    the map can draw."""
     panel = tier_panel(tiers, kelley)
 
     # narratives read: from narratives.csv, else the country-years mentions.csv has
@@ -224,7 +229,7 @@ def build_world(tiers: pd.DataFrame | None, narratives: pd.DataFrame | None, men
     tiers_small = panel[["country", "year", "tier", "origin"]].rename(columns={"origin": "tier_origin"})
     nk = nk.merge(tiers_small, on=["country", "year"], how="left").fillna({"tier": "", "tier_origin": ""})
     everyone = set(nar["country"].tolist()) | set(panel["country"].tolist())
-    countries = countries_frame(everyone)
+    countries = countries_frame(everyone, shapes)
     nk = nk.merge(countries, on="country", how="left")
     nk = nk[list(NK_COLUMNS)].sort_values(["year", "sentences", "name"], ascending=[True, False, True],
                                           kind="stable").reset_index(drop=True)
@@ -292,12 +297,11 @@ def with_kinds(rows: pd.DataFrame, kinds: dict[tuple[str, int], str] | None, pen
 
 
 def read_link(country: str, year: int, paragraph_index: int | None = None) -> str:
-    """Relative permalink to one narrative on the Read page (and to one paragraph, from 0)."""
-    from urllib.parse import urlencode
-
+    """Relative permalink to one narrative on the Read page, and to one paragraph: `paragraph_index`
+    counts from 0 as in the tables, the URL's `para` from 1 as the screen numbers paragraphs."""
     query = {"country": country, "year": int(year)}
     if paragraph_index is not None and paragraph_index == paragraph_index:
-        query["para"] = int(paragraph_index)
+        query["para"] = int(paragraph_index) + 1
     return "./read?" + urlencode(query)
 
 
@@ -334,7 +338,7 @@ def default_compare(world: WorldTables, extra: int = EXTRA_TIER3) -> list[str]:
     sentences first, then by name). China itself is not in the list."""
     peers = [c for c in DEFAULT_PEERS if c in world.present]
     panel = world.panel
-    tier3 = panel[panel["tier"] == "Tier 3"]
+    tier3 = panel[panel["tier"] == TIER_3]
     if len(tier3):
         year = int(tier3["year"].max())
         cands = tier3[(tier3["year"] == year) & ~tier3["country"].isin([CHINA, *peers])]
