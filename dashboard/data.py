@@ -30,6 +30,7 @@ from typing import Any, Literal, Sequence
 import pandas as pd
 import pyarrow.parquet as pq
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analysis.lexicon import parse_lexicon
 from analysis.schema import (
@@ -116,16 +117,21 @@ def resolve_sets(root: Path) -> Sets:
     return Sets(root, main, max(candidates, key=narratives, default=None))  # ties keep the data dir's own
 
 
+def _in_a_run() -> bool:
+    return get_script_run_ctx(suppress_warning=True) is not None
+
+
 def begin_render() -> Sets:
     """Resolve the table sets for this script run (app.py calls it once at the top of every run)."""
-    sets = resolve_sets(data_dir())
-    st.session_state[_RENDER] = sets
-    return sets
+    found = resolve_sets(data_dir())
+    if _in_a_run():
+        st.session_state[_RENDER] = found
+    return found
 
 
 def sets() -> Sets:
-    """The sets this render resolved (resolved now when no render began, e.g. a bare script)."""
-    found = st.session_state.get(_RENDER)
+    """The sets this render resolved (resolved now when no render began: a bare script, a test)."""
+    found = st.session_state.get(_RENDER) if _in_a_run() else None
     if not isinstance(found, Sets) or found.root != data_dir():
         return begin_render()
     return found

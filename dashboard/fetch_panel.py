@@ -34,6 +34,8 @@ def permission() -> fetching.Permission:
         peer, headers = st.context.ip_address, dict(st.context.headers)
     except Exception:  # noqa: BLE001 - no request context (bare script): nobody to ask
         peer, headers = None, {}
+    if peer is not None and not isinstance(peer, str):  # no browser connection (a test harness)
+        peer = None
     return fetching.fetch_permission(_setting(), peer=peer, via_proxy=fetching.forwarded(headers))
 
 
