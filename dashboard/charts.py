@@ -491,10 +491,12 @@ def stamp_synthetic(fig: go.Figure) -> go.Figure:
         return fig
     for i, a in enumerate(notes):
         if isinstance(a.text, str) and a.text.startswith("Source: "):
-            notes[i] = go.layout.Annotation(a, text="Source: SYNTHETIC test pages in the style of " + a.text[8:])
+            notes[i] = go.layout.Annotation({**a.to_plotly_json(),
+                                             "text": "Source: SYNTHETIC test pages in the style of " + a.text[8:]})
     notes.append(go.layout.Annotation(text=f"<b>{SYNTHETIC_STAMP}</b>", name="synthetic-stamp", showarrow=False,
                                       xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="bottom",
                                       yshift=4, font=dict(size=11, color="#b71c1c")))
     top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
-    fig.update_layout(annotations=notes, margin=dict(t=top + 18))
+    fig.layout.annotations = notes
+    fig.update_layout(margin=dict(t=top + 18))
     return fig

@@ -6,6 +6,8 @@ from datetime import date
 
 import pandas as pd
 
+from analysis.schema import ORIGIN_SCRAPED
+
 DASHBOARD_NAME = "tip-china-dashboard"
 
 
@@ -50,7 +52,7 @@ def data_status(tiers: pd.DataFrame | None, narratives: pd.DataFrame | None, *, 
     if tiers is not None and len(tiers):
         report = {int(y) for y in tiers["year"]}
         if "origin" in tiers.columns:
-            scraped = {int(y) for y in tiers.loc[tiers["origin"] == "scraped", "year"]}
+            scraped = {int(y) for y in tiers.loc[tiers["origin"] == ORIGIN_SCRAPED, "year"]}
     text: set[int] = set()
     newest = ""
     if narratives is not None and len(narratives):

@@ -35,8 +35,7 @@ KIND_WORDS = {
 }
 
 COUNTRY_COLUMNS = ("country", "name", "iso3", "drawable")
-NK_COLUMNS = ("country", "name", "iso3", "drawable", "year", "tier", "tier_origin", "sentences",
-              "per_1000_words", "share_of_sentences", "word_count", "kinds")
+NK_COLUMNS = ("country", "name", "iso3", "drawable", "year", "tier", "tier_origin", *MEASURES, "word_count", "kinds")
 PANEL_COLUMNS = ("country", "name", "iso3", "year", "tier", "tier_code", "origin", "tier_sentence",
                  "source_url", "kelley_tier", "kelley_agrees")
 SENTENCE_COLUMNS = ("country", "year", "section", "paragraph_index", "sentence_index", "kinds", "sentence",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.schema import MEASURES, SENTENCES
+from analysis.schema import MEASURES, PER_1000_WORDS, SENTENCES
 from dashboard import data, ui
 from dashboard import world as W
 from dashboard import world_charts as WC
@@ -103,8 +103,8 @@ with left:
 with right:
     st.markdown("**Narratives naming North Korean people**")
     if naming_n:
-        table = naming[["name", "sentences", "per_1000_words", "tier", "kinds"]].rename(columns={
-            "name": "country", "per_1000_words": "per 1,000 words"}).assign(
+        table = naming[["name", SENTENCES, PER_1000_WORDS, "tier", "kinds"]].rename(columns={
+            "name": "country", PER_1000_WORDS: "per 1,000 words"}).assign(
             read=[W.read_link(c, year) for c in naming["country"].tolist()])
         st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420),
                      column_config={
