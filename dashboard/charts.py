@@ -480,11 +480,11 @@ def sparkline(counts: dict[int, float], corpus_years, *, color: str) -> go.Figur
     return fig
 
 
-SYNTHETIC_STAMP = "SYNTHETIC DATA: invented test pages, not the TIP report's text"
+SYNTHETIC_STAMP = "SYNTHETIC DATA"
 
 
 def stamp_synthetic(fig: go.Figure) -> go.Figure:
-    """Say inside the picture that the figure is drawn from synthetic pages: a red line above the
+    """Say inside the picture that the figure is drawn from synthetic pages: a watermark across the
     plot and the source line prefixed; idempotent (a cached figure can go through it on every rerun)."""
     notes = list(fig.layout.annotations)
     if any(a.name == "synthetic-stamp" for a in notes):
@@ -493,10 +493,9 @@ def stamp_synthetic(fig: go.Figure) -> go.Figure:
         if isinstance(a.text, str) and a.text.startswith("Source: "):
             notes[i] = go.layout.Annotation({**a.to_plotly_json(),
                                              "text": "Source: SYNTHETIC test pages in the style of " + a.text[8:]})
-    notes.append(go.layout.Annotation(text=f"<b>{SYNTHETIC_STAMP}</b>", name="synthetic-stamp", showarrow=False,
-                                      xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="bottom",
-                                      yshift=4, font=dict(size=11, color="#b71c1c")))
-    top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
-    fig.layout.annotations = notes
-    fig.update_layout(margin=dict(t=top + 18))
+    notes.append(go.layout.Annotation(text=f"<b>{SYNTHETIC_STAMP}</b><br>invented test pages, not the report",
+                                      name="synthetic-stamp", showarrow=False, xref="paper", yref="paper",
+                                      x=0.5, y=0.5, xanchor="center", yanchor="middle", textangle=-14,
+                                      font=dict(size=30, color="rgba(183,28,28,0.22)")))
+    fig.layout.annotations = notes  # (update_layout would merge into the old annotations one by one)
     return fig

@@ -21,6 +21,13 @@ TIER_Y = TIER_RANKS
 TIER_LABEL = {rank: TIER_SHORT[tier] for tier, rank in TIER_RANKS.items()}
 MEASURE_TITLES = dict(zip(MEASURES, ("Sentences (count)", "Sentences per 1,000 words",
                                      "Share of the narrative's sentences (%)")))
+# Plotly.js fetches its own base map (cdn.plot.ly/un/world_110m.json) for any geo plot, even one whose
+# base layers are all hidden and whose shapes come with the figure; an empty topology registered under
+# that name before the map draws stops the request (the map's countries are the shipped GeoJSON).
+NO_CDN_SCRIPT = ("<script>(function(){var w=window;w.PlotlyGeoAssets=w.PlotlyGeoAssets||{topojson:{}};"
+                 "w.PlotlyGeoAssets.topojson=w.PlotlyGeoAssets.topojson||{};"
+                 "if(!w.PlotlyGeoAssets.topojson['world_110m']){w.PlotlyGeoAssets.topojson['world_110m']="
+                 "{type:'Topology',objects:{},arcs:[]};}})();</script>")
 NOT_READ_COLOR = "#eeeeee"
 ZERO_COLOR = "#cfdceb"
 MAP_SCALE = "Reds"

@@ -89,6 +89,7 @@ st.markdown(f"**{year}:** {naming_n} of {read_n} narrative{'s' if read_n != 1 el
 
 left, right = st.columns([5, 6], gap="medium")
 with left:
+    st.html(WC.NO_CDN_SCRIPT, unsafe_allow_javascript=True)  # our own script, no data: the map needs no CDN
     ui.show_chart(
         figure("world-map", loaded.key, (year, measure, kinds is not None),
                lambda: WC.world_map(rows, year, measure, source=MAP_SOURCE, shapes=data.country_shapes())),
