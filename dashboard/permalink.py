@@ -109,20 +109,6 @@ def seed_range(key: str, lo: int, hi: int) -> None:
         st.session_state[key] = (lo, hi)
 
 
-def seed_text(key: str, default: str = "") -> None:
-    """Before a text input is drawn: its value from the URL, else the default."""
-    if not _keep_state(key):
-        values = st.query_params.get_all(key)
-        st.session_state[key] = values[0] if values else default
-
-
-def seed_flag(key: str) -> None:
-    """Before a checkbox/toggle is drawn: true when the URL says true/1/yes."""
-    if not _keep_state(key):
-        values = st.query_params.get_all(key)
-        st.session_state[key] = bool(values) and values[0].strip().lower() in ("true", "1", "yes", "on")
-
-
 def initial_text(key: str, default: str = "") -> dict:
     """Keyword arguments for a text input bound to the URL: {'value': URL value} when the URL sets it
     (first run, or a permalink opened in a kept session; the widget's old state is dropped so the

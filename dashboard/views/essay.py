@@ -103,7 +103,7 @@ else:
                 with st.container(horizontal=True):
                     for year, para in links[:8]:
                         st.page_link("views/read.py", label=f"{year}, ¶{para + 1}", icon=":material/article:",
-                                     query_params={"year": str(year), "para": str(para)})
+                                     query_params={"year": str(year), "para": str(para + 1)})  # ¶ as on screen
                     if len(links) > 8:
                         st.caption(f"and {len(links) - 8} more paragraphs")
             years = sorted({y for y, _ in links})

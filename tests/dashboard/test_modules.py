@@ -15,7 +15,7 @@ from analysis.schema import MENTIONS_TABLE, TIERS_TABLE
 from dashboard.colors import group_color, group_mark, order_groups
 from dashboard.data import parse_table
 from dashboard.ngo_estimates import estimates_from_claims
-from dashboard.sentence_diff import Change, compare_sentences, diff_sentences, word_diff_markdown
+from dashboard.sentence_diff import Change, compare_sentences, word_diff_markdown
 from dashboard.summaries import headline, tier_spells
 from dashboard.tables import BY_NAME
 from dashboard.textsafe import Span, escape_markdown, find_literal_spans, highlight_markdown
@@ -45,12 +45,12 @@ def test_literal_spans_are_case_insensitive_and_repeated():
 def test_diff_reports_only_changes():
     old = ["A stays the same.", "Some North Korean women are lured.", "Dropped sentence here."]
     new = ["A stays the same.", "Many North Korean women are lured.", "A brand new sentence appears now."]
-    kinds = sorted(c.kind for c in diff_sentences(old, new))
+    kinds = sorted(c.kind for c in compare_sentences(old, new).changes)
     assert kinds == ["added", "changed", "removed"]
-    changed = next(c for c in diff_sentences(old, new) if c.kind == "changed")
+    changed = next(c for c in compare_sentences(old, new).changes if c.kind == "changed")
     md = word_diff_markdown(changed.old, changed.new)
     assert ":red-background[~~Some~~]" in md and ":green-background[Many]" in md
-    assert diff_sentences(old, old) == []
+    assert compare_sentences(old, old).changes == []
 
 
 def test_diff_a_moved_sentence_is_unchanged():
