@@ -15,26 +15,16 @@ from streamlit.testing.v1 import AppTest
 from dashboard import data as D
 from scrapers.tableset import current, publish
 from tests.dashboard.conftest import publish_fixture, replace_table_bytes
+from tests.dashboard.test_app import run_app as _run_app
+from tests.dashboard.test_app import texts
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "dashboard" / "app.py"
 
 
 def run_app(monkeypatch, data_dir: Path, **query) -> AppTest:
-    monkeypatch.setenv("TIPDASH_DATA_DIR", str(data_dir))
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
+    at = _run_app(monkeypatch, data_dir, **query)
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def texts(at: AppTest) -> str:
-    parts: list[str] = []
-    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "subheader"):
-        parts.extend(str(e.value) for e in getattr(at, kind))
-    return "\n".join(parts)
 
 
 def specs(at: AppTest) -> dict[str, dict]:
