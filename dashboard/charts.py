@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis.schema import (
-    MEASURES as MEASURE_NAMES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SECTION_NAMES, SENTENCES, SHARE_OF_SENTENCES,
+    KINDS, MEASURES as MEASURE_NAMES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SECTION_NAMES, SENTENCES, SHARE_OF_SENTENCES,
     TIER_RANKS, TIER_SHORT,
 )
 from dashboard.colors import REFERENCE_MARKER, SCRAPED_MARKER, group_color, group_label, order_groups
@@ -29,18 +29,7 @@ MEASURES = dict(zip(MEASURE_NAMES, (
     ("Per 1,000 words", "Sentences naming the group per 1,000 words"),
     ("Share of sentences", "Share of the narrative's sentences (%)"),
 )))
-KIND_LABELS = {
-    "sex_trafficking": "Sex trafficking / prostitution",
-    "forced_marriage": "Forced or fraudulent marriage",
-    "cybersex": "Cybersex / online exploitation",
-    "forced_labour": "Forced labour",
-    "forced_return": "Forced return / repatriation",
-    "other": "Other",
-}
-KIND_COLORS = {
-    "sex_trafficking": "#d62728", "forced_marriage": "#e377c2", "cybersex": "#9467bd",
-    "forced_labour": "#8c564b", "forced_return": "#1f77b4", "other": "#7f7f7f",
-}
+KIND_COLORS = dict(zip(KINDS, ("#d62728", "#e377c2", "#9467bd", "#8c564b", "#1f77b4", "#7f7f7f")))
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
 
 
@@ -349,13 +338,14 @@ def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
     shade_missing(fig, span, corpus, categorical=True)
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(plot_bgcolor="rgba(0,0,0,0)")
-    fig = _base_layout(fig, height=360, source=source, x_title="Report year (grey band: no text in the data)",
-                       y_title="Section (blank: not in that year's narrative; 0: names nobody)")
+    fig = _base_layout(fig, height=360, source=source,
+                       x_title="Report year (0: the section names nobody; blank: no such section that year; "
+                               "grey band: no text in the data)", y_title="Section")
     _year_category_x(fig, values, ticks)
     return fig
 
 
-def kinds_chart(kwic: pd.DataFrame, *, source: str, years: tuple[int, int] | None = None,
+def kinds_chart(kwic: pd.DataFrame, *, source: str, kind_labels: dict[str, str], years: tuple[int, int] | None = None,
                 corpus_years=None) -> go.Figure:
     """Stacked bars: sentences naming North Korean people per year, by kind (a sentence may count under several).
 
@@ -373,13 +363,14 @@ def kinds_chart(kwic: pd.DataFrame, *, source: str, years: tuple[int, int] | Non
     counts = kinds.groupby(["year", "kind"]).size().rename("n").reset_index()
     values, ticks = year_ticks(span, corpus, compact=True)
     fig = go.Figure()
-    for kind in KIND_LABELS:
+    for kind in KINDS:
         part = counts[counts["kind"] == kind]
         if part.empty:
             continue
         fig.add_trace(go.Bar(
-            x=part["year"].astype(int).astype(str), y=part["n"], name=KIND_LABELS[kind], marker_color=KIND_COLORS[kind],
-            hovertemplate=f"{KIND_LABELS[kind]}<br>%{{x}}: %{{y}} sentences<extra></extra>",
+            x=part["year"].astype(int).astype(str), y=part["n"], name=kind_labels.get(kind, kind),
+            marker_color=KIND_COLORS[kind],
+            hovertemplate=f"{html.escape(kind_labels.get(kind, kind))}<br>%{{x}}: %{{y}} sentences<extra></extra>",
         ))
     with_rows = {int(y) for y in df["year"].unique()}
     zeros = [str(y) for y in span if y in set(corpus) and y not in with_rows]
@@ -496,6 +487,6 @@ def stamp_synthetic(fig: go.Figure) -> go.Figure:
     notes.append(go.layout.Annotation(text=f"<b>{SYNTHETIC_STAMP}</b><br>invented test pages, not the report",
                                       name="synthetic-stamp", showarrow=False, xref="paper", yref="paper",
                                       x=0.5, y=0.5, xanchor="center", yanchor="middle", textangle=-14,
-                                      font=dict(size=30, color="rgba(183,28,28,0.22)")))
+                                      font=dict(size=24, color="rgba(183,28,28,0.22)")))
     fig.layout.annotations = notes  # (update_layout would merge into the old annotations one by one)
     return fig

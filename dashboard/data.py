@@ -475,6 +475,12 @@ def group_labels() -> dict[str, str]:
     return {str(slug): g.label for slug, g in groups.items() if isinstance(getattr(g, "label", None), str) and g.label}
 
 
+def kind_labels() -> dict[str, str]:
+    """Kind slug -> label, as the lexicon spells it; empty when the lexicon is unavailable."""
+    lexicon, _ = load_lexicon()
+    return {str(slug): k.label for slug, k in (getattr(lexicon, "kinds", None) or {}).items()}
+
+
 # -- the World map's country shapes (shipped with the project: the map needs no network) ---------
 SHAPES_FILE = REPO_ROOT / "dashboard" / "assets" / "countries-110m.geojson"
 

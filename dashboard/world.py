@@ -29,11 +29,6 @@ EXTRA_TIER3 = 3  # how many other Tier 3 countries of the latest year join the d
 REFRESH_ALL = "python -m scrapers refresh --countries all"
 KELLEY_ORIGIN_NOTE = "Kelley panel"
 TIER_CODE = {tier: int(code) for code, tier in KELLEY_TIER_CODES.items()}  # Kelley's coding, 1 best .. 4 Tier 3
-KIND_WORDS = {
-    "sex_trafficking": "sex trafficking", "forced_marriage": "forced marriage", "cybersex": "cybersex",
-    "forced_labour": "forced labour", "forced_return": "forced return", "other": "other",
-}
-
 COUNTRY_COLUMNS = ("country", "name", "iso3", "drawable")
 NK_COLUMNS = ("country", "name", "iso3", "drawable", "year", "tier", "tier_origin", *MEASURES, "word_count", "kinds")
 PANEL_COLUMNS = ("country", "name", "iso3", "year", "tier", "tier_code", "origin", "tier_sentence",
@@ -133,6 +128,11 @@ def _years(series: pd.Series) -> pd.Series:
     return _num(series).astype("Int64")
 
 
+def kind_words(slug: str) -> str:
+    """A kind's slug in words for a table cell: 'forced_labour' -> 'forced labour'."""
+    return slug.replace("_", " ")
+
+
 def kinds_text(kinds_cells: pd.Series) -> str:
     """'forced labour 3, forced return 1' from the `kinds` cells of one narrative's sentences."""
     counts: dict[str, int] = {}
@@ -143,7 +143,7 @@ def kinds_text(kinds_cells: pd.Series) -> str:
                 counts[kind] = counts.get(kind, 0) + 1
     order = {k: i for i, k in enumerate(KINDS)}
     items = sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], 99), kv[0]))
-    return ", ".join(f"{KIND_WORDS.get(k, k)} {n}" for k, n in items)
+    return ", ".join(f"{kind_words(k)} {n}" for k, n in items)
 
 
 def tier_panel(tiers: pd.DataFrame | None, kelley: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -275,7 +275,7 @@ def naming_by_year(world: WorldTables) -> pd.DataFrame:
 
 def kinds_words(cell: str) -> str:
     """'forced_labour;forced_return' -> 'forced labour, forced return' (one sentence's kinds)."""
-    return ", ".join(KIND_WORDS.get(k.strip(), k.strip()) for k in str(cell or "").split(";") if k.strip())
+    return ", ".join(kind_words(k.strip()) for k in str(cell or "").split(";") if k.strip())
 
 
 def kinds_by_narrative(kwic_nk: pd.DataFrame | None) -> dict[tuple[str, int], str]:

@@ -114,8 +114,8 @@ elif sections.status == "corrupt":
 st.subheader("North Korean victims by kind")
 if kwic.ok:
     ui.show_chart(
-        cached.figure("kinds", kwic.key, (years, tuple(corpus)), lambda: charts.kinds_chart(
-            kwic.df, years=years, corpus_years=corpus, source=source.replace("mentions.csv", "kwic.csv"))),
+        cached.figure("kinds", (kwic.key, data.lexicon_key()), (years, tuple(corpus)), lambda: charts.kinds_chart(
+            kwic.df, kind_labels=data.kind_labels(), years=years, corpus_years=corpus, source=source.replace("mentions.csv", "kwic.csv"))),
         f"{ui.REPORT_SOURCE}; kinds read from each sentence naming North Korean people (kwic.csv). "
         "A sentence naming several kinds counts under each; '0': the year's text names no North Korean people.",
         key="mentions-kinds", title="Sentences naming North Korean people, by kind of exploitation",

@@ -6,6 +6,8 @@ Paragraphs are numbered from 1 on screen and in the URL alike (`?para=17` is the
 hold is said, never swapped for another."""
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from analysis.schema import SENTENCES
@@ -30,7 +32,8 @@ read = countries("paragraphs")
 if asked_country and asked_country not in read:
     st.warning(f"No narrative of **{escape_markdown(name(asked_country))}** is in the data: the tables hold "
                f"{escape_markdown(', '.join(name(c) for c in read))}. Read it with "
-               f"`{data.REFRESH_COMMAND} --countries {escape_markdown(asked_country)}`.", icon=":material/info:")
+               f"`{data.REFRESH_COMMAND} --countries {re.sub(r'[^a-z0-9-]', '', asked_country.lower())}`.",
+               icon=":material/info:")
     st.stop()
 country = country_selector("paragraphs")  # shown only when more than one country's narratives are read
 paragraphs, narratives, kwic, mentions = (data.load_table(n, country=country) for n in (
