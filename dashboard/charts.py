@@ -321,7 +321,7 @@ def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
         df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
     if df.empty:
         return empty_figure("No section counts for this selection.", source=source)
-    pivot = df.pivot_table(index="section", columns="year", values="sentences", aggfunc="sum")
+    pivot = df.pivot_table(index="section", columns="year", values=SENTENCES, aggfunc="sum")
     pivot = pivot.reindex(columns=span)
     order = [s for s in SECTION_ORDER if s in pivot.index] + sorted(s for s in pivot.index if s not in SECTION_ORDER)
     pivot = pivot.reindex(order)
@@ -332,7 +332,7 @@ def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
         z=pivot.to_numpy(), x=values, y=[s.title() for s in pivot.index],
         colorscale=[[0, "#ffffff"], [1e-9, _tint(color, 0.18)], [1, color]], zmin=0,
         texttemplate="%{z:d}", textfont=dict(size=10), hoverongaps=False,
-        colorbar=dict(title=dict(text="sentences", side="right")), xgap=2, ygap=2,
+        colorbar=dict(title=dict(text=SENTENCES, side="right")), xgap=2, ygap=2,
         hovertemplate=f"%{{y}}, %{{x}}: %{{z}} sentences naming {html.escape(label)}<extra></extra>",
     ))
     shade_missing(fig, span, corpus, categorical=True)
@@ -358,7 +358,7 @@ def kinds_chart(kwic: pd.DataFrame, *, source: str, kind_labels: dict[str, str],
     df = kwic[kwic["group"] == "north_korean"]
     if years:
         df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
-    kinds = df.assign(kind=df["kinds"].astype(str).replace("", "other").str.split(";")).explode("kind")
+    kinds = df.assign(kind=df["kinds"].astype(str).replace("", KINDS[-1]).str.split(";")).explode("kind")  # KINDS[-1]: the fallback kind
     kinds = kinds[kinds["kind"] != ""]
     counts = kinds.groupby(["year", "kind"]).size().rename("n").reset_index()
     values, ticks = year_ticks(span, corpus, compact=True)
@@ -396,7 +396,7 @@ def phrase_chart(counts: pd.DataFrame, phrase: str, *, source: str, years: tuple
     corpus = sorted(int(y) for y in counts["year"])
     span = year_span(years, corpus)
     fig = go.Figure(go.Bar(
-        x=counts["year"], y=counts["sentences"], marker_color="#1f3b73",
+        x=counts["year"], y=counts[SENTENCES], marker_color="#1f3b73",
         customdata=counts[["hits", "paragraphs"]].to_numpy(),
         hovertemplate="%{x}: %{y} sentences, %{customdata[0]} hits, %{customdata[1]} paragraphs<extra></extra>",
     ))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.schema import NEEDS_DATA, TIER_3, TIER_RANKS
+from analysis.schema import NEEDS_DATA, SENTENCES, TIER_3, TIER_RANKS
 from dashboard.status import year_ranges
 
 NK_GROUP = "north_korean"
@@ -64,8 +64,8 @@ def headline(tiers: pd.DataFrame | None, mentions: pd.DataFrame | None) -> Headl
         nk_rows = mentions[mentions["group"] == NK_GROUP].sort_values("year")
         if not nk_rows.empty:
             last = nk_rows.iloc[-1]
-            avg = float(nk_rows["sentences"].mean())
-            nk = f"{int(last['sentences'])} in {int(last['year'])}"
+            avg = float(nk_rows[SENTENCES].mean())
+            nk = f"{int(last[SENTENCES])} in {int(last['year'])}"
             delta = f"average {avg:.1f} per year over {len(nk_rows)} reports"
             nk_help = ("Sentences of the China narrative naming North Korean people (not the North Korean "
                        "state), in the latest report in the data, against the average over all reports in the data.")

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import numpy as np
 import pandas as pd
 
-from analysis.schema import KELLEY_TIER_CODES, KINDS, MEASURES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, TIER_3
+from analysis.schema import KELLEY_TIER_CODES, KINDS, MEASURES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SENTENCES, TIER_3
 
 NK = "north_korean"
 CHINA = "china"
@@ -222,7 +222,7 @@ def build_world(tiers: pd.DataFrame | None, narratives: pd.DataFrame | None, men
                    on=["country", "year"], how="left")
     for col in MEASURES:
         nk[col] = _num(nk[col]).fillna(0.0)
-    nk["sentences"] = nk["sentences"].astype(int)
+    nk[SENTENCES] = nk[SENTENCES].astype(int)
     kinds = kinds_by_narrative(nk_kwic)
     nk["kinds"] = [kinds.get((c, int(y)), "") for c, y in zip(nk["country"].tolist(), nk["year"].tolist())]
     tiers_small = panel[["country", "year", "tier", "origin"]].rename(columns={"origin": "tier_origin"})
@@ -230,7 +230,7 @@ def build_world(tiers: pd.DataFrame | None, narratives: pd.DataFrame | None, men
     everyone = set(nar["country"].tolist()) | set(panel["country"].tolist())
     countries = countries_frame(everyone, shapes)
     nk = nk.merge(countries, on="country", how="left")
-    nk = nk[list(NK_COLUMNS)].sort_values(["year", "sentences", "name"], ascending=[True, False, True],
+    nk = nk[list(NK_COLUMNS)].sort_values(["year", SENTENCES, "name"], ascending=[True, False, True],
                                           kind="stable").reset_index(drop=True)
     return WorldTables(countries=countries, narratives=nar, nk=nk, panel=panel, measures=measures,
                        groups=groups, report_years=report_years, read_set=frozenset(nar["country"].tolist()),
@@ -249,7 +249,7 @@ def year_rows(world: WorldTables, year: int) -> pd.DataFrame:
 def naming_rows(world: WorldTables, year: int) -> pd.DataFrame:
     """The narratives of `year` that name North Korean people (sentences > 0), most first."""
     rows = year_rows(world, year)
-    return rows[rows["sentences"] > 0].reset_index(drop=True)
+    return rows[rows[SENTENCES] > 0].reset_index(drop=True)
 
 
 def naming_by_year(world: WorldTables) -> pd.DataFrame:
@@ -261,7 +261,7 @@ def naming_by_year(world: WorldTables) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     nk = world.nk
     read = nk.groupby("year")["country"].size()
-    naming_rows_ = nk[nk["sentences"] > 0]
+    naming_rows_ = nk[nk[SENTENCES] > 0]
     naming = naming_rows_.groupby("year")["country"].size()
     names = naming_rows_.groupby("year")["name"].agg(lambda s: ", ".join(sorted(s)))
     out = []
@@ -341,7 +341,7 @@ def default_compare(world: WorldTables, extra: int = EXTRA_TIER3) -> list[str]:
     if len(tier3):
         year = int(tier3["year"].max())
         cands = tier3[(tier3["year"] == year) & ~tier3["country"].isin([CHINA, *peers])]
-        nk_year = world.nk[world.nk["year"] == year].set_index("country")["sentences"]
+        nk_year = world.nk[world.nk["year"] == year].set_index("country")[SENTENCES]
         cands = cands.assign(nk=cands["country"].map(nk_year).fillna(0))
         cands = cands.sort_values(["nk", "name"], ascending=[False, True], kind="stable")
         peers += list(cands["country"].head(extra))

@@ -64,8 +64,8 @@ def world_map(rows: pd.DataFrame, year: int, measure: str, *, source: str, shape
         locations=every, z=np.zeros(len(every)), colorscale=[[0, NOT_READ_COLOR], [1, NOT_READ_COLOR]],
         showscale=False, hoverinfo="skip", marker_line_color="#c8c8c8", marker_line_width=0.4,
         name="Narrative not read", **geo))
-    naming = drawn[drawn["sentences"] > 0]
-    zero = drawn[drawn["sentences"] <= 0]
+    naming = drawn[drawn[SENTENCES] > 0]
+    zero = drawn[drawn[SENTENCES] <= 0]
 
     def hover(df: pd.DataFrame) -> list[str]:
         out = []

@@ -188,6 +188,6 @@ if phrase.strip():
                     f"({'regular expression' if regex else 'literal, case-insensitive'}).",
                     key="mentions-phrase", title="Sentences containing the phrase, per report year",
                 )
-            st.caption(f"{int(counts['hits'].sum())} hits in {int(counts['sentences'].sum())} sentences over "
+            st.caption(f"{int(counts['hits'].sum())} hits in {int(counts[SENTENCES].sum())} sentences over "
                        f"{int((counts['hits'] > 0).sum())} of {len(counts)} report years.")
             ui.download_csv(counts, "phrase_counts.csv", key="dl-phrase", label="Download the counts (CSV)")

@@ -82,10 +82,10 @@ sentences_all = loaded.sentences  # None while the background read of kwic runs 
 kinds = once("world-kinds", loaded.key, (), lambda: W.kinds_by_narrative(sentences_all)) \
     if sentences_all is not None else None
 rows = W.with_kinds(W.year_rows(world, year), kinds)
-naming = rows[rows["sentences"] > 0]
+naming = rows[rows[SENTENCES] > 0]
 read_n, naming_n = len(rows), len(naming)
 st.markdown(f"**{year}:** {naming_n} of {read_n} narrative{'s' if read_n != 1 else ''} {'read name' if read_n != 1 else 'read names'} North Korean people "
-            f"in {int(naming['sentences'].sum())} sentence{'s' if naming['sentences'].sum() != 1 else ''}.")
+            f"in {int(naming[SENTENCES].sum())} sentence{'s' if naming[SENTENCES].sum() != 1 else ''}.")
 
 left, right = st.columns([5, 6], gap="medium")
 with left:
@@ -111,7 +111,7 @@ with right:
                      column_config={
                          "country": st.column_config.TextColumn(),
                          "tier": st.column_config.TextColumn(),
-                         "sentences": st.column_config.NumberColumn(format="%d", width="small",
+                         SENTENCES: st.column_config.NumberColumn(format="%d", width="small",
                                                                     help="Sentences naming North Korean people"),
                          "per 1,000 words": st.column_config.NumberColumn(format="%.2f", width="small"),
                          "kinds": st.column_config.TextColumn(width="large", help="North Korean victims by kind: "
