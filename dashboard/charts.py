@@ -1,8 +1,9 @@
-"""Plotly figures for the dashboard: pure functions from tables to figures (no Streamlit here).
+"""Plotly figures of the China pages: pure functions from tables to figures (no Streamlit here).
 
 Every figure has axis titles with units, group colours from dashboard.colors, and a source line
-inside the figure so that a PNG exported from the toolbar still says where the numbers come from.
-Scraped text in hover labels is HTML-escaped (plotly renders a subset of HTML in labels).
+inside the figure (dashboard.figures.base_layout) so that a PNG exported from the toolbar still says
+where the numbers come from. Scraped text in hover labels is HTML-escaped (plotly renders a subset
+of HTML in labels).
 """
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ from analysis.schema import (
     TIER_RANKS, TIER_SHORT,
 )
 from dashboard.colors import REFERENCE_MARKER, SCRAPED_MARKER, group_color, group_label, order_groups
+from dashboard.figures import (
+    FONT, MISSING_FILL, MISSING_NOTE, base_layout, empty_figure, hover_text, shade_missing, tint, year_category_x,
+    year_span, year_ticks,
+)
 from dashboard.ngo_estimates import Estimate
 
 SECTION_ORDER = SECTION_NAMES
@@ -30,97 +35,6 @@ MEASURES = dict(zip(MEASURE_NAMES, (
     ("Share of sentences", "Share of the narrative's sentences (%)"),
 )))
 KIND_COLORS = dict(zip(KINDS, ("#d62728", "#e377c2", "#9467bd", "#8c564b", "#1f77b4", "#7f7f7f")))
-FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
-
-
-def hover_text(text: str, width: int = 70, max_chars: int = 400) -> str:
-    """Scraped text made safe and readable for a plotly hover label (escaped, wrapped, cut)."""
-    text = " ".join(str(text).split())
-    if len(text) > max_chars:
-        text = text[: max_chars - 1] + "…"
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or "–"
-
-
-def _base_layout(fig: go.Figure, *, height: int, source: str, x_title: str, y_title: str) -> go.Figure:
-    """Height, font, margins, legend, axis titles and the source line, in one layout update (each
-    plotly update costs validation time, and charts are rebuilt when the view changes)."""
-    note = dict(text=f"Source: {html.escape(source)}", showarrow=False, xref="paper", yref="paper",
-                x=0, y=0, xanchor="left", yanchor="top", yshift=-62, font=dict(size=10, color="#6b6b6b"),
-                align="left")
-    layout = dict(
-        height=height, font=FONT, margin=dict(l=10, r=10, t=40, b=95),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
-        hoverlabel=dict(align="left"), annotations=[*fig.layout.annotations, note],
-    )
-    if getattr(fig, "_grid_ref", None):  # subplots: every axis gets the titles
-        fig.update_layout(**layout)
-        fig.update_xaxes(title_text=x_title)
-        fig.update_yaxes(title_text=y_title)
-    else:
-        fig.update_layout(**layout, xaxis_title_text=x_title, yaxis_title_text=y_title)
-    return fig
-
-
-def empty_figure(message: str, *, source: str, height: int = 260) -> go.Figure:
-    """A blank figure with a message in the middle (used when a selection leaves nothing to draw)."""
-    fig = go.Figure()
-    fig.add_annotation(text=html.escape(message), showarrow=False, x=0.5, y=0.5, xref="paper",
-                       yref="paper", font=dict(size=14, color="#6b6b6b"))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _base_layout(fig, height=height, source=source, x_title="", y_title="")
-
-
-MISSING_FILL = "rgba(150,150,150,0.13)"
-MISSING_NOTE = "grey band: report year not in the data (no text parsed)"
-
-
-def year_span(years: tuple[int, int] | None, corpus_years) -> list[int]:
-    """Every report year from the range's start to its end (or over the corpus years when no range)."""
-    corpus = sorted(int(y) for y in corpus_years)
-    if years:
-        lo, hi = int(years[0]), int(years[1])
-    elif corpus:
-        lo, hi = corpus[0], corpus[-1]
-    else:
-        return []
-    return list(range(lo, hi + 1))
-
-
-def shade_missing(fig: go.Figure, span: list[int], corpus_years, *, categorical: bool = False) -> list[int]:
-    """Grey bands over the years of `span` that are not in the corpus; returns those years."""
-    corpus = {int(y) for y in corpus_years}
-    missing = [y for y in span if y not in corpus]
-    shapes = [dict(type="rect", xref="x", yref="paper", x0=(span.index(y) if categorical else y) - 0.5,
-                   x1=(span.index(y) if categorical else y) + 0.5, y0=0, y1=1, fillcolor=MISSING_FILL,
-                   line=dict(width=0), layer="below") for y in missing]
-    if shapes:  # one layout update for all bands (add_vrect per band is slow)
-        fig.update_layout(shapes=list(fig.layout.shapes) + shapes)
-    return missing
-
-
-def year_ticks(span: list[int], corpus_years, *, compact: bool = False) -> tuple[list[str], list[str]]:
-    """Category values and tick labels for a year axis; years not in the corpus are marked
-    '(no text)', or (compact, for a horizontal axis) drawn in grey."""
-    corpus = {int(y) for y in corpus_years}
-    values = [str(y) for y in span]
-    missing = (lambda v: f"<span style='color:#b5b5b5'>{v}</span>") if compact else (lambda v: f"{v} (no text)")
-    return values, [v if int(v) in corpus else missing(v) for v in values]
-
-
-def _year_category_x(fig: go.Figure, values: list[str], ticks: list[str]) -> None:
-    """A categorical year x axis with every year; long axes get angled labels and room below them
-    so that the axis title and the source line never overlap."""
-    axis = dict(type="category", categoryorder="array", categoryarray=values, tickvals=values,
-                ticktext=ticks, tickangle=-45 if len(values) > 14 else 0)
-    if len(values) > 14:
-        notes = list(fig.layout.annotations)
-        notes[-1] = go.layout.Annotation(notes[-1], yshift=-92)  # the source line below the angled labels
-        fig.update_layout(xaxis=axis, margin=dict(b=120), annotations=notes)
-    else:
-        fig.update_layout(xaxis=axis)
-
-
 def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
     """Step chart of the tier by report year: Tier 1 on top, Tier 3 at the bottom, changes annotated.
 
@@ -195,7 +109,7 @@ def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
     fig.update_yaxes(tickvals=used, ticktext=[TIER_SHORT[inverse[v]] for v in used],
                      range=[min(used) - 0.6, max(used) + 0.6], fixedrange=True)
     fig.update_xaxes(dtick=2, range=[df["year"].min() - 0.7, df["year"].max() + 0.7])
-    return _base_layout(fig, height=380, source=source, x_title="Report year",
+    return base_layout(fig, height=380, source=source, x_title="Report year",
                         y_title="Tier (Tier 1 best)")
 
 
@@ -233,7 +147,7 @@ def mentions_trend(mentions: pd.DataFrame, groups: list[str], measure: str, *, s
     shade_missing(fig, span, corpus)
     fig.update_xaxes(dtick=1 if len(span) <= 12 else 2, range=[span[0] - 0.6, span[-1] + 0.6] if span else None)
     fig.update_yaxes(rangemode="tozero")
-    fig = _base_layout(fig, height=400, source=source, x_title="Report year", y_title=MEASURES[col][1])
+    fig = base_layout(fig, height=400, source=source, x_title="Report year", y_title=MEASURES[col][1])
     if legend_side:
         fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02,
                                       font=dict(size=11)), margin=dict(r=10))
@@ -298,14 +212,9 @@ def concordance(data: ConcordanceData, groups: list[str], *, source: str,
     fig.update_xaxes(range=[-0.02, 1.02], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1])
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=values, tickvals=values,
                      ticktext=ticks, autorange="reversed", range=None)
-    return _base_layout(fig, height=max(300, 120 + 18 * len(values)), source=source,
+    return base_layout(fig, height=max(300, 120 + 18 * len(values)), source=source,
                         x_title="Position in the narrative (0% = first paragraph, 100% = last)",
                         y_title="Report year")
-
-
-def _tint(hex_color: str, alpha: float) -> str:
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
 
 
 def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
@@ -330,7 +239,7 @@ def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
     color = group_color(group)
     fig = go.Figure(go.Heatmap(
         z=pivot.to_numpy(), x=values, y=[s.title() for s in pivot.index],
-        colorscale=[[0, "#ffffff"], [1e-9, _tint(color, 0.18)], [1, color]], zmin=0,
+        colorscale=[[0, "#ffffff"], [1e-9, tint(color, 0.18)], [1, color]], zmin=0,
         texttemplate="%{z:d}", textfont=dict(size=10), hoverongaps=False,
         colorbar=dict(title=dict(text=SENTENCES, side="right")), xgap=2, ygap=2,
         hovertemplate=f"%{{y}}, %{{x}}: %{{z}} sentences naming {html.escape(label)}<extra></extra>",
@@ -338,10 +247,10 @@ def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
     shade_missing(fig, span, corpus, categorical=True)
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(plot_bgcolor="rgba(0,0,0,0)")
-    fig = _base_layout(fig, height=360, source=source,
+    fig = base_layout(fig, height=360, source=source,
                        x_title="Report year (0: the section names nobody; blank: no such section that year; "
                                "grey band: no text in the data)", y_title="Section")
-    _year_category_x(fig, values, ticks)
+    year_category_x(fig, values, ticks)
     return fig
 
 
@@ -381,9 +290,9 @@ def kinds_chart(kwic: pd.DataFrame, *, source: str, kind_labels: dict[str, str],
     shade_missing(fig, span, corpus, categorical=True)
     fig.update_layout(barmode="stack", legend_title_text="Kind")
     fig.update_yaxes(rangemode="tozero")
-    fig = _base_layout(fig, height=400, source=source, x_title="Report year (grey band: no text in the data)",
+    fig = base_layout(fig, height=400, source=source, x_title="Report year (grey band: no text in the data)",
                        y_title="Sentences naming North Koreans (count)")
-    _year_category_x(fig, values, ticks)
+    year_category_x(fig, values, ticks)
     return fig
 
 
@@ -403,7 +312,7 @@ def phrase_chart(counts: pd.DataFrame, phrase: str, *, source: str, years: tuple
     shade_missing(fig, span, corpus)
     fig.update_xaxes(dtick=1 if len(span) <= 12 else 2, range=[span[0] - 0.6, span[-1] + 0.6])
     fig.update_yaxes(rangemode="tozero")
-    return _base_layout(fig, height=320, source=source, x_title="Report year",
+    return base_layout(fig, height=320, source=source, x_title="Report year",
                         y_title=f"Sentences containing “{html.escape(phrase[:40])}” (count)")
 
 
@@ -446,47 +355,8 @@ def estimates_chart(estimates: tuple[Estimate, ...], report_words: str | None, *
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(range=[0, 101], dtick=20, ticksuffix="%", row=1, col=1)
     fig.update_xaxes(range=[0, 101], dtick=20, ticksuffix="%", row=2, col=1)
-    _base_layout(fig, height=440, source=source, x_title="Percent of the denominator named in the panel title",
+    base_layout(fig, height=440, source=source, x_title="Percent of the denominator named in the panel title",
                  y_title="")
     fig.update_xaxes(title_text="", row=1, col=1)
     fig.update_layout(margin=dict(t=60))
-    return fig
-
-
-def sparkline(counts: dict[int, float], corpus_years, *, color: str) -> go.Figure:
-    """A small bar chart of one count per report year, every year from the first to the last of the
-    corpus: a bar where the count is above zero, a '0' where the year's text names nobody, and a grey
-    band (no bar, no '0') for a year without text in the data."""
-    span = year_span(None, corpus_years)
-    corpus = {int(y) for y in corpus_years}
-    fig = go.Figure()
-    got = [y for y in span if y in corpus]
-    fig.add_trace(go.Bar(x=got, y=[counts.get(y, 0) for y in got], marker_color=color, hoverinfo="x+y",
-                         text=["0" if not counts.get(y, 0) else "" for y in got], textposition="outside",
-                         textfont=dict(size=9, color="#6b6b6b"), cliponaxis=False, showlegend=False))
-    shade_missing(fig, span, corpus)
-    fig.update_xaxes(visible=False, range=[span[0] - 0.6, span[-1] + 0.6] if span else None)
-    fig.update_yaxes(visible=False, rangemode="tozero")
-    fig.update_layout(height=70, margin=dict(l=0, r=0, t=4, b=0), bargap=0.15, plot_bgcolor="rgba(0,0,0,0)")
-    return fig
-
-
-SYNTHETIC_STAMP = "SYNTHETIC DATA"
-
-
-def stamp_synthetic(fig: go.Figure) -> go.Figure:
-    """Say inside the picture that the figure is drawn from synthetic pages: a watermark across the
-    plot and the source line prefixed; idempotent (a cached figure can go through it on every rerun)."""
-    notes = list(fig.layout.annotations)
-    if any(a.name == "synthetic-stamp" for a in notes):
-        return fig
-    for i, a in enumerate(notes):
-        if isinstance(a.text, str) and a.text.startswith("Source: "):
-            notes[i] = go.layout.Annotation({**a.to_plotly_json(),
-                                             "text": "Source: SYNTHETIC test pages in the style of " + a.text[8:]})
-    notes.append(go.layout.Annotation(text=f"<b>{SYNTHETIC_STAMP}</b><br>invented test pages, not the report",
-                                      name="synthetic-stamp", showarrow=False, xref="paper", yref="paper",
-                                      x=0.5, y=0.5, xanchor="center", yanchor="middle", textangle=-14,
-                                      font=dict(size=24, color="rgba(183,28,28,0.22)")))
-    fig.layout.annotations = notes  # (update_layout would merge into the old annotations one by one)
     return fig

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data
-from dashboard.charts import stamp_synthetic
+from dashboard.figures import stamp_synthetic
 from dashboard.data import PARSE_COMMAND, REFRESH_COMMAND, Loaded
 from dashboard.status import citation, data_status, year_ranges
 from dashboard.textsafe import safe_url

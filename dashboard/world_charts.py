@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.schema import MEASURES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SENTENCES, SHARE_OF_SENTENCES, TIER_RANKS, TIER_SHORT
-from dashboard.charts import FONT, MISSING_FILL, hover_text
+from dashboard.figures import FONT, MISSING_FILL, empty_figure, hover_text
 from dashboard.colors import REFERENCE_MARKER, SCRAPED_MARKER, group_color
 
 TIER_Y = TIER_RANKS
@@ -37,18 +37,6 @@ def _source(fig: go.Figure, source: str, *, yshift: int = -50) -> None:
     fig.add_annotation(text=f"Source: {html.escape(source)}", showarrow=False, xref="paper", yref="paper",
                        x=0, y=0, xanchor="left", yanchor="top", yshift=yshift,
                        font=dict(size=10, color="#6b6b6b"), align="left")
-
-
-def empty_figure(message: str, *, source: str, height: int = 300) -> go.Figure:
-    """A blank figure with a message in the middle."""
-    fig = go.Figure()
-    fig.add_annotation(text=html.escape(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font=dict(size=14, color="#6b6b6b"))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.update_layout(height=height, font=FONT, margin=dict(l=10, r=10, t=30, b=70))
-    _source(fig, source)
-    return fig
 
 
 def world_map(rows: pd.DataFrame, year: int, measure: str, *, source: str, shapes: dict) -> go.Figure:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.schema import SENTENCES
-from dashboard import cached, charts, data, derived, ui
+from dashboard import cached, charts, data, derived, figures, ui
 from dashboard.colors import MAIN_GROUPS, group_color, order_groups
 from dashboard.country import CHINA
 from dashboard.fetch_panel import fetch_panel
@@ -40,7 +40,7 @@ with c3.container(border=True):
     if mentions.has_rows and corpus:
         nk = mentions.df[mentions.df["group"] == derived.NK_GROUP].groupby("year")[SENTENCES].sum()
         st.plotly_chart(
-            cached.figure("overview-spark", mentions.key, tuple(corpus), lambda: charts.sparkline(
+            cached.figure("overview-spark", mentions.key, tuple(corpus), lambda: figures.sparkline(
                 {int(y): float(v) for y, v in nk.items()}, corpus, color=group_color(derived.NK_GROUP))),
             key="overview-spark", width="stretch", config={"displayModeBar": False, "staticPlot": True})
 
