@@ -21,10 +21,11 @@ def _by_name(slugs) -> list[str]:
     return sorted(set(slugs), key=lambda s: (s != DEFAULT, country_info(s).name))
 
 
-def countries(*names: str) -> list[str]:
-    """Countries with rows in any of the tables `names`, China first, then by display name."""
+def countries(*tables: str | data.Loaded) -> list[str]:
+    """Countries with rows in any of the tables (names, or tables as loaded), China first, then by
+    display name."""
     found: set[str] = set()
-    for name in names:
+    for name in (t.name if isinstance(t, data.Loaded) else t for t in tables):
         t = data.load_table(name, columns=["country"])
         if t.ok:
             found.update(cached.once("countries", t.key, (), lambda: tuple(t.df["country"].astype(str).unique())))
@@ -36,10 +37,10 @@ def for_country(t: data.Loaded, country: str) -> data.Loaded:
     return data.load_table(t.name, country=country) if t.ok else t
 
 
-def country_selector(*names: str, label: str = "Country") -> str:
+def country_selector(*tables: str | data.Loaded, label: str = "Country") -> str:
     """The country the page shows: a selectbox (with `?country=` in the URL) when the tables hold
     more than one, else the one they hold (China when they hold none)."""
-    options = countries(*names)
+    options = countries(*tables)
     if len(options) <= 1:
         return options[0] if options else DEFAULT
     default = DEFAULT if DEFAULT in options else options[0]

@@ -315,6 +315,8 @@ def load_table(name: str, *, columns: Sequence[str] | None = None, country: str 
     holds it (the world set with world=True); only the given columns and rows. Never raises."""
     if name in INPUTS:
         return _load_input(name)
+    if name not in TABLES:
+        return Loaded(name, data_dir() / f"{name}.csv", "missing", f"{name} is not a table of the data directory")
     s = sets()
     ts = s.world if world else s.main
     try:
