@@ -29,7 +29,6 @@ class SentenceHit:
     terms: tuple[str, ...]
     kinds: tuple[str, ...]
     quantifiers: tuple[str, ...]
-    quantifier_classes: tuple[str, ...]
 
 
 @dataclass
@@ -109,7 +108,6 @@ def scan_corpus(paragraphs: pd.DataFrame, narratives: pd.DataFrame | None, lexic
                 continue
             quants = find_quantifiers(sentence.text, lexicon)
             qtexts = tuple(dict.fromkeys(q.text for q in quants))
-            qclasses = tuple(dict.fromkeys(q.cls for q in quants))
             by_group: dict[str, list[str]] = {}
             for m in matches:
                 by_group.setdefault(m.group, []).append(m.term)
@@ -119,7 +117,7 @@ def scan_corpus(paragraphs: pd.DataFrame, narratives: pd.DataFrame | None, lexic
                 hits.append(
                     SentenceHit(
                         country, year, group, pindex, section, sindex, display, len(terms),
-                        tuple(dict.fromkeys(terms)), kinds, qtexts, qclasses,
+                        tuple(dict.fromkeys(terms)), kinds, qtexts,
                     )
                 )
     for yf in facts.values():

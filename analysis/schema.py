@@ -306,3 +306,11 @@ def decide_tier(scraped: str | None, reference: str | None) -> TierChoice:
     if reference:
         return TierChoice(reference, ORIGIN_REFERENCE)
     return TierChoice("", "")
+
+
+# -- dashboard vocabularies ---------------------------------------------------------------------
+# Height of each tier on the dashboard's tier charts: Tier 1 on top, Special Case (no rank) at 0.
+TIER_RANKS = {TIER_1: 4, TIER_2: 3, TIER_2_WATCH_LIST: 2, TIER_3: 1, SPECIAL_CASE: 0}
+TIER_SHORT = {TIER_1: "Tier 1", TIER_2: "Tier 2", TIER_2_WATCH_LIST: "Watch List", TIER_3: "Tier 3",
+              SPECIAL_CASE: "Special Case"}  # tier names short enough for an axis
+SENTENCES, PER_1000_WORDS, SHARE_OF_SENTENCES = MEASURES  # mentions.csv's measures, in the order offered

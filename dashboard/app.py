@@ -14,7 +14,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard.data import ENV_VAR, REFRESH_COMMAND, data_dir, is_default_data_dir  # noqa: E402
+from dashboard.data import ENV_VAR, REFRESH_COMMAND, begin_render, data_dir, is_default_data_dir  # noqa: E402
 from dashboard.ngo_estimates import ESSAY_URL  # noqa: E402
 
 VIEWS = ROOT / "dashboard" / "views"
@@ -35,8 +35,11 @@ PAGES = [
     st.Page(VIEWS / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
     st.Page(VIEWS / "sources.py", title="Data & sources", icon=":material/database:", url_path="data"),
 ]
-# Our own CSS (no data in it): text highlights sit tight against the punctuation that follows them.
-st.html("<style>span.stMarkdownColoredBackground{padding:0 .12em !important;margin:0 !important;border-radius:.2em}</style>")
+begin_render()  # the table sets of this run, resolved once: every page reads one generation
+# Our own CSS (no data in it): text highlights sit tight against the punctuation that follows them;
+# a linked paragraph scrolls to below Streamlit's top bar, not under it.
+st.html("<style>span.stMarkdownColoredBackground{padding:0 .12em !important;margin:0 !important;border-radius:.2em}"
+        "div.tipdash-anchor{scroll-margin-top:5rem}</style>")
 
 current = st.navigation(PAGES)
 

@@ -1,8 +1,9 @@
-"""Plotly figures for the dashboard: pure functions from tables to figures (no Streamlit here).
+"""Plotly figures of the China pages: pure functions from tables to figures (no Streamlit here).
 
 Every figure has axis titles with units, group colours from dashboard.colors, and a source line
-inside the figure so that a PNG exported from the toolbar still says where the numbers come from.
-Scraped text in hover labels is HTML-escaped (plotly renders a subset of HTML in labels).
+inside the figure (dashboard.figures.base_layout) so that a PNG exported from the toolbar still says
+where the numbers come from. Scraped text in hover labels is HTML-escaped (plotly renders a subset
+of HTML in labels).
 """
 from __future__ import annotations
 
@@ -14,126 +15,26 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.colors import (
-    REFERENCE_MARKER, SCRAPED_MARKER, group_color, group_label, order_groups,
+from analysis.schema import (
+    KINDS, MEASURES as MEASURE_NAMES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SECTION_NAMES, SENTENCES, SHARE_OF_SENTENCES,
+    TIER_RANKS, TIER_SHORT,
+)
+from dashboard.colors import REFERENCE_MARKER, SCRAPED_MARKER, group_color, group_label, order_groups
+from dashboard.figures import (
+    FONT, MISSING_FILL, MISSING_NOTE, base_layout, empty_figure, hover_text, shade_missing, tint, year_category_x,
+    year_span, year_ticks,
 )
 from dashboard.ngo_estimates import Estimate
 
-SECTION_ORDER = (
-    "INTRODUCTION", "PRIORITIZED RECOMMENDATIONS", "PROSECUTION", "PROTECTION", "PREVENTION",
-    "TRAFFICKING PROFILE", "OTHER",
-)
-TIER_Y = {"Tier 1": 4, "Tier 2": 3, "Tier 2 Watch List": 2, "Tier 3": 1, "Special Case": 0}
-TIER_SHORT = {"Tier 1": "Tier 1", "Tier 2": "Tier 2", "Tier 2 Watch List": "Watch List",
-              "Tier 3": "Tier 3", "Special Case": "Special Case"}
-MEASURES = {
-    "sentences": ("Sentences", "Sentences naming the group (count)"),
-    "per_1000_words": ("Per 1,000 words", "Sentences naming the group per 1,000 words"),
-    "share_of_sentences": ("Share of sentences", "Share of the narrative's sentences (%)"),
-}
-KIND_LABELS = {
-    "sex_trafficking": "Sex trafficking / prostitution",
-    "forced_marriage": "Forced or fraudulent marriage",
-    "cybersex": "Cybersex / online exploitation",
-    "forced_labour": "Forced labour",
-    "forced_return": "Forced return / repatriation",
-    "other": "Other",
-}
-KIND_COLORS = {
-    "sex_trafficking": "#d62728", "forced_marriage": "#e377c2", "cybersex": "#9467bd",
-    "forced_labour": "#8c564b", "forced_return": "#1f77b4", "other": "#7f7f7f",
-}
-FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
-
-
-def hover_text(text: str, width: int = 70, max_chars: int = 400) -> str:
-    """Scraped text made safe and readable for a plotly hover label (escaped, wrapped, cut)."""
-    text = " ".join(str(text).split())
-    if len(text) > max_chars:
-        text = text[: max_chars - 1] + "…"
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or "–"
-
-
-def _base_layout(fig: go.Figure, *, height: int, source: str, x_title: str, y_title: str) -> go.Figure:
-    """Height, font, margins, legend, axis titles and the source line, in one layout update (each
-    plotly update costs validation time, and charts are rebuilt when the view changes)."""
-    note = dict(text=f"Source: {html.escape(source)}", showarrow=False, xref="paper", yref="paper",
-                x=0, y=0, xanchor="left", yanchor="top", yshift=-62, font=dict(size=10, color="#6b6b6b"),
-                align="left")
-    layout = dict(
-        height=height, font=FONT, margin=dict(l=10, r=10, t=40, b=95),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
-        hoverlabel=dict(align="left"), annotations=[*fig.layout.annotations, note],
-    )
-    if getattr(fig, "_grid_ref", None):  # subplots: every axis gets the titles
-        fig.update_layout(**layout)
-        fig.update_xaxes(title_text=x_title)
-        fig.update_yaxes(title_text=y_title)
-    else:
-        fig.update_layout(**layout, xaxis_title_text=x_title, yaxis_title_text=y_title)
-    return fig
-
-
-def empty_figure(message: str, *, source: str, height: int = 260) -> go.Figure:
-    """A blank figure with a message in the middle (used when a selection leaves nothing to draw)."""
-    fig = go.Figure()
-    fig.add_annotation(text=html.escape(message), showarrow=False, x=0.5, y=0.5, xref="paper",
-                       yref="paper", font=dict(size=14, color="#6b6b6b"))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _base_layout(fig, height=height, source=source, x_title="", y_title="")
-
-
-MISSING_FILL = "rgba(150,150,150,0.13)"
-MISSING_NOTE = "grey band: report year not in the data (no text parsed)"
-
-
-def year_span(years: tuple[int, int] | None, corpus_years) -> list[int]:
-    """Every report year from the range's start to its end (or over the corpus years when no range)."""
-    corpus = sorted(int(y) for y in corpus_years)
-    if years:
-        lo, hi = int(years[0]), int(years[1])
-    elif corpus:
-        lo, hi = corpus[0], corpus[-1]
-    else:
-        return []
-    return list(range(lo, hi + 1))
-
-
-def shade_missing(fig: go.Figure, span: list[int], corpus_years, *, categorical: bool = False) -> list[int]:
-    """Grey bands over the years of `span` that are not in the corpus; returns those years."""
-    corpus = {int(y) for y in corpus_years}
-    missing = [y for y in span if y not in corpus]
-    shapes = [dict(type="rect", xref="x", yref="paper", x0=(span.index(y) if categorical else y) - 0.5,
-                   x1=(span.index(y) if categorical else y) + 0.5, y0=0, y1=1, fillcolor=MISSING_FILL,
-                   line=dict(width=0), layer="below") for y in missing]
-    if shapes:  # one layout update for all bands (add_vrect per band is slow)
-        fig.update_layout(shapes=list(fig.layout.shapes) + shapes)
-    return missing
-
-
-def year_ticks(span: list[int], corpus_years, *, compact: bool = False) -> tuple[list[str], list[str]]:
-    """Category values and tick labels for a year axis; years not in the corpus are marked
-    '(no text)', or (compact, for a horizontal axis) drawn in grey."""
-    corpus = {int(y) for y in corpus_years}
-    values = [str(y) for y in span]
-    missing = (lambda v: f"<span style='color:#b5b5b5'>{v}</span>") if compact else (lambda v: f"{v} (no text)")
-    return values, [v if int(v) in corpus else missing(v) for v in values]
-
-
-def _year_category_x(fig: go.Figure, values: list[str], ticks: list[str]) -> None:
-    """A categorical year x axis with every year; long axes get angled labels and room below them
-    so that the axis title and the source line never overlap."""
-    axis = dict(type="category", categoryorder="array", categoryarray=values, tickvals=values,
-                ticktext=ticks, tickangle=-45 if len(values) > 14 else 0)
-    if len(values) > 14:
-        notes = list(fig.layout.annotations)
-        notes[-1] = go.layout.Annotation(notes[-1], yshift=-92)  # the source line below the angled labels
-        fig.update_layout(xaxis=axis, margin=dict(b=120), annotations=notes)
-    else:
-        fig.update_layout(xaxis=axis)
-
-
+SECTION_ORDER = SECTION_NAMES
+TIER_Y = TIER_RANKS
+# measure -> (label of the choice, y-axis title)
+MEASURES = dict(zip(MEASURE_NAMES, (
+    ("Sentences", "Sentences naming the group (count)"),
+    ("Per 1,000 words", "Sentences naming the group per 1,000 words"),
+    ("Share of sentences", "Share of the narrative's sentences (%)"),
+)))
+KIND_COLORS = dict(zip(KINDS, ("#d62728", "#e377c2", "#9467bd", "#8c564b", "#1f77b4", "#7f7f7f")))
 def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
     """Step chart of the tier by report year: Tier 1 on top, Tier 3 at the bottom, changes annotated.
 
@@ -157,20 +58,20 @@ def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
         sentence = str(row.get("tier_sentence", "") or "")
         if sentence:
             parts.append(hover_text(sentence))
-        note = str(row.get("source_note", "") or "") if row["origin"] == "reference" else ""
+        note = str(row.get("source_note", "") or "") if row["origin"] == ORIGIN_REFERENCE else ""
         if note:
             parts.append(hover_text(note))
         flags = str(row.get("tier_note", "") or "")
         if flags:
             parts.append("Notes: " + html.escape(flags.replace(";", ", ")))
-        parts.append("Origin: " + ("scraped from the report" if row["origin"] == "scraped" else "reference table"))
+        parts.append("Origin: " + ("scraped from the report" if row["origin"] == ORIGIN_SCRAPED else "reference table"))
         parts.append("Source: " + html.escape(str(row.get("source_url", "") or "")))
         return "<br>".join(parts)
 
     df["hover"] = df.apply(_hover, axis=1)
     for origin, name, symbol, size in (
-        ("reference", "Reference table (secondary source)", REFERENCE_MARKER, 10),
-        ("scraped", "Scraped from the report", SCRAPED_MARKER, 11),
+        (ORIGIN_REFERENCE, "Reference table (secondary source)", REFERENCE_MARKER, 10),
+        (ORIGIN_SCRAPED, "Scraped from the report", SCRAPED_MARKER, 11),
     ):
         part = df[df["origin"] == origin]
         if part.empty:
@@ -182,7 +83,7 @@ def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
             customdata=part[["source_url"]].to_numpy(),
         ))
     if "agrees" in df.columns and "reference_tier" in df.columns:
-        dis = df[(df["origin"] == "scraped") & (df["agrees"].astype(str).str.lower() == "false")
+        dis = df[(df["origin"] == ORIGIN_SCRAPED) & (df["agrees"].astype(str).str.lower() == "false")
                  & df["reference_tier"].isin(TIER_Y)]
         if not dis.empty:
             fig.add_trace(go.Scatter(
@@ -208,7 +109,7 @@ def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
     fig.update_yaxes(tickvals=used, ticktext=[TIER_SHORT[inverse[v]] for v in used],
                      range=[min(used) - 0.6, max(used) + 0.6], fixedrange=True)
     fig.update_xaxes(dtick=2, range=[df["year"].min() - 0.7, df["year"].max() + 0.7])
-    return _base_layout(fig, height=380, source=source, x_title="Report year",
+    return base_layout(fig, height=380, source=source, x_title="Report year",
                         y_title="Tier (Tier 1 best)")
 
 
@@ -220,7 +121,7 @@ def mentions_trend(mentions: pd.DataFrame, groups: list[str], measure: str, *, s
 
     Every report year of the range is on the axis; a year not in the corpus (`corpus_years`,
     default: the years of `mentions`) is a gap in each line and a grey band, never a line drawn through."""
-    col = measure if measure in MEASURES else "sentences"
+    col = measure if measure in MEASURES else SENTENCES
     corpus = sorted({int(y) for y in (corpus_years if corpus_years is not None else mentions["year"].unique())})
     span = year_span(years, corpus)
     df = mentions[mentions["group"].isin(groups)]
@@ -229,8 +130,8 @@ def mentions_trend(mentions: pd.DataFrame, groups: list[str], measure: str, *, s
     if df.empty:
         return empty_figure("No mentions for this selection.", source=source)
     fig = go.Figure()
-    scale = 100 if col == "share_of_sentences" else 1
-    unit = "%" if col == "share_of_sentences" else ""
+    scale = 100 if col == SHARE_OF_SENTENCES else 1
+    unit = "%" if col == SHARE_OF_SENTENCES else ""
     for slug in order_groups(groups):
         part = df[df["group"] == slug]
         if part.empty:
@@ -246,7 +147,7 @@ def mentions_trend(mentions: pd.DataFrame, groups: list[str], measure: str, *, s
     shade_missing(fig, span, corpus)
     fig.update_xaxes(dtick=1 if len(span) <= 12 else 2, range=[span[0] - 0.6, span[-1] + 0.6] if span else None)
     fig.update_yaxes(rangemode="tozero")
-    fig = _base_layout(fig, height=400, source=source, x_title="Report year", y_title=MEASURES[col][1])
+    fig = base_layout(fig, height=400, source=source, x_title="Report year", y_title=MEASURES[col][1])
     if legend_side:
         fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02,
                                       font=dict(size=11)), margin=dict(r=10))
@@ -311,7 +212,7 @@ def concordance(data: ConcordanceData, groups: list[str], *, source: str,
     fig.update_xaxes(range=[-0.02, 1.02], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1])
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=values, tickvals=values,
                      ticktext=ticks, autorange="reversed", range=None)
-    return _base_layout(fig, height=max(300, 120 + 18 * len(values)), source=source,
+    return base_layout(fig, height=max(300, 120 + 18 * len(values)), source=source,
                         x_title="Position in the narrative (0% = first paragraph, 100% = last)",
                         y_title="Report year")
 
@@ -319,8 +220,9 @@ def concordance(data: ConcordanceData, groups: list[str], *, source: str,
 def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
                     labels: dict[str, str] | None = None, years: tuple[int, int] | None = None,
                     corpus_years=None) -> go.Figure:
-    """Heat map of sentences naming `group` by section (rows) and report year (columns); every
-    report year of the range is a column, a year not in the corpus an empty column marked '(no text)'."""
+    """Heat map of sentences naming `group` by section (rows) and report year (columns). Every cell
+    prints its count: a '0' cell is a section that names nobody of the group; a blank cell a section
+    the year's narrative does not have; a grey band a report year without text in the data."""
     corpus = sorted({int(y) for y in (corpus_years if corpus_years is not None else sections["year"].unique())})
     span = year_span(years, corpus)
     df = sections[sections["group"] == group]
@@ -328,26 +230,31 @@ def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
         df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
     if df.empty:
         return empty_figure("No section counts for this selection.", source=source)
-    pivot = df.pivot_table(index="section", columns="year", values="sentences", aggfunc="sum")
+    pivot = df.pivot_table(index="section", columns="year", values=SENTENCES, aggfunc="sum")
     pivot = pivot.reindex(columns=span)
     order = [s for s in SECTION_ORDER if s in pivot.index] + sorted(s for s in pivot.index if s not in SECTION_ORDER)
     pivot = pivot.reindex(order)
     label = group_label(group, labels)
     values, ticks = year_ticks(span, corpus, compact=True)
+    color = group_color(group)
     fig = go.Figure(go.Heatmap(
         z=pivot.to_numpy(), x=values, y=[s.title() for s in pivot.index],
-        colorscale=[[0, "#f7f7f7"], [1, group_color(group)]], zmin=0,
-        colorbar=dict(title=dict(text="sentences", side="right")), xgap=2, ygap=2,
+        colorscale=[[0, "#ffffff"], [1e-9, tint(color, 0.18)], [1, color]], zmin=0,
+        texttemplate="%{z:d}", textfont=dict(size=10), hoverongaps=False,
+        colorbar=dict(title=dict(text=SENTENCES, side="right")), xgap=2, ygap=2,
         hovertemplate=f"%{{y}}, %{{x}}: %{{z}} sentences naming {html.escape(label)}<extra></extra>",
     ))
+    shade_missing(fig, span, corpus, categorical=True)
     fig.update_yaxes(autorange="reversed")
-    fig = _base_layout(fig, height=360, source=source, x_title="Report year (grey: no text in the data)",
-                       y_title="Section (empty cell: section absent)")
-    _year_category_x(fig, values, ticks)
+    fig.update_layout(plot_bgcolor="rgba(0,0,0,0)")
+    fig = base_layout(fig, height=360, source=source,
+                       x_title="Report year (0: the section names nobody; blank: no such section that year; "
+                               "grey band: no text in the data)", y_title="Section")
+    year_category_x(fig, values, ticks)
     return fig
 
 
-def kinds_chart(kwic: pd.DataFrame, *, source: str, years: tuple[int, int] | None = None,
+def kinds_chart(kwic: pd.DataFrame, *, source: str, kind_labels: dict[str, str], years: tuple[int, int] | None = None,
                 corpus_years=None) -> go.Figure:
     """Stacked bars: sentences naming North Korean people per year, by kind (a sentence may count under several).
 
@@ -360,18 +267,19 @@ def kinds_chart(kwic: pd.DataFrame, *, source: str, years: tuple[int, int] | Non
     df = kwic[kwic["group"] == "north_korean"]
     if years:
         df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
-    kinds = df.assign(kind=df["kinds"].astype(str).replace("", "other").str.split(";")).explode("kind")
+    kinds = df.assign(kind=df["kinds"].astype(str).replace("", KINDS[-1]).str.split(";")).explode("kind")  # KINDS[-1]: the fallback kind
     kinds = kinds[kinds["kind"] != ""]
     counts = kinds.groupby(["year", "kind"]).size().rename("n").reset_index()
     values, ticks = year_ticks(span, corpus, compact=True)
     fig = go.Figure()
-    for kind in KIND_LABELS:
+    for kind in KINDS:
         part = counts[counts["kind"] == kind]
         if part.empty:
             continue
         fig.add_trace(go.Bar(
-            x=part["year"].astype(int).astype(str), y=part["n"], name=KIND_LABELS[kind], marker_color=KIND_COLORS[kind],
-            hovertemplate=f"{KIND_LABELS[kind]}<br>%{{x}}: %{{y}} sentences<extra></extra>",
+            x=part["year"].astype(int).astype(str), y=part["n"], name=kind_labels.get(kind, kind),
+            marker_color=KIND_COLORS[kind],
+            hovertemplate=f"{html.escape(kind_labels.get(kind, kind))}<br>%{{x}}: %{{y}} sentences<extra></extra>",
         ))
     with_rows = {int(y) for y in df["year"].unique()}
     zeros = [str(y) for y in span if y in set(corpus) and y not in with_rows]
@@ -382,9 +290,9 @@ def kinds_chart(kwic: pd.DataFrame, *, source: str, years: tuple[int, int] | Non
     shade_missing(fig, span, corpus, categorical=True)
     fig.update_layout(barmode="stack", legend_title_text="Kind")
     fig.update_yaxes(rangemode="tozero")
-    fig = _base_layout(fig, height=400, source=source, x_title="Report year (grey band: no text in the data)",
+    fig = base_layout(fig, height=400, source=source, x_title="Report year (grey band: no text in the data)",
                        y_title="Sentences naming North Koreans (count)")
-    _year_category_x(fig, values, ticks)
+    year_category_x(fig, values, ticks)
     return fig
 
 
@@ -397,14 +305,14 @@ def phrase_chart(counts: pd.DataFrame, phrase: str, *, source: str, years: tuple
     corpus = sorted(int(y) for y in counts["year"])
     span = year_span(years, corpus)
     fig = go.Figure(go.Bar(
-        x=counts["year"], y=counts["sentences"], marker_color="#1f3b73",
+        x=counts["year"], y=counts[SENTENCES], marker_color="#1f3b73",
         customdata=counts[["hits", "paragraphs"]].to_numpy(),
         hovertemplate="%{x}: %{y} sentences, %{customdata[0]} hits, %{customdata[1]} paragraphs<extra></extra>",
     ))
     shade_missing(fig, span, corpus)
     fig.update_xaxes(dtick=1 if len(span) <= 12 else 2, range=[span[0] - 0.6, span[-1] + 0.6])
     fig.update_yaxes(rangemode="tozero")
-    return _base_layout(fig, height=320, source=source, x_title="Report year",
+    return base_layout(fig, height=320, source=source, x_title="Report year",
                         y_title=f"Sentences containing “{html.escape(phrase[:40])}” (count)")
 
 
@@ -447,7 +355,7 @@ def estimates_chart(estimates: tuple[Estimate, ...], report_words: str | None, *
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(range=[0, 101], dtick=20, ticksuffix="%", row=1, col=1)
     fig.update_xaxes(range=[0, 101], dtick=20, ticksuffix="%", row=2, col=1)
-    _base_layout(fig, height=440, source=source, x_title="Percent of the denominator named in the panel title",
+    base_layout(fig, height=440, source=source, x_title="Percent of the denominator named in the panel title",
                  y_title="")
     fig.update_xaxes(title_text="", row=1, col=1)
     fig.update_layout(margin=dict(t=60))

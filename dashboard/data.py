@@ -1,33 +1,62 @@
-"""Loading the data directory: the current table set, the repository inputs, validation, caching.
+"""The dashboard's ONE loader: the only dashboard module that opens table files or knows the layout
+of the data directory.
 
-The corpus and analysis tables are read ONLY through `scrapers.store.tableset.current(data_dir)`: one
-complete, published set (DATA_DIR/tables/current -> gNNNNNN/), never files of two runs side by side.
-Reads are cached with `st.cache_data` keyed by the set's key (it changes when a refresh publishes a
-new set), so a refresh shows up on the next rerun without restarting the server. The inputs kept in
-the repository (reference tiers, essay claims, lexicon) are read from their files, keyed by mtime.
+Reader rule (one render, one generation): `begin_render()` (called by dashboard/app.py at the top of
+every script run) resolves the table sets ONCE, through `scrapers.store.tableset.current()`: the data
+directory's own set and its world summary (DATA_DIR/world, `python -m scrapers summary`). Every
+`load_table` of that run reads from the set resolved then, never from `tables/current` again, so a
+page never shows tables of two runs side by side. If a file of that set vanished (a newer set was
+published meanwhile and the old one pruned), the render starts again from the top on the new set
+(`st.rerun`), never mixing the two.
 
-Every loader returns a `Loaded` record instead of raising, so a page can show a clear message for a
-missing or corrupt file.
+Reads come from the set's Parquet copy when it has one (only the columns and the rows a view asks
+for: `columns=`, `country=`, `group=`), else from its CSV; either way with the schema's types
+(analysis.schema: `year` int64, the other number columns float64, text '' when empty). They are
+kept in ONE server-wide cache (st.cache_resource) keyed by the set's key: one copy per table
+generation and view, shared by every session, never modified in place. A damaged file gives the
+same `Loaded` record with a plain message on every page (`dashboard.ui.show_problem`), never a
+traceback. The inputs kept in the repository (reference tiers, essay claims, Kelley's panel, the
+lexicon) are read from their files, keyed by mtime and size.
 """
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Sequence
 
 import pandas as pd
+import pyarrow.parquet as pq
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard.tables import BY_NAME, INPUT_NAMES, REPO_FALLBACK, TableSpec
+from analysis.lexicon import parse_lexicon
+from analysis.schema import INPUT_TABLES, NEEDS_DATA, ORIGIN_REFERENCE, TABLES
 from scrapers.datadir import ENV_VAR, default_data_dir
+from scrapers.inputs import KELLEY_FILE, kelley_panel
+from scrapers.summary import SUMMARY_DIR
 from scrapers.store.tableset import TableSet, current
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 REFRESH_COMMAND = "python -m scrapers refresh"
+PARSE_COMMAND = "python -m scrapers parse"
 
 Status = Literal["ok", "missing", "corrupt"]
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """A file kept in the repository (DATA_DIR's copy first): where it lives, the columns it must
+    have and its number columns."""
+
+    relpath: str
+    required: tuple[str, ...]
+    numeric: tuple[str, ...] = ()
+
+
+INPUTS: dict[str, InputSpec] = {t.name: InputSpec(t.path, t.required, t.numeric) for t in INPUT_TABLES}
 
 
 def data_dir() -> Path:
@@ -44,29 +73,86 @@ def is_default_data_dir() -> bool:
         return False
 
 
+# -- one resolution per render ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Sets:
+    """The table sets one render reads: the data directory's own (`main`) and the one the World and
+    Compare pages read (`world`: the world summary when it holds more narratives, else `main`)."""
+
+    root: Path
+    main: TableSet | None
+    world: TableSet | None
+
+    def key(self, world: bool = False) -> str:
+        ts = self.world if world else self.main
+        return ts.key if ts is not None else f"none:{self.root}"
+
+
+_RENDER = "_tipdash_render_sets"
+
+
+def resolve_sets(root: Path) -> Sets:
+    """Resolve both sets of data directory `root` now (no caching)."""
+    main = current(root)
+    summary = current(root / SUMMARY_DIR)
+
+    def narratives(ts: TableSet) -> int:
+        info = ts.manifest.tables.get("narratives")
+        return info.rows if info is not None else 0
+
+    candidates = [ts for ts in (main, summary) if ts is not None]
+    return Sets(root, main, max(candidates, key=narratives, default=None))  # ties keep the data dir's own
+
+
+def _in_a_run() -> bool:
+    return get_script_run_ctx(suppress_warning=True) is not None
+
+
+def begin_render() -> Sets:
+    """Resolve the table sets for this script run (app.py calls it once at the top of every run)."""
+    found = resolve_sets(data_dir())
+    if _in_a_run():
+        st.session_state[_RENDER] = found
+    return found
+
+
+def sets() -> Sets:
+    """The sets this render resolved (resolved now when no render began: a bare script, a test)."""
+    found = st.session_state.get(_RENDER) if _in_a_run() else None
+    if not isinstance(found, Sets) or found.root != data_dir():
+        return begin_render()
+    return found
+
+
 def table_set() -> TableSet | None:
-    """The current complete table set of the data directory, or None when none is published yet."""
-    return current(data_dir())
+    """The data directory's table set of this render, or None when none is published yet."""
+    return sets().main
+
+
+def world_set() -> TableSet | None:
+    """The table set the World and Compare pages read in this render."""
+    return sets().world
 
 
 def data_key() -> str:
-    """A key that changes whenever the data the pages show changes (the table set's key, or 'none')."""
-    ts = table_set()
-    return ts.key if ts is not None else f"none:{data_dir()}"
+    """A key that changes whenever the data the pages show changes (the set's key, or 'none:...')."""
+    return sets().key()
 
 
+# -- what a page gets ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Loaded:
     """One table as loaded: the frame when status is 'ok', else a user-facing message.
 
-    `key` identifies this version of the table (the table set's key, or the input file's mtime and
-    size): use it as a cache key for anything derived from the frame."""
+    `key` identifies this version and view of the table (the set's key, the table, the view): use it
+    as a cache key for anything derived from the frame. `file` is the file's name as the user knows
+    it (relative to the data directory's set)."""
 
     name: str
     path: Path
     status: Status
     message: str = ""
-    df: pd.DataFrame | None = None
+    df: pd.DataFrame | None = field(default=None, compare=False)
     key: tuple = ()
 
     @property
@@ -80,7 +166,7 @@ class Loaded:
     @property
     def signature(self) -> tuple:
         """A cache key that changes when the table changes (same as `key`)."""
-        return self.key or _signature(self.path)
+        return self.key
 
 
 def _signature(path: Path) -> tuple[str, int, int]:
@@ -91,31 +177,34 @@ def _signature(path: Path) -> tuple[str, int, int]:
     return (str(path), st_.st_mtime_ns, st_.st_size)
 
 
-def input_path(name: str, base: Path | None = None) -> Path:
-    """Where input `name` (reference_tiers, essay_claims) is read from: the data directory's copy,
-    else the repository's."""
-    spec = BY_NAME[name]
-    base = base or data_dir()
-    path = base / spec.relpath
-    if name in REPO_FALLBACK and not path.exists():
-        repo_copy = REPO_ROOT / "data" / spec.relpath
-        if repo_copy.exists():
-            return repo_copy
-    return path
+# -- reading (pure: no Streamlit) ---------------------------------------------------------------
+def _types(df: pd.DataFrame, numeric: Sequence[str]) -> tuple[pd.DataFrame | None, str]:
+    """The loader's one type convention: `year` int64 (never empty), other number columns float64
+    (NaN when empty), text '' when empty."""
+    for col in df.columns:
+        if col in numeric:
+            cells = df[col]
+            if cells.dtype == object or pd.api.types.is_string_dtype(cells):
+                text = cells.astype(str).str.strip()
+                numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+                bad = text[(text != "") & numbers.isna()]
+                if len(bad):
+                    return None, f"column '{col}' holds a non-number ({bad.iloc[0]!r}) on line {int(bad.index[0]) + 2}"
+            else:
+                numbers = pd.to_numeric(cells, errors="coerce")
+            if col == "year":
+                if numbers.isna().any():
+                    return None, f"column 'year' is empty on line {int(numbers[numbers.isna()].index[0]) + 2}"
+                df[col] = numbers.astype("int64")
+            else:
+                df[col] = numbers.astype("float64")
+        elif df[col].isna().any():
+            df[col] = df[col].fillna("")
+    return df, ""
 
 
-def table_path(name: str, base: Path | None = None) -> Path:
-    """Where table `name` is read from: the current table set for tables, the input's file for inputs."""
-    if name in INPUT_NAMES:
-        return input_path(name, base)
-    ts = current(base) if base is not None else table_set()
-    if ts is None:
-        return (base or data_dir()) / "tables" / "current" / BY_NAME[name].relpath
-    return ts.path(name)
-
-
-def parse_table(raw: bytes, spec: TableSpec) -> tuple[pd.DataFrame | None, str]:
-    """Parse and validate CSV bytes against `spec`; returns (frame, '') or (None, problem)."""
+def parse_table(raw: bytes, required: Sequence[str], numeric: Sequence[str] = ()) -> tuple[pd.DataFrame | None, str]:
+    """Parse and validate CSV bytes; returns (frame, '') or (None, the problem in plain words)."""
     if not raw.strip():
         return None, "the file is empty (not even a header row)"
     try:
@@ -127,34 +216,134 @@ def parse_table(raw: bytes, spec: TableSpec) -> tuple[pd.DataFrame | None, str]:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return None, f"the file is not valid CSV ({first})"
-    missing = [c for c in spec.required if c not in df.columns]
+    missing = [c for c in required if c not in df.columns]
     if missing:
         return None, f"columns missing: {', '.join(missing)} (found: {', '.join(map(str, df.columns)) or 'none'})"
-    for col in spec.numeric:
-        cells = df[col].astype(str).str.strip()
-        numbers = pd.to_numeric(cells.where(cells != ""), errors="coerce")
-        bad = cells[(cells != "") & numbers.isna()]
-        if len(bad):
-            row = int(bad.index[0]) + 2  # header is line 1
-            return None, f"column '{col}' holds a non-number ({bad.iloc[0]!r}) on line {row}"
-        if col == "year":
-            if numbers.isna().any():
-                return None, f"column 'year' is empty on line {int(numbers[numbers.isna()].index[0]) + 2}"
-            df[col] = numbers.astype("int64")
+    return _types(df, [c for c in numeric if c in df.columns])
+
+
+def _required(name: str) -> tuple[str, ...]:
+    return TABLES[name].required  # a set written by older code may lack the optional columns
+
+
+def read_table(ts: TableSet, name: str, *, columns: Sequence[str] | None = None, country: str | None = None,
+               group: str | None = None) -> tuple[pd.DataFrame | None, str]:
+    """Table `name` of set `ts` (and of no other set): (frame, '') or (None, problem). Only `columns`
+    (all when None; one the table lacks comes back as ''), only the rows of `country` / `group`
+    when given. From the Parquet copy when the set has one, else the CSV; the schema's types."""
+    schema = TABLES[name]
+    wanted = list(dict.fromkeys(columns)) if columns is not None else list(schema.columns)
+    parquet = ts.parquet_path(name)
+    try:
+        if parquet is not None:
+            names = pq.read_schema(parquet).names
+            missing = [c for c in _required(name) if c not in names]
+            if missing:
+                return None, f"columns missing: {', '.join(missing)} (found: {', '.join(names) or 'none'})"
+            present = [c for c in wanted if c in names]
+            filters = [(c, "=", v) for c, v in (("country", country), ("group", group)) if v is not None and c in names]
+            df = pq.read_table(parquet, columns=present, filters=filters or None).to_pandas()
+            df, problem = _types(df, schema.numeric)
         else:
-            df[col] = numbers.astype("float64")
-    return df, ""
+            df, problem = parse_table(ts.path(name).read_bytes(), _required(name), schema.numeric)
+            if df is not None:
+                if country is not None and "country" in df.columns:
+                    df = df[df["country"] == country]
+                if group is not None and "group" in df.columns:
+                    df = df[df["group"] == group]
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        return None, f"the file could not be read ({exc.strerror or exc})"
+    except Exception as exc:  # noqa: BLE001 - pyarrow's errors for a damaged file (ArrowInvalid, ...)
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return None, f"the file is damaged ({type(exc).__name__}: {first[:200]})"
+    if df is None:
+        return None, problem
+    for col in wanted:
+        if col not in df.columns:
+            df[col] = ""
+    return df[wanted].reset_index(drop=True), ""
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _read_cached(name: str, path: str, key: tuple) -> tuple[pd.DataFrame | None, str]:
-    """Read and validate one file once per version; cached on `key` (the table set's key, or the
-    file's mtime/size). The frame is shared between reruns and sessions: never modify it in place."""
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _read_cached(set_key: str, name: str, columns: tuple[str, ...] | None, country: str | None,
+                 group: str | None, _ts: TableSet) -> tuple[pd.DataFrame | None, str]:
+    """One read per (set version, table, view), server-wide; the frame is shared: read-only."""
+    return read_table(_ts, name, columns=columns, country=country, group=group)
+
+
+class _Vanished(Exception):
+    """A file of this render's set is gone: a newer set was published and this one pruned."""
+
+
+def _from_set(ts: TableSet | None, root: Path, name: str, columns, country, group) -> Loaded:
+    file = TABLES[name].file
+    if ts is None:
+        return Loaded(name, root / "tables" / file, "missing", f"{file} is not there yet: no table set in "
+                      f"{root / 'tables'}")
+    path = ts.path(name)
+    if not ts.has(name):
+        return Loaded(name, path, "missing", f"{file} is not in the current table set (generation {ts.generation})")
+    key = (ts.key, name, tuple(columns) if columns is not None else None, country, group)
+    try:
+        df, problem = _read_cached(*key, ts)
+    except FileNotFoundError as exc:
+        raise _Vanished(str(exc)) from exc
+    if df is None:
+        return Loaded(name, path, "corrupt", f"{file} could not be used: {problem}", key=key)
+    return Loaded(name, path, "ok", "", df, key=key)
+
+
+def load_table(name: str, *, columns: Sequence[str] | None = None, country: str | None = None,
+               group: str | None = None, world: bool = False) -> Loaded:
+    """Table `name` (a table of analysis.schema.TABLES, or an input of INPUTS) as this render's set
+    holds it (the world set with world=True); only the given columns and rows. Never raises."""
+    if name in INPUTS:
+        return _load_input(name)
+    if name not in TABLES:
+        return Loaded(name, data_dir() / f"{name}.csv", "missing", f"{name} is not a table of the data directory")
+    s = sets()
+    ts = s.world if world else s.main
+    try:
+        return _from_set(ts, s.root, name, columns, country, group)
+    except _Vanished:
+        if resolve_sets(s.root).key(world) != s.key(world):
+            st.rerun()  # start this render again, wholly on the new set
+        file = TABLES[name].file
+        return Loaded(name, ts.path(name), "missing", f"{file} is listed in the table set but not on disk "
+                      f"(generation {ts.generation})")
+
+
+def file_bytes(t: Loaded):
+    """A download's data for table `t`: a callable reading the file's bytes from disk when the user
+    clicks (never serialised on a rerun); the frame as CSV if a newer set replaced the file since."""
+    def read() -> bytes:
+        try:
+            return t.path.read_bytes()
+        except OSError:
+            return t.df.to_csv(index=False).encode("utf-8") if t.ok else b""
+    return read
+
+
+# -- inputs kept in the repository --------------------------------------------------------------
+def input_path(name: str) -> Path:
+    """Where input `name` is read from: the data directory's copy, else the repository's."""
+    relpath = INPUTS[name].relpath
+    path = data_dir() / relpath
+    if not path.exists() and (REPO_ROOT / "data" / relpath).exists():
+        return REPO_ROOT / "data" / relpath
+    return path
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _input_cached(name: str, path: str, key: tuple) -> tuple[pd.DataFrame | None, str]:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         return None, f"the file could not be read ({exc.strerror or exc})"
-    return parse_table(raw, BY_NAME[name])
+    spec = INPUTS[name]
+    return parse_table(raw, spec.required, spec.numeric)
 
 
 def _load_input(name: str) -> Loaded:
@@ -162,33 +351,10 @@ def _load_input(name: str) -> Loaded:
     sig = _signature(path)
     if sig[1] < 0 or not path.is_file():
         return Loaded(name, path, "missing", f"{path.name} is not in {path.parent}")
-    df, problem = _read_cached(name, str(path), sig)
+    df, problem = _input_cached(name, str(path), sig)
     if df is None:
         return Loaded(name, path, "corrupt", f"{path.name} could not be used: {problem}", key=sig)
     return Loaded(name, path, "ok", "", df, key=sig)
-
-
-def load_table(name: str, ts: TableSet | None = None, *, _retry: bool = True) -> Loaded:
-    """Load table `name` (a key of dashboard.tables.BY_NAME): a table of the current set, or an
-    input file; never raises."""
-    if name in INPUT_NAMES:
-        return _load_input(name)
-    ts = ts if ts is not None else table_set()
-    file = BY_NAME[name].relpath
-    if ts is None:
-        where = data_dir() / "tables"
-        return Loaded(name, where / "current" / file, "missing",
-                      f"{file} is not there yet: no table set in {where}")
-    path = ts.path(name)
-    if not ts.has(name):
-        return Loaded(name, path, "missing", f"{file} is not in the current table set (generation {ts.generation})")
-    key = (ts.key, name)
-    if not path.is_file() and _retry:  # a newer set was published and this one pruned: read the new one
-        return load_table(name, table_set(), _retry=False)
-    df, problem = _read_cached(name, str(path), key)
-    if df is None:
-        return Loaded(name, path, "corrupt", f"{file} could not be used: {problem}", key=key)
-    return Loaded(name, path, "ok", "", df, key=key)
 
 
 def input_key(name: str) -> tuple:
@@ -196,63 +362,93 @@ def input_key(name: str) -> tuple:
     return _signature(input_path(name))
 
 
-def manifest_synthetic(ts: TableSet | None = None) -> bool:
-    """True when the current table set's manifest says it was built from synthetic pages."""
-    ts = ts if ts is not None else table_set()
+def kelley_key() -> tuple:
+    """The version of Kelley's panel file (DATA_DIR's copy, else the repository's)."""
+    local = data_dir() / KELLEY_FILE
+    return _signature(local if local.is_file() else REPO_ROOT / "data" / KELLEY_FILE)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _kelley_cached(root: str, key: tuple) -> pd.DataFrame:
+    panel, _ = kelley_panel(root)
+    rows = [(iso3, year, ref.tier, ref.source_url) for iso3, years in panel.items() for year, ref in years.items()]
+    return pd.DataFrame(rows, columns=["iso3", "year", "tier", "source_url"])
+
+
+def kelley_rows() -> pd.DataFrame:
+    """Kelley's panel (iso3 as the registry writes it, year, tier, source_url), read once per file
+    version through scrapers.inputs (the one reader and the one code map of the panel)."""
+    return _kelley_cached(str(data_dir()), kelley_key())
+
+
+def manifest_synthetic(world: bool = False) -> bool:
+    """True when this render's set says it was built from synthetic pages."""
+    s = sets()
+    ts = s.world if world else s.main
     return bool(ts is not None and ts.manifest.synthetic)
 
 
 def reference_as_tiers(ref: pd.DataFrame) -> pd.DataFrame:
     """The reference table in the shape of tiers.csv (origin=reference), for when tiers.csv is absent."""
     out = pd.DataFrame({
-        "country": ref["country"],
-        "year": ref["year"],
-        "tier": ref["tier"],
-        "tier_sentence": "",
-        "source_url": ref["source_url"],
-        "origin": "reference",
-        "tier_note": "",
-        "reference_tier": ref["tier"],
-        "reference_source_url": ref["source_url"],
-        "agrees": "",
+        "country": ref["country"], "year": ref["year"], "tier": ref["tier"], "tier_sentence": "",
+        "source_url": ref["source_url"], "origin": ORIGIN_REFERENCE, "tier_note": "",
+        "reference_tier": ref["tier"], "reference_source_url": ref["source_url"], "agrees": "",
     })
     if "source_note" in ref.columns:
         out["source_note"] = ref["source_note"]
     return out
 
 
-def load_tiers() -> tuple[pd.DataFrame | None, list[str]]:
-    """China's tier history: tiers.csv, else the reference table; returns (frame or None, notes)."""
+def load_tiers(country: str = "china") -> tuple[pd.DataFrame | None, list[str]]:
+    """One country's tier history: tiers.csv, else the reference table; returns (frame or None, notes)."""
     notes: list[str] = []
-    tiers = load_table("tiers")
+    tiers = load_table("tiers", country=country)
+    ref = load_table("reference_tiers")
     if tiers.ok:
         df = tiers.df
-        ref = load_table("reference_tiers")
         if ref.ok and "source_note" in ref.df.columns and "source_note" not in df.columns:
-            df = df.merge(ref.df[["year", "source_note"]], on="year", how="left")
-        return df[df["country"] == "china"].sort_values("year").reset_index(drop=True), notes
+            df = df.merge(ref.df[["year", "source_note"]], on="year", how="left").fillna({"source_note": ""})
+        return df.sort_values("year").reset_index(drop=True), notes
     notes.append(tiers.message)
-    ref = load_table("reference_tiers")
     if ref.ok:
         notes.append("Showing the reference tier table instead.")
         df = reference_as_tiers(ref.df)
-        return df[df["country"] == "china"].sort_values("year").reset_index(drop=True), notes
+        return df[df["country"] == country].sort_values("year").reset_index(drop=True), notes
     notes.append(ref.message)
     return None, notes
 
 
+def load_claims() -> tuple[pd.DataFrame | None, str]:
+    """The essay's claims with verdicts: claims.csv, else the essay input marked 'needs data'."""
+    claims = load_table("claims")
+    if claims.has_rows:
+        return claims.df, ""
+    essay = load_table("essay_claims")
+    if essay.ok:
+        df = essay.df.copy()
+        df["verdict"] = NEEDS_DATA
+        df["evidence"] = "No analysed narratives yet: run the refresh to check this claim."
+        df["links"] = ""
+        note = claims.message if claims.status != "ok" else "claims.csv has no rows"
+        return df, note
+    return None, f"{claims.message or 'claims.csv has no rows'}; {essay.message}"
+
+
+# -- the lexicon --------------------------------------------------------------------------------
 def lexicon_path() -> Path:
     """DATA_DIR/lexicon.toml if present, else the repository's data/lexicon.toml."""
     path = data_dir() / "lexicon.toml"
     return path if path.exists() else REPO_ROOT / "data" / "lexicon.toml"
 
 
+def lexicon_key() -> tuple:
+    """The lexicon file's version (path, mtime, size)."""
+    return _signature(lexicon_path())
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _lexicon_cached(path: str, mtime_ns: int, size: int) -> tuple[Any, str]:
-    try:
-        from analysis.lexicon import parse_lexicon
-    except ImportError as exc:
-        return None, f"analysis.lexicon is not available ({exc})"
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -265,45 +461,36 @@ def _lexicon_cached(path: str, mtime_ns: int, size: int) -> tuple[Any, str]:
 
 def load_lexicon() -> tuple[Any, str]:
     """The parsed lexicon (or None) and a note explaining why it is missing."""
-    path = lexicon_path()
-    sig = _signature(path)
+    sig = lexicon_key()
     if sig[1] < 0:
-        return None, f"no lexicon at {path}"
+        return None, f"no lexicon at {lexicon_path()}"
     return _lexicon_cached(*sig)
 
 
 def group_labels() -> dict[str, str]:
-    """Group slug -> label from the lexicon; empty when the lexicon is unavailable."""
+    """Group slug -> label, as the lexicon spells it; empty when the lexicon is unavailable."""
     lexicon, _ = load_lexicon()
     groups = getattr(lexicon, "groups", None) or {}
-    labels: dict[str, str] = {}
-    for slug, group in groups.items():
-        label = getattr(group, "label", None)
-        if isinstance(label, str) and label:
-            labels[str(slug)] = label
-    return labels
+    return {str(slug): g.label for slug, g in groups.items() if isinstance(getattr(g, "label", None), str) and g.label}
 
 
-def load_claims() -> tuple[pd.DataFrame | None, str]:
-    """The essay's claims with verdicts: claims.csv, else the essay input marked 'needs data'."""
-    claims = load_table("claims")
-    if claims.has_rows:
-        return claims.df, ""
-    essay = load_table("essay_claims")
-    if essay.ok:
-        df = essay.df.copy()
-        df["verdict"] = "needs data"
-        df["evidence"] = "No analysed narratives yet: run the refresh to check this claim."
-        df["links"] = ""
-        note = claims.message if claims.status != "ok" else "claims.csv has no rows"
-        return df, note
-    return None, f"{claims.message or 'claims.csv has no rows'}; {essay.message}"
+def kind_labels() -> dict[str, str]:
+    """Kind slug -> label, as the lexicon spells it; empty when the lexicon is unavailable."""
+    lexicon, _ = load_lexicon()
+    return {str(slug): k.label for slug, k in (getattr(lexicon, "kinds", None) or {}).items()}
 
 
-def corpus_years(paragraphs: Loaded, narratives: Loaded) -> list[int]:
-    """Report years that have narrative text."""
-    if paragraphs.has_rows:
-        return sorted(int(y) for y in paragraphs.df["year"].unique())
-    if narratives.has_rows:
-        return sorted(int(y) for y in narratives.df["year"].unique())
-    return []
+# -- the World map's country shapes (shipped with the project: the map needs no network) ---------
+SHAPES_FILE = REPO_ROOT / "dashboard" / "assets" / "countries-110m.geojson"
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def country_shapes() -> dict:
+    """Natural Earth's 1:110m countries as GeoJSON keyed by ISO3 (scripts/world_shapes.py made it
+    from world-atlas; licence in dashboard/assets/LICENSE-world-atlas)."""
+    return json.loads(SHAPES_FILE.read_text(encoding="utf-8"))
+
+
+def shape_codes() -> frozenset[str]:
+    """The ISO3 codes the map has a shape for."""
+    return frozenset(f["id"] for f in country_shapes().get("features", []))

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.tables import KWIC
+from analysis.schema import KWIC_TABLE, SENTENCES
 
-KWIC_COLUMNS: tuple[str, ...] = tuple(KWIC.columns)  # kwic.csv's columns, in its order
+KWIC_COLUMNS: tuple[str, ...] = KWIC_TABLE.columns  # kwic.csv's columns, in its order
 KWIC_INT_COLUMNS = ("year", "paragraph_index", "sentence_index")
 NK_GROUP = "north_korean"
 WOMEN_PATTERN = r"\b(?:women|woman|girls?|females?|brides?|wives)\b"
@@ -77,8 +77,8 @@ def quantifier_tally(kwic: pd.DataFrame, *, women_only: bool = True,
     words["quantifier"] = words["quantifier"].astype(str).str.strip()
     words = words[words["quantifier"] != ""]
     words = words.drop_duplicates(["year", "paragraph_index", "sentence_index", "quantifier"])
-    counts = words.groupby("quantifier").size().rename("sentences").reset_index()
-    counts = counts.sort_values(["sentences", "quantifier"], ascending=[False, True]).reset_index(drop=True)
+    counts = words.groupby("quantifier").size().rename(SENTENCES).reset_index()
+    counts = counts.sort_values([SENTENCES, "quantifier"], ascending=[False, True]).reset_index(drop=True)
     return QuantifierTally(nk, counts)
 
 

@@ -8,6 +8,10 @@ import streamlit as st
 
 from dashboard import fetching
 from dashboard.data import REFRESH_COMMAND, data_dir
+from scrapers.errors import ScraperError
+from scrapers.web.config import FetchConfig
+from scrapers.store.lock import RunLocked
+from scrapers.refresh import refresh
 
 BUTTON = "Fetch the report text now"
 SUMMARY_KEY = "fetch_summary"
@@ -24,27 +28,18 @@ def _setting() -> str | None:
 
 
 def permission() -> fetching.Permission:
-    """May this visitor start a fetch? (localhost: yes unless switched off; hosted: only when allowed)."""
+    """May this visitor start a fetch? The operator's setting, else the connection's peer address
+    (st.context.ip_address: None for a browser on this machine), never the Host header."""
     try:
-        host = st.context.headers.get("Host", "")
-    except Exception:  # noqa: BLE001 - no request context (bare script)
-        host = ""
-    return fetching.fetch_permission(host, _setting())
-
-
-def _refresh_function():
-    try:
-        from scrapers.refresh import refresh
-    except ImportError:  # until scrapers.refresh exists everywhere
-        from scrapers.pipeline import refresh  # type: ignore[no-redef]
-    return refresh
+        peer, headers = st.context.ip_address, dict(st.context.headers)
+    except Exception:  # noqa: BLE001 - no request context (bare script): nobody to ask
+        peer, headers = None, {}
+    if peer is not None and not isinstance(peer, str):  # no browser connection (a test harness)
+        peer = None
+    return fetching.fetch_permission(_setting(), peer=peer, via_proxy=fetching.forwarded(headers))
 
 
 def _run() -> None:
-    from scrapers.errors import ScraperError
-    from scrapers.web.config import FetchConfig
-    from scrapers.store.lock import RunLocked
-
     mirror, delay = fetching.fetch_settings(os.environ)
     bar = st.progress(0.0, text="Starting…")
     log = st.empty()
@@ -56,7 +51,7 @@ def _run() -> None:
     progress = fetching.RecordingProgress(on_update=update)
     try:
         config = FetchConfig(mirror=mirror, delay=delay)
-        _refresh_function()(data_dir(), country="china", years=None, fetch_config=config, progress=progress)
+        refresh(data_dir(), country="china", years=None, fetch_config=config, progress=progress)
     except RunLocked:
         st.session_state[SUMMARY_KEY] = ("error", fetching.run_locked_message(), [])
     except ScraperError as exc:

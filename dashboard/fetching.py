@@ -2,23 +2,28 @@
 and its outcomes in plain words (no Streamlit here; the Overview lays it out).
 
 The fetch is the CLI's refresh (scrapers.refresh.refresh): same raw cache, same lock, same tables.
-On a hosted app visitors may not start a crawl unless the operator set TIPDASH_ALLOW_FETCH=1 (an
-environment variable, or a Streamlit secret of that name); on localhost it is allowed unless
-TIPDASH_ALLOW_FETCH=0. TIPDASH_MIRROR=PREFIX fetches PREFIX + original URL (e.g. the Wayback
-Machine, or a local test server); TIPDASH_FETCH_DELAY sets the pause between requests (seconds).
+Who may start it is decided by `fetch_permission` from what the operator set and from the
+connection's peer address, never from a header the visitor sends (docs/deploy.md, "Who may start a
+crawl"): TIPDASH_ALLOW_FETCH=1 (environment variable or Streamlit secret) lets every visitor fetch,
+=0 nobody; unset, only a browser on the server's own machine (a loopback peer) may. TIPDASH_MIRROR=
+PREFIX fetches PREFIX + original URL (e.g. the Wayback Machine, or a local test server);
+TIPDASH_FETCH_DELAY sets the pause between requests (seconds).
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
+from analysis.schema import NO_PAGE, PARSE_FAILED, PARSED
+
 ALLOW_VAR = "TIPDASH_ALLOW_FETCH"
 MIRROR_VAR = "TIPDASH_MIRROR"
 DELAY_VAR = "TIPDASH_FETCH_DELAY"
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0")
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("0", "false", "no", "off")
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 
 
 @dataclass(frozen=True)
@@ -29,32 +34,38 @@ class Permission:
     reason: str
 
 
-def host_of(host_header: str | None) -> str:
-    """'localhost:8501' -> 'localhost'; '[::1]:8501' -> '::1'; '' when unknown."""
-    host = (host_header or "").strip().lower()
-    if host.startswith("["):
-        return host[1:host.find("]")] if "]" in host else host
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+def is_loopback_peer(peer: str | None) -> bool:
+    """True when the connection's peer address is this machine: None (Streamlit's
+    st.context.ip_address for a loopback peer, and for a run with no browser connection at all, such
+    as a test runner) or a loopback address (127.0.0.0/8, ::1)."""
+    if peer is None or not str(peer).strip():
+        return True
+    try:
+        return ipaddress.ip_address(str(peer).strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
-def is_local(host_header: str | None) -> bool:
-    """True when the app is reached on this machine (localhost, 127.0.0.1, ::1) or the host is unknown
-    (no browser request, e.g. a test runner)."""
-    host = host_of(host_header)
-    return host == "" or host in LOCAL_HOSTS or host.startswith("127.")
-
-
-def fetch_permission(host_header: str | None, setting: str | None) -> Permission:
-    """Local apps may fetch unless the switch says 0; hosted apps only when it says 1."""
+def fetch_permission(setting: str | None, *, peer: str | None, via_proxy: bool = False) -> Permission:
+    """May this visitor start a crawl? The operator's setting decides when given (1: everybody, 0:
+    nobody); unset, only a visitor whose connection comes from this machine (`peer`, the TCP peer
+    address the server saw: it cannot be forged by a header) and not through a proxy (`via_proxy`:
+    the request carries forwarding headers; forging them can only take the button away)."""
     value = (setting or "").strip().lower()
     if value in FALSE:
         return Permission(False, f"Fetching from the dashboard is switched off ({ALLOW_VAR}={setting}).")
-    if is_local(host_header):
-        return Permission(True, "")
     if value in TRUE:
         return Permission(True, "")
-    return Permission(False, f"This dashboard is hosted: visitors cannot start a crawl. The operator can allow "
-                             f"it by setting {ALLOW_VAR}=1 (environment variable or Streamlit secret).")
+    if is_loopback_peer(peer) and not via_proxy:
+        return Permission(True, "")
+    return Permission(False, "This dashboard is reached from another machine: visitors cannot start a crawl. "
+                             f"The operator can allow it by setting {ALLOW_VAR}=1 (environment variable or "
+                             "Streamlit secret).")
+
+
+def forwarded(headers: Mapping[str, str] | None) -> bool:
+    """True when the request came through a proxy that says so (X-Forwarded-For, Forwarded, X-Real-IP)."""
+    return any(str(k).lower() in PROXY_HEADERS for k in (headers or {}))
 
 
 def fetch_settings(env: Mapping[str, str]) -> tuple[str | None, float]:
@@ -75,20 +86,20 @@ _NO_NET = re.compile(r"could not connect|name or service not known|temporary fai
 def plain_reason(status: str, detail: str) -> str:
     """One year's failure in plain words: no internet, refused (403), no page (404), or the detail."""
     text = str(detail or "")
-    if status == "no_page" or re.search(r"\bHTTP 404\b|\bHTTP 410\b", text):
+    if status == NO_PAGE or re.search(r"\bHTTP 404\b|\bHTTP 410\b", text):
         return "no report page for that year (HTTP 404: not published, or moved)"
     if re.search(r"\bHTTP 403\b|\b403 Forbidden\b", text):
         return "the site refused the request (HTTP 403); try again later or set a mirror (TIPDASH_MIRROR)"
     if _NO_NET.search(text):
         return "the site could not be reached (no internet connection, or the site is down)"
-    if status == "parse_failed":
+    if status == PARSE_FAILED:
         return "the page was fetched but no China narrative was found on it (its layout may have changed)"
     return text or status.replace("_", " ")
 
 
 def describe_outcome(year: int, status: str, detail: str, from_cache: bool = False) -> str:
     """'2021: fetched and read', '2022: cached copy used', '2024: no report page for that year ...'."""
-    if status == "parsed":
+    if status == PARSED:
         return f"{year}: {'already in the cache' if from_cache else 'fetched'} and read"
     return f"{year}: {plain_reason(status, detail)}"
 
@@ -114,9 +125,9 @@ class RecordingProgress:
     def year_done(self, outcome) -> None:
         line = describe_outcome(outcome.year, outcome.status, outcome.detail, getattr(outcome, "from_cache", False))
         self.lines.append(line)
-        if outcome.status == "parsed":
+        if outcome.status == PARSED:
             self.parsed.append(outcome.year)
-        elif outcome.status != "no_page":
+        elif outcome.status != NO_PAGE:
             self.failures.append(line)
         self.done += 1
         self.on_update(self.done, len(self.years), line)

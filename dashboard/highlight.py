@@ -3,67 +3,57 @@ usable lexicon) the matched terms kwic.csv lists."""
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
-from dashboard.data import load_lexicon, load_table, lexicon_path
 from analysis.matching import find_matches
+from dashboard import cached, data
+from dashboard.derived import NK_GROUP
 from dashboard.textsafe import find_literal_spans
 
+Spans = dict[int, list[tuple[int, int, str]]]
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def year_spans(year: int, para_sig: tuple, kwic_sig: tuple, lex_sig: tuple,
-               country: str = "") -> tuple[dict[int, list[tuple[int, int, str]]], str]:
-    """{paragraph_index: [(start, end, group), ...]} for one year (of one country when given), and a
-    note on the method used."""
-    paragraphs = load_table("paragraphs")
-    if not paragraphs.ok:
-        return {}, paragraphs.message
-    rows = paragraphs.df[paragraphs.df["year"] == year]
-    if country:
-        rows = rows[rows["country"] == country]
-    out: dict[int, list[tuple[int, int, str]]] = {}
-    lexicon, lex_note = load_lexicon()
+
+def year_spans(rows: pd.DataFrame, lexicon, kwic: pd.DataFrame | None, lex_note: str = "") -> tuple[Spans, str]:
+    """{paragraph_index: [(start, end, group), ...]} for one year's paragraph rows, and a note on the
+    method used (empty when the lexicon did it)."""
+    out: Spans = {}
     if lexicon is not None:
         try:
             for idx, text in zip(rows["paragraph_index"].astype(int), rows["text"]):
-                spans = []
-                for m in find_matches(str(text), lexicon):
-                    start, end, group = int(getattr(m, "start")), int(getattr(m, "end")), str(getattr(m, "group"))
-                    spans.append((start, end, group))
-                out[idx] = spans
+                out[idx] = [(int(m.start), int(m.end), str(m.group)) for m in find_matches(str(text), lexicon)]
             return out, ""
         except Exception as exc:  # noqa: BLE001 - fall back to kwic terms rather than fail the page
             lex_note = f"analysis.matching failed ({type(exc).__name__}: {exc})"
             out = {}
-    kwic = load_table("kwic")
-    if not kwic.has_rows:
+    if kwic is None or not len(kwic):
         return {}, (lex_note or "no lexicon") + "; no kwic.csv to fall back on"
-    k = kwic.df[kwic.df["year"] == year]
-    if country:
-        k = k[k["country"] == country]
     texts = dict(zip(rows["paragraph_index"].astype(int), rows["text"].astype(str)))
-    for (idx, group), part in k.groupby([k["paragraph_index"].astype(int), "group"]):
+    for (idx, group), part in kwic.groupby([kwic["paragraph_index"].astype(int), "group"]):
         text = texts.get(int(idx))
         if text is None:
             continue
         terms = [(term, group) for term in part["term"].astype(str).unique()]
         out.setdefault(int(idx), []).extend((s.start, s.end, s.family) for s in find_literal_spans(text, terms))
-    note = (lex_note or "no lexicon") + "; highlighting the matched terms listed in kwic.csv instead"
-    return out, note
+    return out, (lex_note or "no lexicon") + "; highlighting the matched terms listed in kwic.csv instead"
 
 
-def spans_for_year(year: int, country: str = "") -> tuple[dict[int, list[tuple[int, int, str]]], str]:
-    """Cached spans for one year (of one country when given), keyed on the files' signatures so a
-    refresh invalidates them."""
-    para_sig = load_table("paragraphs").signature
-    kwic_sig = load_table("kwic").signature
-    path = lexicon_path()
-    lex_sig = (str(path), path.stat().st_mtime_ns if path.exists() else -1)
-    return year_spans(int(year), para_sig, kwic_sig, lex_sig, country)
+def spans_for_year(year: int, country: str) -> tuple[Spans, str]:
+    """The spans of one country's year, built once per data version and lexicon version."""
+    paragraphs = data.load_table("paragraphs", country=country)
+    if not paragraphs.ok:
+        return {}, paragraphs.message
+    kwic = data.load_table("kwic", country=country)
+
+    def build():
+        lexicon, note = data.load_lexicon()
+        rows = paragraphs.df[paragraphs.df["year"] == year]
+        k = kwic.df[kwic.df["year"] == year] if kwic.ok else None
+        return year_spans(rows, lexicon, k, note)
+
+    return cached.once("spans", (paragraphs.key, kwic.key, data.lexicon_key()), (int(year),), build)
 
 
 def nk_sentences(kwic: pd.DataFrame, year: int) -> list[str]:
-    """Sentences naming North Korean people in one year, in printed order."""
-    k = kwic[(kwic["group"] == "north_korean") & (kwic["year"] == year)]
-    k = k.sort_values(["paragraph_index", "sentence_index"])
-    return list(dict.fromkeys(k["sentence"].astype(str)))
+    """Sentences naming North Korean people in one year, in printed order; a sentence the report
+    prints twice is listed twice (as mentions.csv counts it)."""
+    k = kwic[(kwic["group"] == NK_GROUP) & (kwic["year"] == year)]
+    return k.sort_values(["paragraph_index", "sentence_index"])["sentence"].astype(str).tolist()

@@ -1,16 +1,19 @@
-"""Widget state <-> URL query parameters for widgets whose URL value should be a slug, not a label.
+"""Widget state <-> URL query parameters: the dashboard's one URL-state module.
 
-Streamlit's `bind="query-params"` stores a widget's *displayed* label in the URL; for groups and the
-measure the URL should hold stable slugs (`?groups=north_korean&measure=per_1000_words`) that
-survive a change of labels in the lexicon. These helpers seed the widget's session state from the
-URL before it is drawn and write the value back after.
+Streamlit's `bind="query-params"` stores a widget's *displayed* label in the URL; the URL should hold
+stable slugs (`?groups=north_korean&measure=per_1000_words`) that survive a change of labels in the
+lexicon. These helpers seed the widget's session state from the URL before it is drawn and write the
+value back after. `key` is the widget's session key; `url` the query parameter when it differs (the
+World and Compare pages keep page-local widget keys such as `world_year` behind `?year=`).
+
+An empty multiselect whose default is not empty is kept in the URL as an empty value
+(`?countries=`), so that a link to it opens the empty choice rather than the default.
 """
 from __future__ import annotations
 
 from typing import Sequence
 
 import streamlit as st
-
 
 _WRITTEN = "_permalink_written"  # session_state: key -> every URL value this session wrote for it
 
@@ -33,9 +36,9 @@ def url_changed_outside(key: str) -> bool:
     return bool(written) and _token(st.query_params.get_all(key)) not in written
 
 
-def _keep_state(key: str) -> bool:
+def _keep_state(key: str, url: str | None = None) -> bool:
     """Whether the widget keeps its session state this run (it has one and the URL did not change outside)."""
-    return key in st.session_state and not url_changed_outside(key)
+    return key in st.session_state and not url_changed_outside(url or key)
 
 
 def url_values(key: str) -> list[str]:
@@ -46,35 +49,48 @@ def url_values(key: str) -> list[str]:
     return out
 
 
-def seed_multi(key: str, options: Sequence[str], default: Sequence[str]) -> None:
-    """Before a multiselect is drawn: take its value from the URL (valid options only), else the default."""
-    if _keep_state(key):
+def seed_multi(key: str, options: Sequence[str], default: Sequence[str], *, url: str | None = None) -> None:
+    """Before a multiselect is drawn: its value from the URL (valid options only; `?key=` alone is the
+    empty choice), else the default."""
+    url = url or key
+    if _keep_state(key, url):
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
         return
-    wanted = [v for v in dict.fromkeys(url_values(key)) if v in options]
+    raw = st.query_params.get_all(url)
+    if raw and not url_values(url):
+        st.session_state[key] = []
+        return
+    wanted = [v for v in dict.fromkeys(url_values(url)) if v in options]
     st.session_state[key] = wanted if wanted else [v for v in default if v in options]
 
 
-def seed_single(key: str, options: Sequence[str], default: str) -> None:
-    """Before a radio/selectbox is drawn: take its value from the URL if it is an option, else the default."""
-    if _keep_state(key) and st.session_state[key] in options:
+def seed_single(key: str, options: Sequence, default, *, url: str | None = None) -> None:
+    """Before a radio/selectbox/select_slider is drawn: the URL's value if it is an option (options
+    may be numbers: compared as text), else the default."""
+    url = url or key
+    if _keep_state(key, url) and st.session_state[key] in options:
         return
-    wanted = url_values(key)
-    st.session_state[key] = wanted[0] if wanted and wanted[0] in options else default
+    by_text = {str(o): o for o in options}
+    wanted = [by_text[v] for v in url_values(url) if v in by_text]
+    st.session_state[key] = wanted[0] if wanted else default
 
 
-def write_url(key: str, value: str | Sequence[str], default: str | Sequence[str]) -> None:
-    """After the widget: put its value in the URL, or remove the parameter when it equals the default."""
-    same = list(value) == list(default) if not isinstance(value, str) else value == default
+def write_url(key: str, value, default) -> None:
+    """After the widget: put its value in the URL under query parameter `key`, or remove the
+    parameter when it equals the default (an empty list with a non-empty default is `?key=`)."""
+    many = isinstance(value, (list, tuple))
+    values = [str(v) for v in value] if many else [str(value)]
+    same = values == ([str(v) for v in default] if isinstance(default, (list, tuple)) else [str(default)])
     if same:
         _written(key).add(None)
         if key in st.query_params:
             del st.query_params[key]
         return
-    values = [value] if isinstance(value, str) else [str(v) for v in value]
+    if many and not values:
+        values = [""]
     _written(key).add(_token(values))
     if st.query_params.get_all(key) != values:
-        st.query_params[key] = value if isinstance(value, str) else list(value)
+        st.query_params[key] = values if many else values[0]
 
 
 def seed_range(key: str, lo: int, hi: int) -> None:
@@ -91,28 +107,6 @@ def seed_range(key: str, lo: int, hi: int) -> None:
         st.session_state[key] = (a, b)
     else:
         st.session_state[key] = (lo, hi)
-
-
-def seed_text(key: str, default: str = "") -> None:
-    """Before a text input is drawn: its value from the URL, else the default."""
-    if not _keep_state(key):
-        values = st.query_params.get_all(key)
-        st.session_state[key] = values[0] if values else default
-
-
-def seed_flag(key: str) -> None:
-    """Before a checkbox/toggle is drawn: true when the URL says true/1/yes."""
-    if not _keep_state(key):
-        values = st.query_params.get_all(key)
-        st.session_state[key] = bool(values) and values[0].strip().lower() in ("true", "1", "yes", "on")
-
-
-def seed_int(key: str, options: Sequence[int], default: int) -> None:
-    """Before a selectbox of numbers is drawn: the URL's number if it is an option, else the default."""
-    if _keep_state(key) and st.session_state[key] in options:
-        return
-    values = [v for v in url_values(key) if v.lstrip("-").isdigit()]
-    st.session_state[key] = int(values[0]) if values and int(values[0]) in options else default
 
 
 def initial_text(key: str, default: str = "") -> dict:

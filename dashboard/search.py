@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.search import PatternError, count_phrase
-from dashboard.data import Loaded, load_table
+from dashboard.data import Loaded
 
 MAX_PATTERN = 200
 SEARCH_TIMEOUT_S = 2.0  # a visitor's runaway regular expression is stopped, not left to hang a thread
@@ -25,26 +25,23 @@ class PhraseResult:
     error: str = ""
 
 
-@st.cache_data(show_spinner="Searching every year…", max_entries=64)
-def _search_cached(signature: tuple[str, int, int], pattern: str, regex: bool,
-                   country: str = "") -> tuple[pd.DataFrame | None, str]:
-    paragraphs = load_table("paragraphs")
-    if not paragraphs.ok:
-        return None, paragraphs.message
-    rows = paragraphs.df[paragraphs.df["country"] == country] if country else paragraphs.df
+@st.cache_resource(show_spinner="Searching every year…", max_entries=64)
+def _search_cached(key: tuple, pattern: str, regex: bool, _rows: pd.DataFrame) -> tuple[pd.DataFrame | None, str]:
     try:
-        counts = count_phrase(rows, pattern, regex=regex, timeout=SEARCH_TIMEOUT_S)
+        counts = count_phrase(_rows, pattern, regex=regex, timeout=SEARCH_TIMEOUT_S)
     except PatternError as exc:
         hint = " Untick 'Regular expression' to search for the text literally." if regex else ""
         return None, f"The search could not run: {exc}.{hint}"
     return counts.sort_values("year").reset_index(drop=True), ""
 
 
-def run_phrase_search(paragraphs: Loaded, pattern: str, regex: bool, country: str = "") -> PhraseResult:
-    """Count `pattern` in every year's paragraphs (of one country when given); never raises for a
-    bad pattern."""
+def run_phrase_search(paragraphs: Loaded, pattern: str, regex: bool) -> PhraseResult:
+    """Count `pattern` in every year's paragraphs (the rows `paragraphs` holds: one country's, as the
+    page loaded them); never raises for a bad pattern."""
     pattern = pattern.strip()
     if len(pattern) > MAX_PATTERN:
         return PhraseResult(None, f"The phrase is too long ({len(pattern)} characters; at most {MAX_PATTERN}).")
-    counts, error = _search_cached(paragraphs.signature, pattern, bool(regex), country)
+    if not paragraphs.ok:
+        return PhraseResult(None, paragraphs.message)
+    counts, error = _search_cached(paragraphs.key, pattern, bool(regex), paragraphs.df)
     return PhraseResult(counts, error)

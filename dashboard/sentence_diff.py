@@ -93,11 +93,6 @@ def compare_sentences(old: list[str], new: list[str], reworded_ratio: float = RE
     return SentenceDiff(len(old_n), len(new_n), unchanged, changes)
 
 
-def diff_sentences(old: list[str], new: list[str], reworded_ratio: float = REWORDED_RATIO) -> list[Change]:
-    """Changes only (see compare_sentences): a moved sentence is not a change."""
-    return compare_sentences(old, new, reworded_ratio).changes
-
-
 def word_diff_markdown(old: str, new: str) -> str:
     """Escaped markdown of `new` with removed words struck through in red and added words in green."""
     a, b = old.split(), new.split()

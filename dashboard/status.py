@@ -6,12 +6,15 @@ from datetime import date
 
 import pandas as pd
 
+from analysis.schema import ORIGIN_SCRAPED
+
 DASHBOARD_NAME = "tip-china-dashboard"
 
 
-def _ranges(years: list[int]) -> str:
+def year_ranges(years) -> str:
+    """The dashboard's one year-range formatter: [2002, 2003, 2004, 2009] -> '2002-2004, 2009'."""
     out: list[list[int]] = []
-    for y in sorted(set(years)):
+    for y in sorted({int(y) for y in years}):
         if out and out[-1][1] == y - 1:
             out[-1][1] = y
         else:
@@ -49,7 +52,7 @@ def data_status(tiers: pd.DataFrame | None, narratives: pd.DataFrame | None, *, 
     if tiers is not None and len(tiers):
         report = {int(y) for y in tiers["year"]}
         if "origin" in tiers.columns:
-            scraped = {int(y) for y in tiers.loc[tiers["origin"] == "scraped", "year"]}
+            scraped = {int(y) for y in tiers.loc[tiers["origin"] == ORIGIN_SCRAPED, "year"]}
     text: set[int] = set()
     newest = ""
     if narratives is not None and len(narratives):
@@ -80,7 +83,7 @@ def status_line(status: DataStatus) -> str:
     tiers = ("tiers read from the report" if ref_only == 0 else
              f"tiers read from the report for {len(status.scraped_tier_years)} years, "
              f"from the reference table for {ref_only}")
-    line = f"Report text for {n_text} of {total} years ({_ranges(list(status.text_years))}); {tiers}"
+    line = f"Report text for {n_text} of {total} years ({year_ranges(status.text_years)}); {tiers}"
     if status.newest_fetched_at:
         line += f" · data as of {_when(status.newest_fetched_at)}"
     if status.synthetic:
@@ -91,7 +94,7 @@ def status_line(status: DataStatus) -> str:
 def citation(status: DataStatus, today: date | None = None) -> str:
     """How to cite the dashboard, the data version and the report years used."""
     today = today or date.today()
-    years = _ranges(list(status.text_years)) or "none (reference tiers only)"
+    years = year_ranges(status.text_years) or "none (reference tiers only)"
     return (f"{DASHBOARD_NAME}: North Korean victims in the China narratives of the U.S. Department of State "
             f"Trafficking in Persons Report. Data version: {status.version}; report years with text: {years}"
             + (f"; fetched up to {_when(status.newest_fetched_at)}" if status.newest_fetched_at else "")

@@ -5,9 +5,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.charts import TIER_Y
+from analysis.schema import NEEDS_DATA, SENTENCES, TIER_3, TIER_RANKS
+from dashboard.status import year_ranges
 
-NEEDS_DATA = "needs data"
+NK_GROUP = "north_korean"
+
+TIER_Y = TIER_RANKS
 
 
 @dataclass(frozen=True)
@@ -21,17 +24,6 @@ class Headline:
     nk_latest: str
     nk_delta: str | None
     nk_help: str
-
-
-def _ranges(years: list[int]) -> str:
-    """[2013, 2017, 2018, 2019] -> '2013, 2017-2019'."""
-    out: list[str] = []
-    for y in sorted(years):
-        if out and out[-1][1] == y - 1:
-            out[-1] = (out[-1][0], y)
-        else:
-            out.append((y, y))
-    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in out)
 
 
 def tier_spells(tiers: pd.DataFrame | None) -> list[str]:
@@ -64,16 +56,16 @@ def headline(tiers: pd.DataFrame | None, mentions: pd.DataFrame | None) -> Headl
             latest = f"{last['tier']} since {since}"
             latest_help = (f"{last['tier']} in the {int(last['year'])} report and in every report since {since} "
                            f"({n} in a row). Origin of the latest row: {last['origin']}.")
-            years3 = [int(y) for y in df.loc[df["tier"] == "Tier 3", "year"]]
+            years3 = [int(y) for y in df.loc[df["tier"] == TIER_3, "year"]]
             t3 = f"{len(years3)} of {df['year'].nunique()}"
-            t3_help = f"Reports placing China on Tier 3: {_ranges(years3) or 'none'}."
+            t3_help = f"Reports placing China on Tier 3: {year_ranges(years3) or 'none'}."
     nk, delta, nk_help = NEEDS_DATA, None, "Run the refresh to count mentions."
     if mentions is not None and not mentions.empty:
-        nk_rows = mentions[mentions["group"] == "north_korean"].sort_values("year")
+        nk_rows = mentions[mentions["group"] == NK_GROUP].sort_values("year")
         if not nk_rows.empty:
             last = nk_rows.iloc[-1]
-            avg = float(nk_rows["sentences"].mean())
-            nk = f"{int(last['sentences'])} in {int(last['year'])}"
+            avg = float(nk_rows[SENTENCES].mean())
+            nk = f"{int(last[SENTENCES])} in {int(last['year'])}"
             delta = f"average {avg:.1f} per year over {len(nk_rows)} reports"
             nk_help = ("Sentences of the China narrative naming North Korean people (not the North Korean "
                        "state), in the latest report in the data, against the average over all reports in the data.")

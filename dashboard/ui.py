@@ -1,13 +1,17 @@
 """Small Streamlit building blocks shared by the pages: charts with a source line, messages, downloads."""
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.data import REFRESH_COMMAND, Loaded
+from dashboard import data
+from dashboard.data import PARSE_COMMAND, REFRESH_COMMAND, Loaded
+from dashboard.figures import stamp_synthetic
+from dashboard.status import citation, data_status, year_ranges
 from dashboard.tables import BY_NAME
 from dashboard.textsafe import safe_url
 
@@ -29,9 +33,7 @@ def _slug(text: str) -> str:
 def titled(fig: go.Figure, title: str) -> go.Figure:
     """Put the chart's title inside the figure (so an exported PNG carries it, with the source line
     already there); idempotent, so a cached figure can go through it on every rerun."""
-    import html as _html
-
-    text = f"<b>{_html.escape(title)}</b>"
+    text = f"<b>{html.escape(title)}</b>"
     if fig.layout.title.text != text:
         top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
         fig.update_layout(title=dict(text=text, x=0, xanchor="left", xref="paper", y=0.995, yanchor="top",
@@ -40,11 +42,15 @@ def titled(fig: go.Figure, title: str) -> go.Figure:
     return fig
 
 
-def show_chart(fig: go.Figure, caption: str, *, key: str, title: str | None = None) -> None:
+def show_chart(fig: go.Figure, caption: str, *, key: str, title: str | None = None,
+               synthetic: bool | None = None) -> None:
     """Draw a plotly figure and a data note; with `title`, the title is drawn inside the figure, so a
-    PNG exported from the toolbar carries the chart's title and its source line."""
+    PNG exported from the toolbar carries the chart's title and its source line. A figure of
+    synthetic data (`synthetic`, default: this render's set says so) says so inside the picture."""
     if title:
         titled(fig, title)
+    if is_synthetic() if synthetic is None else synthetic:
+        stamp_synthetic(fig)
     st.plotly_chart(
         fig, key=key, width="stretch",
         config={
@@ -56,38 +62,20 @@ def show_chart(fig: go.Figure, caption: str, *, key: str, title: str | None = No
     st.caption(f"Data: {caption}")
 
 
-def year_ranges(years) -> str:
-    """[2002, 2003, 2004, 2009] -> '2002-2004, 2009'."""
-    out: list[list[int]] = []
-    for y in sorted({int(y) for y in years}):
-        if out and out[-1][1] == y - 1:
-            out[-1][1] = y
-        else:
-            out.append([y, y])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in out)
-
-
-def is_synthetic() -> bool:
-    """True when the current table set says it was built from synthetic pages (its manifest, or a
+def is_synthetic(world: bool = False) -> bool:
+    """True when this render's set says it was built from synthetic pages (its manifest, or a
     `synthetic` column in narratives.csv that is true for some year)."""
-    from dashboard.data import load_table, manifest_synthetic
-
-    if manifest_synthetic():
+    if data.manifest_synthetic(world):
         return True
-    narratives = load_table("narratives")
-    if narratives.ok and "synthetic" in narratives.df.columns:
-        return bool(narratives.df["synthetic"].astype(str).str.strip().str.lower().isin(("true", "1")).any())
-    return False
+    narratives = data.load_table("narratives", columns=["synthetic"], world=world)
+    return bool(narratives.ok and narratives.df["synthetic"].astype(str).str.strip().str.lower().isin(("true", "1")).any())
 
 
 def current_status():
-    """The DataStatus of the data directory (dashboard.status) from the loaded tables and the set."""
-    from dashboard.data import load_table, load_tiers, table_set
-    from dashboard.status import data_status
-
-    ts = table_set()
-    tiers, _ = load_tiers()
-    narratives = load_table("narratives")
+    """The DataStatus of the data directory (dashboard.status) from this render's tables and set."""
+    ts = data.table_set()
+    tiers, _ = data.load_tiers()
+    narratives = data.load_table("narratives", columns=["year", "fetched_at"], country="china")
     return data_status(tiers, narratives.df if narratives.ok else None,
                        generation=ts.generation if ts is not None else None,
                        created_at=ts.manifest.created_at if ts is not None else "", synthetic=is_synthetic())
@@ -100,16 +88,14 @@ def data_version_text() -> str:
 
 def how_to_cite() -> None:
     """A 'How to cite' box: the dashboard, the data version, the report years used."""
-    from dashboard.status import citation
-
     with st.expander("How to cite", icon=":material/format_quote:"):
         st.code(citation(current_status()), language=None, wrap_lines=True)
         st.caption("Cite the report itself as: U.S. Department of State, Trafficking in Persons Report (YEAR), China.")
 
 
-def page_banner() -> None:
+def page_banner(world: bool = False) -> None:
     """The banner every page shows under its title when the data is synthetic."""
-    if is_synthetic():
+    if is_synthetic(world):
         st.warning(SYNTHETIC_BANNER, icon=":material/science:")
 
 
@@ -128,7 +114,7 @@ def show_problem(loaded: Loaded) -> None:
         st.warning(f"{loaded.message}. Create it with `{REFRESH_COMMAND}`.", icon=":material/info:")
     elif loaded.status == "corrupt":
         st.error(
-            f"{loaded.message}. Rebuild it with `python -m scrapers parse` (offline, from the raw "
+            f"{loaded.message}. Rebuild it with `{PARSE_COMMAND}` (offline, from the raw "
             f"cache) or `{REFRESH_COMMAND}`.", icon=":material/error:",
         )
 
@@ -156,9 +142,9 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def download_csv(df: pd.DataFrame, filename: str, *, key: str, label: str | None = None) -> None:
-    """A CSV download button that does not rerun the page."""
+    """A CSV download button that does not rerun the page; the CSV is written only when clicked."""
     st.download_button(
-        label or f"Download {filename}", data=csv_bytes(df), file_name=filename, mime="text/csv",
+        label or f"Download {filename}", data=lambda: csv_bytes(df), file_name=filename, mime="text/csv",
         key=key, on_click="ignore", icon=":material/download:",
     )
 

@@ -1,41 +1,36 @@
 """Aggregations for the World and Compare pages: pure functions from the tables to small frames.
 
-No Streamlit and no I/O here (dashboard/world_data.py reads and caches). `build_world` turns the
+No Streamlit and no I/O here (dashboard/data.py reads, dashboard/cached.py caches). `build_world` turns the
 big tables (tiers, narratives, mentions, the north_korean rows of kwic) into a `WorldTables` of
 small frames once per table-set version; the page functions below only slice those.
 
 Conventions: `country` is the registry slug; a report year that has no narrative read for a country
 is absent from that country's rows (a gap on every chart, never a zero); ISO3 codes come from the
-registry, and `drawable` is False for codes Plotly's world map does not know (Kosovo's
-user-assigned XKX, the withdrawn codes of former states SCG, YUG, ANT).
+registry, and `drawable` is True for the codes the shipped country shapes hold
+(dashboard/assets/countries-110m.geojson, given to `build_world` as `shapes`): small states the
+1:110m shapes leave out and the withdrawn codes of former states (SCG, YUG, ANT) are not drawable.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 
-from analysis.schema import KELLEY_TIER_CODES, KINDS, ORIGIN_REFERENCE, ORIGIN_SCRAPED
+from analysis.schema import KELLEY_TIER_CODES, KINDS, MEASURES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SENTENCES, TIER_3
 
 NK = "north_korean"
 CHINA = "china"
-MEASURES = ("sentences", "per_1000_words", "share_of_sentences")
 # Peers named in the issue, compared with China by default when the data has them.
 DEFAULT_PEERS = ("north-korea", "russia", "mongolia")
 EXTRA_TIER3 = 3  # how many other Tier 3 countries of the latest year join the default comparison
 REFRESH_ALL = "python -m scrapers refresh --countries all"
 KELLEY_ORIGIN_NOTE = "Kelley panel"
 TIER_CODE = {tier: int(code) for code, tier in KELLEY_TIER_CODES.items()}  # Kelley's coding, 1 best .. 4 Tier 3
-KIND_WORDS = {
-    "sex_trafficking": "sex trafficking", "forced_marriage": "forced marriage", "cybersex": "cybersex",
-    "forced_labour": "forced labour", "forced_return": "forced return", "other": "other",
-}
-
 COUNTRY_COLUMNS = ("country", "name", "iso3", "drawable")
-NK_COLUMNS = ("country", "name", "iso3", "drawable", "year", "tier", "tier_origin", "sentences",
-              "per_1000_words", "share_of_sentences", "word_count", "kinds")
+NK_COLUMNS = ("country", "name", "iso3", "drawable", "year", "tier", "tier_origin", *MEASURES, "word_count", "kinds")
 PANEL_COLUMNS = ("country", "name", "iso3", "year", "tier", "tier_code", "origin", "tier_sentence",
                  "source_url", "kelley_tier", "kelley_agrees")
 SENTENCE_COLUMNS = ("country", "year", "section", "paragraph_index", "sentence_index", "kinds", "sentence",
@@ -55,7 +50,7 @@ class CountryInfo:
 
 @lru_cache(maxsize=1)
 def _registry_rows() -> dict[str, CountryInfo]:
-    """slug -> CountryInfo from the registry's data file (scrapers.registry.read_rows: the slugs,
+    """slug -> CountryInfo from the registry's data file (scrapers.countries.read_rows: the slugs,
     codes and display names, without building its name index), drawable = a current ISO code."""
     import pycountry
 
@@ -76,10 +71,12 @@ def code_to_slug() -> dict[str, str]:
     return {i.iso3: i.slug for i in _registry_rows().values()}
 
 
-def countries_frame(slugs) -> pd.DataFrame:
-    """One row per slug (sorted by display name): country, name, iso3, drawable."""
+def countries_frame(slugs, shapes: frozenset[str] | None = None) -> pd.DataFrame:
+    """One row per slug (sorted by display name): country, name, iso3, drawable (its code is one of
+    `shapes`, the map's country shapes; without shapes: a current ISO code)."""
     infos = [country_info(str(s)) for s in sorted(set(map(str, slugs)))]
-    df = pd.DataFrame([(i.slug, i.name, i.iso3, i.drawable) for i in infos], columns=list(COUNTRY_COLUMNS))
+    df = pd.DataFrame([(i.slug, i.name, i.iso3, i.drawable if shapes is None else i.iso3 in shapes)
+                       for i in infos], columns=list(COUNTRY_COLUMNS))
     return df.sort_values("name", kind="stable").reset_index(drop=True)
 
 
@@ -131,6 +128,11 @@ def _years(series: pd.Series) -> pd.Series:
     return _num(series).astype("Int64")
 
 
+def kind_words(slug: str) -> str:
+    """A kind's slug in words for a table cell: 'forced_labour' -> 'forced labour'."""
+    return slug.replace("_", " ")
+
+
 def kinds_text(kinds_cells: pd.Series) -> str:
     """'forced labour 3, forced return 1' from the `kinds` cells of one narrative's sentences."""
     counts: dict[str, int] = {}
@@ -141,7 +143,7 @@ def kinds_text(kinds_cells: pd.Series) -> str:
                 counts[kind] = counts.get(kind, 0) + 1
     order = {k: i for i, k in enumerate(KINDS)}
     items = sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], 99), kv[0]))
-    return ", ".join(f"{KIND_WORDS.get(k, k)} {n}" for k, n in items)
+    return ", ".join(f"{kind_words(k)} {n}" for k, n in items)
 
 
 def tier_panel(tiers: pd.DataFrame | None, kelley: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -178,12 +180,14 @@ def tier_panel(tiers: pd.DataFrame | None, kelley: pd.DataFrame | None = None) -
 
 
 def build_world(tiers: pd.DataFrame | None, narratives: pd.DataFrame | None, mentions: pd.DataFrame | None,
-                nk_kwic: pd.DataFrame | None, kelley: pd.DataFrame | None = None) -> WorldTables:
+                nk_kwic: pd.DataFrame | None, kelley: pd.DataFrame | None = None,
+                shapes: frozenset[str] | None = None) -> WorldTables:
     """Pre-aggregate the tables for the pages (pure; the inputs are not modified).
 
     tiers/narratives/mentions as in the table set (strings or numbers), nk_kwic the kwic rows of
     group north_korean (at least country, year, kinds), kelley an optional Kelley panel in the
-    shape (country, year, tier, source_url) for countries tiers.csv lacks."""
+    shape (country, year, tier, source_url) for countries tiers.csv lacks, shapes the ISO3 codes
+    the map can draw."""
     panel = tier_panel(tiers, kelley)
 
     # narratives read: from narratives.csv, else the country-years mentions.csv has
@@ -218,15 +222,15 @@ def build_world(tiers: pd.DataFrame | None, narratives: pd.DataFrame | None, men
                    on=["country", "year"], how="left")
     for col in MEASURES:
         nk[col] = _num(nk[col]).fillna(0.0)
-    nk["sentences"] = nk["sentences"].astype(int)
+    nk[SENTENCES] = nk[SENTENCES].astype(int)
     kinds = kinds_by_narrative(nk_kwic)
     nk["kinds"] = [kinds.get((c, int(y)), "") for c, y in zip(nk["country"].tolist(), nk["year"].tolist())]
     tiers_small = panel[["country", "year", "tier", "origin"]].rename(columns={"origin": "tier_origin"})
     nk = nk.merge(tiers_small, on=["country", "year"], how="left").fillna({"tier": "", "tier_origin": ""})
     everyone = set(nar["country"].tolist()) | set(panel["country"].tolist())
-    countries = countries_frame(everyone)
+    countries = countries_frame(everyone, shapes)
     nk = nk.merge(countries, on="country", how="left")
-    nk = nk[list(NK_COLUMNS)].sort_values(["year", "sentences", "name"], ascending=[True, False, True],
+    nk = nk[list(NK_COLUMNS)].sort_values(["year", SENTENCES, "name"], ascending=[True, False, True],
                                           kind="stable").reset_index(drop=True)
     return WorldTables(countries=countries, narratives=nar, nk=nk, panel=panel, measures=measures,
                        groups=groups, report_years=report_years, read_set=frozenset(nar["country"].tolist()),
@@ -245,7 +249,7 @@ def year_rows(world: WorldTables, year: int) -> pd.DataFrame:
 def naming_rows(world: WorldTables, year: int) -> pd.DataFrame:
     """The narratives of `year` that name North Korean people (sentences > 0), most first."""
     rows = year_rows(world, year)
-    return rows[rows["sentences"] > 0].reset_index(drop=True)
+    return rows[rows[SENTENCES] > 0].reset_index(drop=True)
 
 
 def naming_by_year(world: WorldTables) -> pd.DataFrame:
@@ -257,7 +261,7 @@ def naming_by_year(world: WorldTables) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     nk = world.nk
     read = nk.groupby("year")["country"].size()
-    naming_rows_ = nk[nk["sentences"] > 0]
+    naming_rows_ = nk[nk[SENTENCES] > 0]
     naming = naming_rows_.groupby("year")["country"].size()
     names = naming_rows_.groupby("year")["name"].agg(lambda s: ", ".join(sorted(s)))
     out = []
@@ -271,7 +275,7 @@ def naming_by_year(world: WorldTables) -> pd.DataFrame:
 
 def kinds_words(cell: str) -> str:
     """'forced_labour;forced_return' -> 'forced labour, forced return' (one sentence's kinds)."""
-    return ", ".join(KIND_WORDS.get(k.strip(), k.strip()) for k in str(cell or "").split(";") if k.strip())
+    return ", ".join(kind_words(k.strip()) for k in str(cell or "").split(";") if k.strip())
 
 
 def kinds_by_narrative(kwic_nk: pd.DataFrame | None) -> dict[tuple[str, int], str]:
@@ -292,12 +296,11 @@ def with_kinds(rows: pd.DataFrame, kinds: dict[tuple[str, int], str] | None, pen
 
 
 def read_link(country: str, year: int, paragraph_index: int | None = None) -> str:
-    """Relative permalink to one narrative on the Read page (and to one paragraph, from 0)."""
-    from urllib.parse import urlencode
-
+    """Relative permalink to one narrative on the Read page, and to one paragraph: `paragraph_index`
+    counts from 0 as in the tables, the URL's `para` from 1 as the screen numbers paragraphs."""
     query = {"country": country, "year": int(year)}
     if paragraph_index is not None and paragraph_index == paragraph_index:
-        query["para"] = int(paragraph_index)
+        query["para"] = int(paragraph_index) + 1
     return "./read?" + urlencode(query)
 
 
@@ -334,11 +337,11 @@ def default_compare(world: WorldTables, extra: int = EXTRA_TIER3) -> list[str]:
     sentences first, then by name). China itself is not in the list."""
     peers = [c for c in DEFAULT_PEERS if c in world.present]
     panel = world.panel
-    tier3 = panel[panel["tier"] == "Tier 3"]
+    tier3 = panel[panel["tier"] == TIER_3]
     if len(tier3):
         year = int(tier3["year"].max())
         cands = tier3[(tier3["year"] == year) & ~tier3["country"].isin([CHINA, *peers])]
-        nk_year = world.nk[world.nk["year"] == year].set_index("country")["sentences"]
+        nk_year = world.nk[world.nk["year"] == year].set_index("country")[SENTENCES]
         cands = cands.assign(nk=cands["country"].map(nk_year).fillna(0))
         cands = cands.sort_values(["nk", "name"], ascending=[False, True], kind="stable")
         peers += list(cands["country"].head(extra))

@@ -13,19 +13,23 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.schema import MEASURES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SENTENCES, SHARE_OF_SENTENCES, TIER_RANKS, TIER_SHORT
+from dashboard.figures import FONT, MISSING_FILL, empty_figure, hover_text
 from dashboard.colors import REFERENCE_MARKER, SCRAPED_MARKER, group_color
 
-FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
-MISSING_FILL = "rgba(150,150,150,0.15)"
-TIER_Y = {"Tier 1": 4, "Tier 2": 3, "Tier 2 Watch List": 2, "Tier 3": 1, "Special Case": 0}
-TIER_SHORT = {4: "Tier 1", 3: "Tier 2", 2: "Watch List", 1: "Tier 3", 0: "Special Case"}
-MEASURE_TITLES = {
-    "sentences": "Sentences (count)",
-    "per_1000_words": "Sentences per 1,000 words",
-    "share_of_sentences": "Share of the narrative's sentences (%)",
-}
-NOT_READ_COLOR = "#b0b0b0"
-ZERO_COLOR = "#e8eef5"
+TIER_Y = TIER_RANKS
+TIER_LABEL = {rank: TIER_SHORT[tier] for tier, rank in TIER_RANKS.items()}
+MEASURE_TITLES = dict(zip(MEASURES, ("Sentences (count)", "Sentences per 1,000 words",
+                                     "Share of the narrative's sentences (%)")))
+# Plotly.js fetches its own base map (cdn.plot.ly/un/world_110m.json) for any geo plot, even one whose
+# base layers are all hidden and whose shapes come with the figure; an empty topology registered under
+# that name before the map draws stops the request (the map's countries are the shipped GeoJSON).
+NO_CDN_SCRIPT = ("<script>(function(){var w=window;w.PlotlyGeoAssets=w.PlotlyGeoAssets||{topojson:{}};"
+                 "w.PlotlyGeoAssets.topojson=w.PlotlyGeoAssets.topojson||{};"
+                 "if(!w.PlotlyGeoAssets.topojson['world_110m']){w.PlotlyGeoAssets.topojson['world_110m']="
+                 "{type:'Topology',objects:{},arcs:[]};}})();</script>")
+NOT_READ_COLOR = "#eeeeee"
+ZERO_COLOR = "#cfdceb"
 MAP_SCALE = "Reds"
 
 
@@ -35,39 +39,26 @@ def _source(fig: go.Figure, source: str, *, yshift: int = -50) -> None:
                        font=dict(size=10, color="#6b6b6b"), align="left")
 
 
-def empty_figure(message: str, *, source: str, height: int = 300) -> go.Figure:
-    """A blank figure with a message in the middle."""
-    fig = go.Figure()
-    fig.add_annotation(text=html.escape(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font=dict(size=14, color="#6b6b6b"))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.update_layout(height=height, font=FONT, margin=dict(l=10, r=10, t=30, b=70))
-    _source(fig, source)
-    return fig
-
-
-def _fmt(value: float, measure: str) -> str:
-    if measure == "sentences":
-        return f"{int(value)}"
-    if measure == "share_of_sentences":
-        return f"{value * 100:.2f}%"
-    return f"{value:.2f}"
-
-
-def world_map(rows: pd.DataFrame, year: int, measure: str, *, source: str) -> go.Figure:
-    """Choropleth of one report year: narratives naming North Korean people shaded by `measure`,
-    narratives read that name none in a pale blue, countries not read left blank. rows: the year's
-    dashboard.world.year_rows (only drawable codes are drawn)."""
+def world_map(rows: pd.DataFrame, year: int, measure: str, *, source: str, shapes: dict) -> go.Figure:
+    """Choropleth of one report year on the shipped country shapes (`shapes`: a GeoJSON
+    FeatureCollection keyed by ISO3, so the map needs no network): narratives naming North Korean
+    people shaded by `measure`, narratives read that name none in a pale blue, every other country
+    in light grey. rows: the year's dashboard.world.year_rows (only drawable codes are drawn)."""
     drawn = rows[rows["drawable"].astype(bool) & (rows["iso3"] != "")]
+    every = [f["id"] for f in shapes.get("features", [])]
     fig = go.Figure()
-    naming = drawn[drawn["sentences"] > 0]
-    zero = drawn[drawn["sentences"] <= 0]
+    geo = dict(geojson=shapes, featureidkey="id")
+    fig.add_trace(go.Choropleth(
+        locations=every, z=np.zeros(len(every)), colorscale=[[0, NOT_READ_COLOR], [1, NOT_READ_COLOR]],
+        showscale=False, hoverinfo="skip", marker_line_color="#c8c8c8", marker_line_width=0.4,
+        name="Narrative not read", **geo))
+    naming = drawn[drawn[SENTENCES] > 0]
+    zero = drawn[drawn[SENTENCES] <= 0]
 
     def hover(df: pd.DataFrame) -> list[str]:
         out = []
         for r in df.itertuples(index=False):
-            tier = f"{r.tier} ({'read from the report' if r.tier_origin == 'scraped' else 'reference table'})" \
+            tier = f"{r.tier} ({'read from the report' if r.tier_origin == ORIGIN_SCRAPED else 'reference table'})" \
                 if r.tier else "tier not known"
             lines = [f"<b>{html.escape(r.name)}</b>, {int(year)} report", html.escape(tier),
                      f"North Korean people named in {int(r.sentences)} sentence{'s' if r.sentences != 1 else ''}",
@@ -79,22 +70,21 @@ def world_map(rows: pd.DataFrame, year: int, measure: str, *, source: str) -> go
 
     if len(zero):
         fig.add_trace(go.Choropleth(
-            locations=zero["iso3"], z=np.zeros(len(zero)), locationmode="ISO-3",
+            locations=zero["iso3"], z=np.zeros(len(zero)), **geo,
             colorscale=[[0, ZERO_COLOR], [1, ZERO_COLOR]], showscale=False, hovertext=hover(zero),
             hoverinfo="text", marker_line_color="#9aa7b5", marker_line_width=0.5,
             name="Narrative read, no North Korean people named"))
     if len(naming):
-        z = naming[measure].astype(float) * (100 if measure == "share_of_sentences" else 1)
+        z = naming[measure].astype(float) * (100 if measure == SHARE_OF_SENTENCES else 1)
         fig.add_trace(go.Choropleth(
-            locations=naming["iso3"], z=z, locationmode="ISO-3", colorscale=MAP_SCALE, zmin=0,
+            locations=naming["iso3"], z=z, **geo, colorscale=MAP_SCALE, zmin=0,
             hovertext=hover(naming), hoverinfo="text", marker_line_color="#5a5a5a", marker_line_width=0.6,
             colorbar=dict(title=dict(text=MEASURE_TITLES[measure].replace(" (", "<br>("), side="right"),
                           thickness=12, len=0.8,
-                          **(dict(tickformat="d", dtick=max(1, round(float(z.max()) / 5))) if measure == "sentences" else {})),
+                          **(dict(tickformat="d", dtick=max(1, round(float(z.max()) / 5))) if measure == SENTENCES else {})),
             name="Narrative names North Korean people"))
-    fig.update_geos(showframe=False, showcoastlines=False, showcountries=True, countrycolor="#d0d0d0",
-                    showland=True, landcolor="#fafafa", projection_type="natural earth",
-                    lataxis_range=[-58, 85])
+    # no base layers: they would come from Plotly's CDN; the shapes above draw every country
+    fig.update_geos(visible=False, projection_type="natural earth", lataxis_range=[-58, 85], lonaxis_range=[-180, 180])
     fig.update_layout(height=430, font=FONT, margin=dict(l=0, r=0, t=10, b=60),
                       geo=dict(bgcolor="rgba(0,0,0,0)"))
     _source(fig, source, yshift=-30)
@@ -116,7 +106,7 @@ def naming_chart(counts: pd.DataFrame, *, source: str) -> go.Figure:
     fig = go.Figure()
     read = counts[counts["read"] > 0]
     hover = [f"<b>{int(y)}</b>: {int(n)} of {int(r)} narrative{'s' if r != 1 else ''} read name North Korean people"
-             + (f"<br>{html.escape(_wrap(c))}" if c else "")
+             + (f"<br>{hover_text(c, 80, 600)}" if c else "")
              for y, n, r, c in zip(read["year"], read["naming"], read["read"], read["countries"])]
     fig.add_trace(go.Bar(x=read["year"], y=read["naming"], marker_color=group_color("north_korean"),
                          name="Narratives naming North Korean people", hovertext=hover, hoverinfo="text"))
@@ -132,13 +122,6 @@ def naming_chart(counts: pd.DataFrame, *, source: str) -> go.Figure:
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0))
     _source(fig, source, yshift=-62)
     return fig
-
-
-def _wrap(text: str, width: int = 80, limit: int = 600) -> str:
-    import textwrap
-
-    text = text if len(text) <= limit else text[: limit - 1] + "…"
-    return "\n".join(textwrap.wrap(text, width)).replace("\n", "<br>")
 
 
 def _grid(n: int, cols: int = 3) -> tuple[int, int]:
@@ -197,7 +180,7 @@ def tier_multiples(hist: pd.DataFrame, countries: list[str], names: dict[str, st
     lo, hi = years if years else ((int(h["year"].min()), int(h["year"].max())) if len(h) else (2001, 2025))
     layout = _grid_layout([names.get(c, c) for c in countries],
                           x_props=dict(range=[lo - 0.7, hi + 0.7], dtick=4),
-                          y_props=dict(tickvals=[1, 2, 3, 4], ticktext=[TIER_SHORT[v] for v in (1, 2, 3, 4)],
+                          y_props=dict(tickvals=[1, 2, 3, 4], ticktext=[TIER_LABEL[v] for v in (1, 2, 3, 4)],
                                        range=[0.5, 4.5], fixedrange=True))
     every = list(range(lo, hi + 1))
     traces: list = []
@@ -210,14 +193,14 @@ def tier_multiples(hist: pd.DataFrame, countries: list[str], names: dict[str, st
         traces.append(go.Scatter(x=every, y=[y_by_year.get(y) for y in every], mode="lines",
                                  line=dict(shape="hv", color="#9a9a9a", width=2), connectgaps=False,
                                  hoverinfo="skip", showlegend=False, **ax))
-        for origin, label, symbol in (("scraped", "Read from the country's narrative", SCRAPED_MARKER),
-                                      ("reference", "Reference table (China table or Kelley's panel)", REFERENCE_MARKER)):
+        for origin, label, symbol in ((ORIGIN_SCRAPED, "Read from the country's narrative", SCRAPED_MARKER),
+                                      (ORIGIN_REFERENCE, "Reference table (China table or Kelley's panel)", REFERENCE_MARKER)):
             pts = part[part["origin"] == origin]
             if not len(pts):
                 continue
             name = html.escape(names.get(country, country))
             hover = [f"<b>{name}, {int(y)}</b>: {html.escape(t)}<br>"
-                     + ("read from the report" if origin == "scraped" else html.escape(s or "reference table"))
+                     + ("read from the report" if origin == ORIGIN_SCRAPED else html.escape(s or "reference table"))
                      for y, t, s in zip(pts["year"], pts["tier"], pts["tier_sentence"])]
             traces.append(go.Scatter(
                 x=pts["year"].astype(int).tolist(), y=pts["tier"].map(TIER_Y).tolist(), mode="markers", name=label,
@@ -247,10 +230,14 @@ def measure_multiples(panel: pd.DataFrame, countries: list[str], names: dict[str
         return empty_figure("No narrative has been read yet.", source=source)
     rows, _ = _grid(len(countries))
     years = sorted(int(y) for y in panel["year"].unique())
+    scale = 100.0 if measure == SHARE_OF_SENTENCES else 1.0
+    # One y range for every panel, set from the tallest bar: left to Plotly, axes matched over empty
+    # panels fall back to 0-4 and cut the tallest bars off.
+    top = float(pd.to_numeric(panel["value"], errors="coerce").max() or 0.0) * scale
+    y_range = [0, top * 1.08 if top > 0 else 1]
     layout = _grid_layout([names.get(c, c) for c in countries],
                           x_props=dict(range=[years[0] - 0.7, years[-1] + 0.7], dtick=4),
-                          y_props=dict(rangemode="tozero"))
-    scale = 100.0 if measure == "share_of_sentences" else 1.0
+                          y_props=dict(range=y_range, autorange=False))
     color = group_color(group)
     traces: list = []
     shapes: list = []

@@ -117,10 +117,19 @@ def load_reference(data_dir: Path | str, country: str) -> tuple[dict[int, Refere
 def load_kelley(data_dir: Path | str, iso3: str) -> tuple[dict[int, ReferenceTier], Path | None]:
     """A country's tiers in Kelley's panel (report years 2001-2015) by ISO3, {year: ReferenceTier};
     years Kelley codes NA (not rated) are left out."""
+    panel, path = kelley_panel(data_dir)
+    return (panel.get(iso3, {}) if iso3 else {}), path
+
+
+def kelley_panel(data_dir: Path | str) -> tuple[dict[str, dict[int, ReferenceTier]], Path | None]:
+    """Kelley's whole panel keyed by the registry's ISO3 ({iso3: {year: ReferenceTier}}, KELLEY_CODES
+    applied), and the file read; years Kelley codes NA (not rated) are left out."""
     path = input_path(data_dir, KELLEY_FILE)
-    if path is None or not iso3:
-        return {}, path
-    return _kelley_rows(path, file_digest(path)).get(KELLEY_CODES.get(iso3, iso3), {}), path
+    if path is None:
+        return {}, None
+    to_registry = {kelley: registry for registry, kelley in KELLEY_CODES.items()}
+    rows = _kelley_rows(path, file_digest(path))
+    return {to_registry.get(iso, iso): years for iso, years in rows.items()}, path
 
 
 _KELLEY_CACHE: dict[tuple[str, str], dict[str, dict[int, ReferenceTier]]] = {}

@@ -146,14 +146,15 @@ def _check(at) -> None:
 def bench(repeat: int) -> tuple[dict[str, list[float]], dict[str, float]]:
     """({case: [ms, ...]}, {one-off case: ms})."""
     from dashboard import world as W
-    from dashboard.world_data import build_from_set, kelley_path, load_world, read_sentences
+    from dashboard import data as D
+    from dashboard.cached import KWIC_COLUMNS, build_from_set, kelley_frame, load_world
     from scrapers.store.tableset import current
 
     once: dict[str, float] = {}
     ts = current(os.environ["TIPDASH_DATA_DIR"])
     once["aggregates without kwic, uncached (read + build)"] = _ms(
-        lambda: build_from_set(ts, kelley_path(), with_sentences=False))
-    once["north_korean rows of kwic (background thread)"] = _ms(lambda: read_sentences(ts))
+        lambda: build_from_set(ts, kelley_frame(D.kelley_rows()), with_sentences=False))
+    once["north_korean rows of kwic (background thread)"] = _ms(lambda: D.read_table(ts, "kwic", columns=KWIC_COLUMNS, group=W.NK))
 
     results: dict[str, list[float]] = {}
     at = _app("world")
@@ -162,7 +163,7 @@ def bench(repeat: int) -> tuple[dict[str, list[float]], dict[str, float]]:
     once["  ...then until the sentences are read"] = _ms(lambda: load_world().wait_sentences(timeout=600))
     once["world: rerun showing the sentences (kinds, first time)"] = _ms(at.run)
     _check(at)
-    world = build_from_set(ts, kelley_path(), with_sentences=False)[0]
+    world = build_from_set(ts, kelley_frame(D.kelley_rows()), with_sentences=False)[0]
     years = list(world.report_years)
 
     results["world: cold page (new session)"] = []

@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SCANNED = ("dashboard", "scrapers")
 # the same word meaning something else (never a vocabulary value): (file, word) -> what it is
 NOT_VOCABULARY = {
-    ("scrapers/parsed.py", "parsed"): "the parse store's directory name, raw/parsed/",
-    ("scrapers/parsed.py", "not_listed"): "a key of the parse store's location records (JSON)",
+    ("scrapers/store/parse_store.py", "parsed"): "the parse store's directory name, raw/parsed/",
+    ("scrapers/store/parse_store.py", "not_listed"): "a key of the parse store's location records (JSON)",
 }
 WORDS = {**{t: "tier" for t in TIERS}, **{s: "section" for s in SECTION_NAMES},
          **{v: "verdict" for v in VERDICTS}, **{s: "coverage status" for s in COVERAGE_STATUSES}}

@@ -5,35 +5,40 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.schema import MEASURES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SENTENCES
 from dashboard import data, ui
 from dashboard import recommendations as R
 from dashboard import world as W
 from dashboard import world_charts as WC
+from dashboard.cached import figure, load_world, once
 from dashboard.colors import group_label, order_groups
-from dashboard.world_data import cached, figure, load_world, seed_multi, seed_single, write_url
+from dashboard.permalink import seed_multi, seed_single, write_url
 
-SOURCE = "U.S. Department of State, Trafficking in Persons Report, country narratives; Kelley's tier panel (2001-2015)"
-MEASURE_LABELS = {"sentences": "Sentences", "per_1000_words": "Per 1,000 words",
-                  "share_of_sentences": "Share of sentences"}
+TIER_SOURCE = ("U.S. Department of State, Trafficking in Persons Report, country narratives; reference tables: "
+               "china_tiers.csv and Kelley's tier panel (2001-2015)")
+COUNT_SOURCE = "U.S. Department of State, Trafficking in Persons Report, country narratives; counts by tip-china-dashboard"
+MEASURE_LABELS = dict(zip(MEASURES, ("Sentences", "Per 1,000 words", "Share of sentences")))
 
 st.title("China beside other countries")
-ui.page_banner()
+ui.page_banner(world=True)
 loaded = load_world()
 world = loaded.world
+for problem in loaded.problems:
+    ui.show_problem(problem)
 st.markdown(
     "China's tier and its North Korean mentions beside the countries the essay's argument needs as a "
     "baseline: North Korea itself, Russia and Mongolia (overseas workers, escape routes), and other "
     "countries on Tier 3."
 )
 
-all_options, default = cached("compare-options", loaded, (),
+all_options, default = once("compare-options", loaded.key, (),
                               lambda: (tuple(W.compare_options(world)), tuple(W.default_compare(world))))
 options = [c for c in all_options if c != W.CHINA]
 default = list(default)
 if not all_options:
     st.info(f"No tier and no narrative in the data yet. Fetch them with `{W.REFRESH_ALL}`.", icon=":material/info:")
     st.stop()
-seed_multi("compare_countries", "countries", options, default)
+seed_multi("compare_countries", options, default, url="countries")
 chosen = st.multiselect("Compare China with", options, key="compare_countries",
                         format_func=lambda s: W.country_info(s).name, max_selections=11,
                         help="Default: North Korea, Russia, Mongolia and the Tier 3 countries of the latest year "
@@ -48,36 +53,37 @@ if not_read:
                f"{','.join(c for c in countries)}`.")
 
 st.subheader("Tier histories", anchor=False)
-panel_years = cached("panel-years", loaded, (), lambda: (int(world.panel["year"].min()), int(world.panel["year"].max()))
+panel_years = once("panel-years", loaded.key, (), lambda: (int(world.panel["year"].min()), int(world.panel["year"].max()))
                      if len(world.panel) else None)
 ui.show_chart(
-    figure("compare-tiers", loaded, (tuple(countries), panel_years),
-           lambda: WC.tier_multiples(W.tier_histories(world, countries), countries, names, source=SOURCE,
+    figure("compare-tiers", loaded.key, (tuple(countries), panel_years),
+           lambda: WC.tier_multiples(W.tier_histories(world, countries), countries, names, source=TIER_SOURCE,
                                      years=panel_years)),
     "tiers.csv (filled diamonds: read from the country's narrative; open circles: a reference table, China's "
     "`data/reference/china_tiers.csv` or Kelley's panel `data/reference/kelley_tiers.csv` for 2001-2015). "
-    "A break in the line is a year without a known tier.", key="compare-tiers")
+    "A break in the line is a year without a known tier.", key="compare-tiers", synthetic=loaded.synthetic)
 
 st.subheader("Mentions, country by country", anchor=False)
 labels = data.group_labels()
 groups = order_groups(world.groups) if world.groups else [W.NK]
 c1, c2 = st.columns([2, 3])
 with c1:
-    seed_single("compare_group", "group", groups, W.NK if W.NK in groups else groups[0])
+    seed_single("compare_group", groups, W.NK if W.NK in groups else groups[0], url="group")
     group = st.selectbox("Group", groups, key="compare_group", format_func=lambda s: group_label(s, labels))
 with c2:
-    seed_single("compare_measure", "measure", list(MEASURE_LABELS), "sentences")
+    seed_single("compare_measure", list(MEASURE_LABELS), SENTENCES, url="measure")
     measure = st.radio("Measure", list(MEASURE_LABELS), format_func=MEASURE_LABELS.get, horizontal=True,
                        key="compare_measure")
 write_url("group", group, W.NK if W.NK in groups else groups[0])
-write_url("measure", measure, "sentences")
+write_url("measure", measure, SENTENCES)
 if world.report_years:
     ui.show_chart(
-        figure("compare-measures", loaded, (tuple(countries), group, measure, group_label(group, labels)),
+        figure("compare-measures", loaded.key, (tuple(countries), group, measure, group_label(group, labels)),
                lambda: WC.measure_multiples(W.measure_panel(world, countries, group, measure), countries, names,
-                                            measure, group, group_label(group, labels), source=SOURCE)),
+                                            measure, group, group_label(group, labels), source=COUNT_SOURCE)),
         "mentions.csv, counted with the lexicon `data/lexicon.toml` in every narrative alike. A grey band is "
-        "a report year whose narrative was not read (no bar, not a zero).", key="compare-measures")
+        "a report year whose narrative was not read (no bar, not a zero).", key="compare-measures",
+        synthetic=loaded.synthetic)
 else:
     st.info(f"No narrative has been read yet, so there are no counts to compare. Run `{W.REFRESH_ALL}`.",
             icon=":material/info:")
@@ -85,23 +91,23 @@ else:
 st.subheader("The tier panel: every country, every year", anchor=False)
 full = world.panel
 if len(full):
-    origins, n_countries = cached("panel-counts", loaded, (), lambda: (W.origin_counts(full), full["country"].nunique()))
+    origins, n_countries = once("panel-counts", loaded.key, (), lambda: (W.origin_counts(full), full["country"].nunique()))
     st.caption(
         f"{n_countries} countries, report years {panel_years[0]}-{panel_years[1]}: "
-        f"{origins['scraped']} tiers read from the narratives, {origins['reference']} from reference tables "
+        f"{origins[ORIGIN_SCRAPED]} tiers read from the narratives, {origins[ORIGIN_REFERENCE]} from reference tables "
         "(Kelley's panel covers 2001-2015; later years need the narratives). tier_code follows Kelley's coding "
         "(1 = Tier 1, 2 = Tier 2, 3 = Tier 2 Watch List, 4 = Tier 3; empty for Special Case).")
-    wide = cached("panel-wide", loaded, (), lambda: W.panel_wide(full))
+    wide = once("panel-wide", loaded.key, (), lambda: W.panel_wide(full))
     st.dataframe(wide, hide_index=True, width="stretch", height=360)
     d1, d2 = st.columns(2)
     with d1:
         st.download_button("Download the tier panel (CSV, one row per country and year)",
-                           data=cached("panel-long-csv", loaded, (), lambda: ui.csv_bytes(full)),
+                           data=lambda: ui.csv_bytes(full),
                            file_name="tier_panel.csv", mime="text/csv", key="compare-panel-long", on_click="ignore",
                            icon=":material/download:")
     with d2:
         st.download_button("Download the tier panel (CSV, one column per year)",
-                           data=cached("panel-wide-csv", loaded, (), lambda: ui.csv_bytes(wide)),
+                           data=lambda: ui.csv_bytes(wide),
                            file_name="tier_panel_wide.csv", mime="text/csv", key="compare-panel-wide",
                            on_click="ignore", icon=":material/download:")
 else:

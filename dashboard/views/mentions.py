@@ -5,21 +5,25 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.schema import SENTENCES
 from dashboard import cached, charts, data, derived, permalink, ui
-from dashboard.country import country_selector, for_country
+from dashboard import world as W
 from dashboard.colors import MAIN_GROUPS, group_label, order_groups
+from dashboard.country import country_selector
 from dashboard.search import PHRASE_HELP, run_phrase_search
 from dashboard.textsafe import escape_markdown
 
 st.title("Mentions of each group, year by year")
 ui.page_banner()
 
-mentions = data.load_table("mentions")
+mentions = data.load_table("mentions", columns=["country"])
 if not ui.require(mentions, what="mention counts"):
     st.stop()
-country = country_selector(mentions)  # shown only when more than one country's narratives are read
-mentions, sections, kwic, narratives, paragraphs = (for_country(data.load_table(n), country) for n in (
+country = country_selector("mentions")  # shown only when more than one country's narratives are read
+mentions, sections, kwic, narratives, paragraphs = (data.load_table(n, country=country) for n in (
     "mentions", "mention_sections", "kwic", "narratives", "paragraphs"))
+if not ui.require(mentions, what="mention counts"):
+    st.stop()
 labels = data.group_labels()
 
 m = mentions.df
@@ -30,7 +34,7 @@ lo, hi = years_all[0], years_all[-1]
 
 default_groups = [g for g in MAIN_GROUPS if g in all_groups]
 permalink.seed_multi("groups", all_groups, default_groups)
-permalink.seed_single("measure", list(charts.MEASURES), "sentences")
+permalink.seed_single("measure", list(charts.MEASURES), SENTENCES)
 c1, c2 = st.columns([3, 2])
 with c1:
     groups = st.multiselect(
@@ -51,7 +55,7 @@ else:
     years = (lo, hi)
     st.caption(f"One report year in the data: {lo}.")
 permalink.write_url("groups", groups, default_groups)
-permalink.write_url("measure", measure, "sentences")
+permalink.write_url("measure", measure, SENTENCES)
 permalink.write_url("years", [str(years[0]), str(years[1])], [str(lo), str(hi)])
 
 if not groups:
@@ -110,8 +114,8 @@ elif sections.status == "corrupt":
 st.subheader("North Korean victims by kind")
 if kwic.ok:
     ui.show_chart(
-        cached.figure("kinds", kwic.key, (years, tuple(corpus)), lambda: charts.kinds_chart(
-            kwic.df, years=years, corpus_years=corpus, source=source.replace("mentions.csv", "kwic.csv"))),
+        cached.figure("kinds", (kwic.key, data.lexicon_key()), (years, tuple(corpus)), lambda: charts.kinds_chart(
+            kwic.df, kind_labels=data.kind_labels(), years=years, corpus_years=corpus, source=source.replace("mentions.csv", "kwic.csv"))),
         f"{ui.REPORT_SOURCE}; kinds read from each sentence naming North Korean people (kwic.csv). "
         "A sentence naming several kinds counts under each; '0': the year's text names no North Korean people.",
         key="mentions-kinds", title="Sentences naming North Korean people, by kind of exploitation",
@@ -123,21 +127,28 @@ if kwic.has_rows:
                            **permalink.initial_text("kwic_filter"))
     permalink.write_url("kwic_filter", needle.strip(), "")
     k = derived.filter_kwic(kwic.df, groups, years, needle)
-    shown = pd.DataFrame({
-        "year": k["year"], "group": k["group"].map(lambda s: group_label(s, labels)), "section": k["section"],
-        "paragraph": k["paragraph_index"].astype("Int64") + 1, "term": k["term"], "sentence": k["sentence"],
-        "kinds": k["kinds"], "quantifiers": k["quantifiers"], "source_url": k["source_url"],
+    shown = pd.DataFrame({  # the links first, so that they stay on screen at 1400 px
+        "year": k["year"], "paragraph": k["paragraph_index"].astype("Int64") + 1,
+        "read": [W.read_link(country, y, i) for y, i in zip(k["year"].tolist(), k["paragraph_index"].tolist())],
+        "source_url": k["source_url"], "group": k["group"].map(lambda s: group_label(s, labels)),
+        "sentence": k["sentence"], "term": k["term"], "section": k["section"], "kinds": k["kinds"],
+        "quantifiers": k["quantifiers"],
     })
     st.dataframe(
         ui.http_links(shown, "source_url"), hide_index=True, width="stretch", height=400,
         row_height=ui.WRAP_ROW_HEIGHT,
         column_config={
-            "year": st.column_config.NumberColumn("Year", format="%d", width="small"),
-            "paragraph": st.column_config.NumberColumn("¶", format="%d", width="small",
+            "year": st.column_config.NumberColumn("Year", format="%d", width=55),
+            "paragraph": st.column_config.NumberColumn("¶", format="%d", width=45,
                                                        help="paragraph number in the narrative, from 1 (the CSV's paragraph_index + 1)"),
+            "read": st.column_config.LinkColumn("Read", display_text="read", width=55,
+                                                help="The paragraph on the Read page, mentions highlighted"),
+            "source_url": st.column_config.LinkColumn("Source", display_text="page", width=55,
+                                                      help="The report's page on state.gov"),
+            "group": st.column_config.TextColumn("Group", width=150),
             "sentence": st.column_config.TextColumn("Sentence", width="large"),
-            "term": st.column_config.TextColumn("Term"),
-            "source_url": st.column_config.LinkColumn("Source", display_text="open page"),
+            "term": st.column_config.TextColumn("Term", width="small"),
+            "section": st.column_config.TextColumn("Section", width="small"),
         },
     )
     st.caption(f"{len(shown)} sentences. Sort by clicking a column header. ¶ counts paragraphs from 1 as on the "
@@ -161,7 +172,7 @@ if phrase.strip():
     if not paragraphs.has_rows:
         ui.require(paragraphs, what="the phrase search")
     else:
-        result = run_phrase_search(paragraphs, phrase, regex, country)
+        result = run_phrase_search(paragraphs, phrase, regex)
         if result.error:
             st.error(result.error, icon=":material/error:")
         else:
@@ -177,6 +188,6 @@ if phrase.strip():
                     f"({'regular expression' if regex else 'literal, case-insensitive'}).",
                     key="mentions-phrase", title="Sentences containing the phrase, per report year",
                 )
-            st.caption(f"{int(counts['hits'].sum())} hits in {int(counts['sentences'].sum())} sentences over "
+            st.caption(f"{int(counts['hits'].sum())} hits in {int(counts[SENTENCES].sum())} sentences over "
                        f"{int((counts['hits'] > 0).sum())} of {len(counts)} report years.")
             ui.download_csv(counts, "phrase_counts.csv", key="dl-phrase", label="Download the counts (CSV)")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cached, charts, data, derived, ui
-from dashboard.colors import MAIN_GROUPS, order_groups
-from dashboard.country import CHINA, for_country
+from analysis.schema import SENTENCES
+from dashboard import cached, charts, data, derived, figures, ui
+from dashboard.colors import MAIN_GROUPS, group_color, order_groups
+from dashboard.country import CHINA
 from dashboard.fetch_panel import fetch_panel
 from dashboard.status import status_line
 from dashboard.summaries import headline, tier_spells
@@ -22,8 +23,8 @@ st.markdown(
 )
 
 tiers, tier_notes = data.load_tiers()
-mentions = for_country(data.load_table("mentions"), CHINA)  # this page is about China's narrative
-narratives = for_country(data.load_table("narratives"), CHINA)
+mentions = data.load_table("mentions", country=CHINA)  # this page is about China's narrative
+narratives = data.load_table("narratives", columns=["country", "year"], country=CHINA)
 labels = data.group_labels()
 corpus = derived.corpus_years(narratives.df if narratives.ok else None, mentions.df if mentions.ok else None)
 fetch_panel(has_text=bool(status.text_years))
@@ -32,15 +33,16 @@ h = headline(tiers, mentions.df if mentions.has_rows else None)
 c1, c2, c3 = st.columns(3)
 c1.metric("Latest tier", h.latest_tier, help=h.latest_help, border=True)
 c2.metric("Years on Tier 3", h.years_tier3, help=h.tier3_help, border=True)
-nk_series = None
-if mentions.has_rows and corpus:
-    nk = mentions.df[mentions.df["group"] == "north_korean"].groupby("year")["sentences"].sum()
-    every = range(corpus[0], corpus[-1] + 1)  # a year not in the corpus is a gap, not a bar of 0
-    nk_series = [float("nan") if y not in set(corpus) else float(nk.get(y, 0)) for y in every]
-c3.metric("North Korean sentences, latest year", h.nk_latest, delta=h.nk_delta, delta_color="off",
-          delta_arrow="off", help=h.nk_help + " The bars run over every report year from the first to the "
-          "last with text; a missing bar is a year without text.", border=True,
-          chart_data=nk_series or None, chart_type="bar")
+with c3.container(border=True):
+    st.metric("North Korean sentences, latest year", h.nk_latest, delta=h.nk_delta, delta_color="off",
+              delta_arrow="off", help=h.nk_help + " The bars below run over every report year from the first "
+              "to the last with text: '0' marks a year whose text names nobody, a grey band a year without text.")
+    if mentions.has_rows and corpus:
+        nk = mentions.df[mentions.df["group"] == derived.NK_GROUP].groupby("year")[SENTENCES].sum()
+        st.plotly_chart(
+            cached.figure("overview-spark", mentions.key, tuple(corpus), lambda: figures.sparkline(
+                {int(y): float(v) for y, v in nk.items()}, corpus, color=group_color(derived.NK_GROUP))),
+            key="overview-spark", width="stretch", config={"displayModeBar": False, "staticPlot": True})
 
 st.subheader("China's tier, report by report")
 for note in tier_notes:
@@ -64,7 +66,7 @@ if mentions.has_rows:
     ui.show_chart(
         cached.figure("overview-trend", mentions.key, (tuple(sorted(labels.items())), tuple(corpus)),
                       lambda: charts.mentions_trend(
-                          mentions.df, groups, "sentences", labels=labels, corpus_years=corpus,
+                          mentions.df, groups, SENTENCES, labels=labels, corpus_years=corpus,
                           visible=[g for g in MAIN_GROUPS if g in groups], legend_side=True,
                           source=ui.REPORT_SOURCE + "; counts by tip-china-dashboard")),
         f"{ui.REPORT_SOURCE}; sentences counted with the lexicon `data/lexicon.toml` (mentions.csv). "

@@ -1,26 +1,43 @@
 """Read: one year's narrative by section with mentions highlighted by group, and the North Korean
-sentences of that year against the year before (changes only)."""
+sentences of that year against another year (changes only).
+
+Paragraphs are numbered from 1 on screen and in the URL alike (`?para=17` is the paragraph shown as
+¶ 17, paragraph_index 16 in the tables). A country or year the URL asks for that the data does not
+hold is said, never swapped for another."""
 from __future__ import annotations
+
+import re
 
 import streamlit as st
 
+from analysis.schema import SENTENCES
 from dashboard import data, permalink, ui
-from dashboard.country import country_selector, for_country
 from dashboard.colors import MAIN_GROUPS, group_label, group_mark, order_groups
+from dashboard.country import countries, country_selector, name
+from dashboard.derived import NK_GROUP
 from dashboard.highlight import nk_sentences, spans_for_year
 from dashboard.sentence_diff import compare_sentences, word_diff_markdown
 from dashboard.textsafe import Span, escape_markdown, highlight_markdown, markdown_link, mark
 
 PARA_ANCHOR = "para-"
+DIFF_TAB = "North Korean sentences: {year} vs another year"
 st.title("Read a year's narrative")
 ui.page_banner()
 
-paragraphs = data.load_table("paragraphs")
+paragraphs = data.load_table("paragraphs", columns=["country"])
 if not ui.require(paragraphs, what="the narratives"):
     st.stop()
-country = country_selector(paragraphs)  # shown only when more than one country's narratives are read
-paragraphs, narratives, kwic, mentions = (for_country(t, country) for t in (
-    paragraphs, data.load_table("narratives"), data.load_table("kwic"), data.load_table("mentions")))
+asked_country = st.query_params.get("country")
+read = countries("paragraphs")
+if asked_country and asked_country not in read:
+    st.warning(f"No narrative of **{escape_markdown(name(asked_country))}** is in the data: the tables hold "
+               f"{escape_markdown(', '.join(name(c) for c in read))}. Read it with "
+               f"`{data.REFRESH_COMMAND} --countries {re.sub(r'[^a-z0-9-]', '', asked_country.lower())}`.",
+               icon=":material/info:")
+    st.stop()
+country = country_selector("paragraphs")  # shown only when more than one country's narratives are read
+paragraphs, narratives, kwic, mentions = (data.load_table(n, country=country) for n in (
+    "paragraphs", "narratives", "kwic", "mentions"))
 labels = data.group_labels()
 
 p = paragraphs.df
@@ -29,9 +46,15 @@ known_groups = set(labels) | (set(mentions.df["group"]) if mentions.has_rows els
     | (set(kwic.df["group"]) if kwic.has_rows else set())
 all_groups = order_groups(known_groups or MAIN_GROUPS)
 
+asked_year = st.query_params.get("year")
+if asked_year and asked_year.strip() not in {str(y) for y in years} and "year" not in st.session_state:
+    st.warning(f"{escape_markdown(name(country))} has no narrative text for {escape_markdown(asked_year)} in the "
+               f"data (years with text: {ui.year_ranges(years)}); showing {years[-1]}. Choose another year below.",
+               icon=":material/info:")
+
 c1, c2 = st.columns([1, 3])
 with c1:
-    permalink.seed_int("year", years, years[-1])
+    permalink.seed_single("year", years, years[-1])
     year = st.selectbox("Report year", years, key="year")
 with c2:
     default_groups = [g for g in MAIN_GROUPS if g in all_groups]
@@ -45,8 +68,8 @@ st.markdown("Highlights: " + " ".join(
     mark(escape_markdown(group_label(g, labels)), group_mark(g)) for g in groups
 ) if groups else "No group highlighted.")
 
-linked = st.query_params.get("para")
-linked_index = int(linked) if linked is not None and linked.isdigit() else None
+linked = (st.query_params.get("para") or "").strip()
+linked_number = int(linked) if linked.isdigit() else None  # as on screen: from 1
 
 spans, note = spans_for_year(int(year), country)
 if note:
@@ -57,17 +80,22 @@ n = len(rows)
 meta = narratives.df[narratives.df["year"] == year] if narratives.has_rows else None
 if meta is not None and len(meta):
     m = meta.iloc[0]
+    words = m["word_count"]
     st.caption(f"Source: {markdown_link(str(m['source_url']), m['source_url'])} · fetched "
                f"{escape_markdown(m.get('fetched_at', ''))} · "
-               f"{n} paragraphs, {int(m['word_count']) if m['word_count'] == m['word_count'] else '?'} words · "
+               f"{n} paragraphs, {int(words) if words == words else '?'} words · "
                f"sha256 {escape_markdown(str(m.get('sha256', ''))[:12])}…")
-if linked_index is not None:
-    hit = rows[rows["paragraph_index"] == linked_index]
-    if len(hit):
-        st.info(f"Linked paragraph {linked_index + 1} of {n} ({hit.iloc[0]['section'].title()}) is marked below "
-                "with a border.", icon=":material/link:")
+linked_row = rows[rows["paragraph_index"] == linked_number - 1] if linked_number else rows.iloc[0:0]
+if linked_number is not None:
+    if len(linked_row):
+        st.info(f"Linked paragraph {linked_number} of {n} ({linked_row.iloc[0]['section'].title()}) is marked "
+                "below with a border.", icon=":material/link:")
+    else:
+        st.warning(f"The link asks for paragraph {linked_number}, but the {year} narrative has {n} paragraphs "
+                   f"(¶ 1-{n}).", icon=":material/link_off:")
 
-tab_text, tab_diff = st.tabs(["Narrative", f"North Korean sentences: {year} vs another year"])
+diff_tab = DIFF_TAB.format(year=year)
+tab_text, tab_diff = st.tabs(["Narrative", diff_tab], default=diff_tab if "vs" in st.query_params else None)
 with tab_text:
     selected = set(groups)
     last_section = None
@@ -81,17 +109,17 @@ with tab_text:
         text = str(row["text"])
         marks = [Span(s, e, group_mark(g)) for s, e, g in spans.get(idx, []) if g in selected]
         md = f":gray[¶ {idx + 1}] " + highlight_markdown(text, marks)
-        if idx == linked_index:
-            st.html(f'<div id="{PARA_ANCHOR}{idx}"></div>')  # our own markup only: the anchor to scroll to
+        if linked_number is not None and idx == linked_number - 1:
+            st.html(f'<div id="{PARA_ANCHOR}{linked_number}" class="tipdash-anchor"></div>')  # our own markup only
             with st.container(border=True):
                 st.markdown(md)
         else:
             st.markdown(md)
-if linked_index is not None and len(rows[rows["paragraph_index"] == linked_index]):
+if len(linked_row):
     # Scroll the linked paragraph into view once it is drawn (the page's own script; no scraped text).
     st.html(
         "<script>(function(){var n=0,t=setInterval(function(){var e=document.getElementById("
-        f"'{PARA_ANCHOR}{int(linked_index)}');"
+        f"'{PARA_ANCHOR}{int(linked_number)}');"
         "if(e){e.scrollIntoView({block:'start'});clearInterval(t);}"
         "else if(++n>60){clearInterval(t);}},100);})();</script>",
         unsafe_allow_javascript=True,
@@ -109,7 +137,7 @@ with tab_diff:
             if "vs_for" in st.session_state:
                 st.session_state["vs"] = default_other  # the reader picked another year: compare with its year before
             else:
-                permalink.seed_int("vs", others, default_other)
+                permalink.seed_single("vs", others, default_other)
             st.session_state["vs_for"] = year
         elif st.session_state.get("vs") not in others:
             st.session_state["vs"] = default_other
@@ -119,15 +147,17 @@ with tab_diff:
         )
         permalink.write_url("vs", str(other), str(default_other))
         prev, cur = (other, int(year)) if other < year else (int(year), other)
-        old, new = nk_sentences(kwic.df, prev), nk_sentences(kwic.df, cur)
-        diff = compare_sentences(old, new)
+        diff = compare_sentences(nk_sentences(kwic.df, prev), nk_sentences(kwic.df, cur))
+        counts = mentions.df[mentions.df["group"] == NK_GROUP].set_index("year")[SENTENCES] if mentions.ok else {}
+        n_cur, n_prev = (int(counts.get(y, 0)) for y in (cur, prev))
         gap = ""
         if cur - prev > 1:
             missing = [y for y in range(prev + 1, cur) if y not in years]
             if missing:
                 gap = f" ({len(missing)} report year{'s' if len(missing) > 1 else ''} between them not in the data)"
         st.markdown(
-            f"Sentences naming North Korean people: **{len(new)} in {cur}**, **{len(old)} in {prev}**{gap}. "
+            f"Sentences naming North Korean people: **{n_cur} in {cur}**, **{n_prev} in {prev}**{gap} "
+            "(mentions.csv: a sentence counts each time the report prints it). "
             f"{diff.unchanged} unchanged (present in both years, wherever they sit), "
             f"{diff.count('added')} new in {cur}, {diff.count('removed')} dropped after {prev}, "
             f"{diff.count('changed')} reworded."
@@ -141,5 +171,5 @@ with tab_diff:
                 st.markdown(f":red-background[**Dropped after {prev}**] ~~{escape_markdown(c.old)}~~")
             else:
                 st.markdown(f":orange-background[**Reworded**] {word_diff_markdown(c.old, c.new)}")
-        st.caption(f"Source: {ui.REPORT_SOURCE} (kwic.csv). Unchanged sentences are not listed; a sentence "
-                   "counts as reworded when at least 60% of its words match a sentence of the other year.")
+        st.caption(f"Source: {ui.REPORT_SOURCE} (kwic.csv, mentions.csv). Unchanged sentences are not listed; a "
+                   "sentence counts as reworded when at least 60% of its words match a sentence of the other year.")

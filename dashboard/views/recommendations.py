@@ -70,7 +70,7 @@ printed = [int(y) for y in yearly.loc[yearly["recommendations"] > 0, "year"]]
 if not printed:
     st.info("No narrative in the data prints recommendations.", icon=":material/info:")
 else:
-    permalink.seed_int("year", printed, printed[-1])
+    permalink.seed_single("year", printed, printed[-1])
     year = st.selectbox("Report year", printed, key="year")
     permalink.write_url("year", str(year), str(printed[-1]))
     items = R.year_list(df, year)

@@ -25,16 +25,6 @@ ui.how_to_cite()
 loaded = {spec.name: data.load_table(spec.name) for spec in ALL_TABLES}
 
 
-def _file_bytes(t) -> Callable[[], bytes]:
-    """The file's bytes, read from disk when the user clicks (never serialised on a rerun)."""
-    def read() -> bytes:
-        try:
-            return t.path.read_bytes()
-        except OSError:  # a newer table set replaced this one since the page was drawn
-            return ui.csv_bytes(t.df)
-    return read
-
-
 def _zip(present: list[tuple[str, object]], version: str) -> Callable[[], bytes]:
     """The zip of every loaded table with its README, built when the user clicks."""
     def build() -> bytes:
@@ -64,7 +54,7 @@ for spec in ALL_TABLES:
         st.markdown(f"{spec.description} One row per {spec.one_row_per}. Written by: {spec.written_by}.")
         st.caption(f"File: `{spec.location}` in the data directory")
         if t.ok:
-            st.download_button(f"Download {file} ({len(t.df)} rows)", data=_file_bytes(t), file_name=file,
+            st.download_button(f"Download {file} ({len(t.df)} rows)", data=data.file_bytes(t), file_name=file,
                                mime="text/csv", key=f"dl-{spec.name}", on_click="ignore", icon=":material/download:")
         elif t.status == "corrupt":
             ui.show_problem(t)

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import ui
+from analysis.schema import MEASURES, PER_1000_WORDS, SENTENCES
+from dashboard import data, ui
 from dashboard import world as W
 from dashboard import world_charts as WC
+from dashboard.cached import figure, load_world, once
+from dashboard.permalink import seed_single, write_url
 from dashboard.textsafe import escape_markdown
-from dashboard.world_data import cached, figure, load_world, seed_single, write_url
 
 SOURCE = "U.S. Department of State, Trafficking in Persons Report, country narratives; counts by tip-china-dashboard"
 MAP_SOURCE = "U.S. State Department, TIP Report narratives; counts: tip-china-dashboard"
-MEASURE_LABELS = {"sentences": "Sentences", "per_1000_words": "Per 1,000 words",
-                  "share_of_sentences": "Share of sentences"}
-
-
+MEASURE_LABELS = dict(zip(MEASURES, ("Sentences", "Per 1,000 words", "Share of sentences")))
 
 def waiting_for_sentences(load) -> None:
     """Say the sentences are being read (or why they cannot be), and rerun the page once they are."""
     if load.sentences_problem:
-        st.warning(f"The sentences cannot be shown: {load.sentences_problem}. Rebuild the tables with "
-                   "`python -m scrapers parse`.", icon=":material/error:")
+        st.error(f"{load.sentences_problem}. Rebuild it with `{data.PARSE_COMMAND}` (offline, from the raw "
+                 f"cache) or `{data.REFRESH_COMMAND}`.", icon=":material/error:")
         return
     st.caption("Reading the sentences of every narrative (once per data version, a few seconds)…")
 
@@ -34,9 +33,12 @@ def waiting_for_sentences(load) -> None:
 
 
 st.title("The whole report: where it names North Korean people")
-ui.page_banner()
+ui.page_banner(world=True)
 loaded = load_world()
 world = loaded.world
+for problem in loaded.problems:
+    ui.show_problem(problem)
+synthetic = loaded.synthetic
 st.markdown(
     "Each country's narrative in each report year, counted with the same lexicon as China's: how many "
     "sentences name **North Korean people** (victims, workers, refugees; not the North Korean state). "
@@ -59,8 +61,8 @@ if world.only_china:
         icon=":material/public:")
 
 years = list(world.report_years)
-seed_single("world_year", "year", years, years[-1])
-seed_single("world_measure", "measure", list(MEASURE_LABELS), "sentences")
+seed_single("world_year", years, years[-1], url="year")
+seed_single("world_measure", list(MEASURE_LABELS), SENTENCES, url="measure")
 c1, c2 = st.columns([3, 2])
 with c1:
     if len(years) > 1:
@@ -74,25 +76,27 @@ with c2:
     measure = st.radio("Shade the map by", list(MEASURE_LABELS), format_func=MEASURE_LABELS.get, horizontal=True,
                        key="world_measure")
 write_url("year", year, years[-1])
-write_url("measure", measure, "sentences")
+write_url("measure", measure, SENTENCES)
 
 sentences_all = loaded.sentences  # None while the background read of kwic runs (once per data version)
-kinds = cached("world-kinds", loaded, (), lambda: W.kinds_by_narrative(sentences_all)) \
+kinds = once("world-kinds", loaded.key, (), lambda: W.kinds_by_narrative(sentences_all)) \
     if sentences_all is not None else None
 rows = W.with_kinds(W.year_rows(world, year), kinds)
-naming = rows[rows["sentences"] > 0]
+naming = rows[rows[SENTENCES] > 0]
 read_n, naming_n = len(rows), len(naming)
 st.markdown(f"**{year}:** {naming_n} of {read_n} narrative{'s' if read_n != 1 else ''} {'read name' if read_n != 1 else 'read names'} North Korean people "
-            f"in {int(naming['sentences'].sum())} sentence{'s' if naming['sentences'].sum() != 1 else ''}.")
+            f"in {int(naming[SENTENCES].sum())} sentence{'s' if naming[SENTENCES].sum() != 1 else ''}.")
 
 left, right = st.columns([5, 6], gap="medium")
 with left:
+    st.html(WC.NO_CDN_SCRIPT, unsafe_allow_javascript=True)  # our own script, no data: the map needs no CDN
     ui.show_chart(
-        figure("world-map", loaded, (year, measure, kinds is not None),
-               lambda: WC.world_map(rows, year, measure, source=MAP_SOURCE)),
-        f"{SOURCE} (mentions.csv, kwic.csv); codes from the country registry. Shaded: narratives naming "
-        "North Korean people; pale blue: read, none named; blank: not read.",
-        key="world-map")
+        figure("world-map", loaded.key, (year, measure, kinds is not None),
+               lambda: WC.world_map(rows, year, measure, source=MAP_SOURCE, shapes=data.country_shapes())),
+        f"{SOURCE} (mentions.csv, kwic.csv); codes from the country registry; country shapes: Natural Earth "
+        "(public domain), shipped with the dashboard. Shaded: narratives naming North Korean people; pale "
+        "blue: read, none named; light grey: not read.",
+        key="world-map", synthetic=synthetic)
     hidden = W.undrawable(rows)
     if hidden:
         st.caption("Not on the map (no ISO 3166-1 shape the map can draw), listed in the table: "
@@ -100,14 +104,14 @@ with left:
 with right:
     st.markdown("**Narratives naming North Korean people**")
     if naming_n:
-        table = naming[["name", "sentences", "per_1000_words", "tier", "kinds"]].rename(columns={
-            "name": "country", "per_1000_words": "per 1,000 words"}).assign(
+        table = naming[["name", SENTENCES, PER_1000_WORDS, "tier", "kinds"]].rename(columns={
+            "name": "country", PER_1000_WORDS: "per 1,000 words"}).assign(
             read=[W.read_link(c, year) for c in naming["country"].tolist()])
         st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420),
                      column_config={
                          "country": st.column_config.TextColumn(),
                          "tier": st.column_config.TextColumn(),
-                         "sentences": st.column_config.NumberColumn(format="%d", width="small",
+                         SENTENCES: st.column_config.NumberColumn(format="%d", width="small",
                                                                     help="Sentences naming North Korean people"),
                          "per 1,000 words": st.column_config.NumberColumn(format="%.2f", width="small"),
                          "kinds": st.column_config.TextColumn(width="large", help="North Korean victims by kind: "
@@ -123,14 +127,14 @@ with right:
 st.subheader("The sentences", anchor=False)
 options = naming["country"].tolist()
 if options:
-    seed_single("world_country", "country", options, options[0])
+    seed_single("world_country", options, options[0], url="country")
     country = st.selectbox("Show the sentences of", options, key="world_country",
                            format_func=lambda s: W.country_info(s).name)
     write_url("country", country, options[0])
     if sentences_all is None:
         waiting_for_sentences(loaded)
     else:
-        sentences = cached("world-sentences", loaded, (country, year), lambda: W.nk_sentences(sentences_all, country, year))
+        sentences = once("world-sentences", loaded.key, (country, year), lambda: W.nk_sentences(sentences_all, country, year))
         st.caption(f"{W.country_info(country).name}, {year} report: {len(sentences)} sentence"
                    f"{'s' if len(sentences) != 1 else ''} naming North Korean people, in printed order.")
         st.dataframe(
@@ -153,7 +157,7 @@ else:
     st.caption("No sentences to show for this year.")
 
 st.subheader("How many narratives name North Korean people, year by year", anchor=False)
-ui.show_chart(figure("world-naming", loaded, (), lambda: WC.naming_chart(W.naming_by_year(world), source=SOURCE)),
+ui.show_chart(figure("world-naming", loaded.key, (), lambda: WC.naming_chart(W.naming_by_year(world), source=SOURCE)),
               f"{SOURCE} (mentions.csv). Every report year from the first to the last read is on the axis; "
               "a grey band is a year with no narrative read (no bar, not a zero). The dash marks how many "
-              "narratives were read that year.", key="world-naming")
+              "narratives were read that year.", key="world-naming", synthetic=synthetic)

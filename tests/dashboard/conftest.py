@@ -32,20 +32,27 @@ def publish_fixture(name: str, target: Path, *, synthetic: bool | None = None) -
     return target
 
 
-def replace_table_bytes(data_dir: Path, name: str, raw: bytes | None) -> None:
+def replace_table_bytes(data_dir: Path, name: str, raw: bytes | None, *, parquet: bool = False) -> None:
     """Overwrite (or, with None, delete) one table file of the current set in place and keep the
-    manifest's size in step, so the set stays 'complete' and the dashboard meets the damaged file."""
+    manifest in step, so the set stays 'complete' and the dashboard meets the damaged file: the CSV
+    (and the table's Parquet copy is dropped from the set, so the CSV is what the loader reads), or
+    with parquet=True the Parquet copy itself."""
     import json
 
     ts = current(data_dir)
     assert ts is not None
     manifest = json.loads((ts.dir / MANIFEST).read_text(encoding="utf-8"))
+    info = manifest["tables"][name]
     if raw is None:
         ts.path(name).unlink()
         manifest["tables"].pop(name, None)
+    elif parquet:
+        (ts.dir / info["parquet"]).write_bytes(raw)
+        info["parquet_bytes"] = len(raw)
     else:
         ts.path(name).write_bytes(raw)
-        manifest["tables"][name]["bytes"] = len(raw)
+        info["bytes"] = len(raw)
+        info["parquet"], info["parquet_bytes"] = "", 0
     (ts.dir / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
 
 

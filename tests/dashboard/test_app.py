@@ -52,7 +52,7 @@ def test_every_page_runs_on_the_full_fixture(monkeypatch, page, full_dir, refere
 def test_overview_shows_tier_history_mentions_and_headlines(monkeypatch, full_dir, reference_only_dir):
     at = run_app(monkeypatch, full_dir)
     assert_clean(at)
-    assert len(charts(at)) == 2
+    assert [c.key for c in charts(at)] == ["overview-spark", "overview-tiers", "overview-mentions"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Latest tier"] == "Tier 3 since 2017"
     assert metrics["Years on Tier 3"].endswith("of 25")

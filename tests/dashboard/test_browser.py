@@ -3,6 +3,8 @@ Debian's Chromium through Playwright. Visits every page, checks there is no erro
 widget and checks the URL carries it, and saves screenshots to tests/artifacts/ (gitignored)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from streamlit_browser import ARTIFACTS, BROWSER_MARKS
 from streamlit_browser import errors as _errors
@@ -142,22 +144,68 @@ def test_permalink_settles_on_what_is_on_screen_after_rapid_changes(server, brow
         page.close()
 
 
-def test_essay_paragraph_link_scrolls_to_the_paragraph(server, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+@contextmanager
+def opened(browser, url: str, title: str, height: int = 900):
+    """A 1400 px wide page at `url`, settled on `title`; closed afterwards."""
+    page = browser.new_page(viewport={"width": 1400, "height": height})
     try:
-        page.goto(f"{server}/read?year=2021&para=40")
-        _settle(page, PAGES["read"][1])
-        anchor = page.locator("#para-40")
-        anchor.wait_for(state="attached", timeout=15_000)
+        page.goto(url)
+        _settle(page, title)
+        yield page
+    finally:
+        page.close()
+
+
+def test_paragraph_link_scrolls_to_the_paragraph_below_the_top_bar(server, browser):
+    with opened(browser, f"{server}/read?year=2021&para=40", PAGES["read"][1]) as page:
+        page.locator("#para-40").wait_for(state="attached", timeout=15_000)
         page.wait_for_function(
             "() => { const e = document.getElementById('para-40'); if (!e) return false;"
             " const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; }",
             timeout=15_000)
-        para = page.get_by_text("¶ 41", exact=False).first
+        para = page.get_by_text("¶ 40", exact=False).first
         assert _in_viewport(page, para)
+        # its first line is not hidden under Streamlit's top bar
+        header_bottom = page.evaluate(
+            "() => { const h = document.querySelector('[data-testid=\"stHeader\"]'); return h ? h.getBoundingClientRect().bottom : 0; }")
+        assert para.bounding_box()["y"] >= header_bottom, (para.bounding_box(), header_bottom)
         page.screenshot(path=str(ARTIFACTS / "browser_read_anchor.png"))
-    finally:
-        page.close()
+
+
+def test_vs_in_the_url_opens_the_comparison_tab(server, browser):
+    with opened(browser, f"{server}/read?year=2021&vs=2004", PAGES["read"][1]) as page:
+        tab = page.get_by_role("tab", name="North Korean sentences: 2021 vs another year")
+        tab.wait_for(timeout=15_000)
+        assert tab.get_attribute("aria-selected") == "true"
+        assert page.get_by_text("in 2004", exact=False).first.is_visible()
+
+
+def test_mentions_sentence_grid_shows_its_links_at_1400px(server, browser):
+    with opened(browser, f"{server}/mentions", PAGES["mentions"][1]) as page:
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        grid.get_by_text("Source", exact=True).first.wait_for(state="attached", timeout=15_000)
+        headers = grid.evaluate("g => [...g.querySelectorAll('th')].map(t => t.textContent.trim())")
+        # the grid draws on a canvas: its first columns are the ones on screen without scrolling sideways
+        assert headers[:4] == ["Year", "¶", "Read", "Source"], headers
+        assert grid.bounding_box()["width"] > 55 + 45 + 55 + 55 + 400, "the link columns and the sentence fit"
+        _shot(page, "mentions_grid")
+
+
+def test_compare_panels_show_their_tallest_bar(server, browser):
+    """China-only data: North Korea, Russia and Mongolia (the default) have no narrative read; their empty
+    panels must not shrink the shared axis below China's tallest bar."""
+    with opened(browser, f"{server}/compare", "China beside other countries", height=1000) as page:
+        page.locator(".js-plotly-plot .main-svg").nth(1).wait_for(timeout=30_000)
+        assert not _errors(page), _errors(page)
+        top, tallest, axes = page.evaluate(
+            "() => { const gd = document.querySelectorAll('.js-plotly-plot')[1];"
+            " const L = gd._fullLayout; const ys = gd._fullData[0].y.map(Number);"
+            " const axes = Object.keys(L).filter(k => /^yaxis\\d*$/.test(k)).map(k => L[k].range[1]);"
+            " return [L.yaxis.range[1], Math.max(...ys), axes]; }")
+        assert tallest > 4 and top >= tallest, (top, tallest)
+        assert all(a >= tallest for a in axes), axes
+        _shot(page, "compare_china_only")
 
 
 @pytest.fixture(scope="module")

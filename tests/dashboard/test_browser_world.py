@@ -3,8 +3,9 @@
 year slider and the country choice written to the URL, a permalink restored, the tier panel CSV
 downloaded and read back. Screenshots go to tests/artifacts/ (gitignored).
 
-The server and browser helpers are shared with test_browser.py (tests/streamlit_browser.py). The world map's country shapes come from Plotly's CDN (cdn.plot.ly), which this
-machine cannot reach: offline the map draws its frame and colour bar but no countries.
+The server and browser helpers are shared with test_browser.py (tests/streamlit_browser.py). The world
+map's country shapes ship with the dashboard (dashboard/assets/countries-110m.geojson): the map draws
+with no network, and a test checks the page asks nothing of Plotly's CDN (cdn.plot.ly).
 """
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ def test_world_page_slider_country_and_permalink(server, browser):
         page.goto(f"{server}/world?year=2015&country=kosovo")
         _settle(page, WORLD_TITLE)
         page.get_by_text("Kosovo, 2015 report", exact=False).first.wait_for(timeout=30_000)
-        assert page.get_by_text("Not on the map", exact=False).count() == 1
+        assert page.get_by_text("Not on the map", exact=False).count() == 0, "Kosovo is on the shipped shapes"
         _no_error(page)
         _shot(page, "world_2015_kosovo")
 
@@ -114,5 +115,24 @@ def test_compare_page_charts_choice_and_panel_download(server, browser):
         assert first.get_by_text("Laos", exact=True).count() >= 1
         assert first.get_by_text("Russia", exact=True).count() == 0
         _shot(page, "compare_laos_thailand")
+    finally:
+        page.close()
+
+
+def test_world_map_draws_every_country_with_no_network(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+    try:
+        page.goto(f"{server}/world")
+        _settle(page, WORLD_TITLE)
+        _no_error(page)
+        shapes = page.locator(".js-plotly-plot .choroplethlayer path")
+        page.wait_for_function(
+            "() => document.querySelectorAll('.js-plotly-plot .choroplethlayer path').length > 150", timeout=30_000)
+        assert shapes.count() > 150, "every shipped country shape drawn"
+        assert not [u for u in asked if not u.startswith(server)], [u for u in asked if not u.startswith(server)][:5]
+        _shot(page, "world_offline_map")
     finally:
         page.close()

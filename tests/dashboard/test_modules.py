@@ -11,12 +11,13 @@ import pytest
 
 from dashboard import charts
 from dashboard.bundle import build_zip
-from dashboard.colors import group_color, group_family, order_groups
+from analysis.schema import MENTIONS_TABLE, TIERS_TABLE
+from dashboard.colors import group_color, group_mark, order_groups
 from dashboard.data import parse_table
 from dashboard.ngo_estimates import estimates_from_claims
-from dashboard.sentence_diff import Change, compare_sentences, diff_sentences, word_diff_markdown
+from dashboard.sentence_diff import Change, compare_sentences, word_diff_markdown
 from dashboard.summaries import headline, tier_spells
-from dashboard.tables import BY_NAME, MENTIONS, TIERS
+from dashboard.tables import BY_NAME
 from dashboard.textsafe import Span, escape_markdown, find_literal_spans, highlight_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,12 +45,12 @@ def test_literal_spans_are_case_insensitive_and_repeated():
 def test_diff_reports_only_changes():
     old = ["A stays the same.", "Some North Korean women are lured.", "Dropped sentence here."]
     new = ["A stays the same.", "Many North Korean women are lured.", "A brand new sentence appears now."]
-    kinds = sorted(c.kind for c in diff_sentences(old, new))
+    kinds = sorted(c.kind for c in compare_sentences(old, new).changes)
     assert kinds == ["added", "changed", "removed"]
-    changed = next(c for c in diff_sentences(old, new) if c.kind == "changed")
+    changed = next(c for c in compare_sentences(old, new).changes if c.kind == "changed")
     md = word_diff_markdown(changed.old, changed.new)
     assert ":red-background[~~Some~~]" in md and ":green-background[Many]" in md
-    assert diff_sentences(old, old) == []
+    assert compare_sentences(old, old).changes == []
 
 
 def test_diff_a_moved_sentence_is_unchanged():
@@ -83,14 +84,19 @@ def test_diff_of_the_synthetic_2020_2021_sentences():
     kwic["paragraph_index"] = kwic["paragraph_index"].astype(int)
     kwic["sentence_index"] = kwic["sentence_index"].astype(int)
     from dashboard.highlight import nk_sentences
+    from collections import Counter
+
     old, new = nk_sentences(kwic, 2020), nk_sentences(kwic, 2021)
+    mentions = pd.read_csv(FULL / "mentions.csv")
+    nk = mentions[mentions["group"] == "north_korean"].set_index("year")["sentences"]
+    assert (len(old), len(new)) == (nk[2020], nk[2021]), "a sentence counts each time it is printed, as in mentions.csv"
     d = compare_sentences(old, new)
-    assert d.unchanged == len(set(old) & set(new)) > 0
-    assert d.count("removed") == len(set(old) - set(new))
+    assert d.unchanged == sum((Counter(old) & Counter(new)).values()) > 0
+    assert d.count("removed") + d.count("changed") == len(old) - d.unchanged
 
 
 def test_parse_table_accepts_the_fixture_and_types_numbers():
-    df, problem = parse_table((FULL / "mentions.csv").read_bytes(), MENTIONS)
+    df, problem = parse_table((FULL / "mentions.csv").read_bytes(), MENTIONS_TABLE.columns, MENTIONS_TABLE.numeric)
     assert problem == ""
     assert df["year"].dtype == "int64"
     assert df["per_1000_words"].dtype == "float64"
@@ -106,7 +112,7 @@ def test_parse_table_accepts_the_fixture_and_types_numbers():
      b'china,2001,"unclosed\n', "not valid CSV"),
 ])
 def test_parse_table_explains_what_is_wrong(raw, fragment):
-    df, problem = parse_table(raw, TIERS)
+    df, problem = parse_table(raw, TIERS_TABLE.columns[:10], TIERS_TABLE.numeric)
     assert df is None
     assert fragment in problem
 
@@ -166,9 +172,10 @@ def test_trend_uses_group_colours_and_percent_for_shares():
     assert "%" in fig.layout.yaxis.title.text
 
 
-def test_colours_are_stable_and_families_match():
-    assert group_color("burmese") == group_color("burmese")
-    assert group_family("north_korean") == "red" and group_family("burmese") == "green"
+def test_one_colour_per_group_in_charts_and_highlights():
+    for slug in ("north_korean", "north_korea_state", "uyghur_xinjiang", "tibetan", "burmese"):
+        assert group_mark(slug).endswith(":" + group_color(slug)), slug  # the highlight is the chart colour
+    assert len({group_color(s) for s in ("north_korean", "north_korea_state", "uyghur_xinjiang", "tibetan")}) == 4
     assert order_groups(["vietnamese", "tibetan", "north_korean"]) == ["north_korean", "tibetan", "vietnamese"]
 
 
@@ -223,15 +230,24 @@ def test_quantifier_tally_counts_sentences_per_word_and_filters_women():
     assert set(everyone.words) == {"some", "many", "thousands"}
 
 
-def test_fetch_permission_local_hosted_and_switch():
-    from dashboard.fetching import fetch_permission, plain_reason
+def test_fetch_permission_by_operator_setting_and_peer_address_never_a_header():
+    from dashboard.fetching import fetch_permission, forwarded, plain_reason
 
-    assert fetch_permission("localhost:8501", None).allowed
-    assert fetch_permission("127.0.0.1:9000", None).allowed
-    assert not fetch_permission("localhost:8501", "0").allowed
-    hosted = fetch_permission("tip-china.streamlit.app", None)
-    assert not hosted.allowed and "TIPDASH_ALLOW_FETCH=1" in hosted.reason
-    assert fetch_permission("tip-china.streamlit.app", "1").allowed
+    # README's local command on one's own machine: the browser's peer is loopback (st.context.ip_address
+    # is None for it) -> the button
+    assert fetch_permission(None, peer=None).allowed
+    assert fetch_permission(None, peer="127.0.0.1").allowed and fetch_permission(None, peer="::1").allowed
+    # a visitor from another machine sending `Host: 127.evil.example` or `Host: localhost`: the Host
+    # header is not an input at all; its peer address decides -> no button
+    for peer in ("203.0.113.7", "192.168.1.20", "2001:db8::1", "127.evil.example"):
+        denied = fetch_permission(None, peer=peer)
+        assert not denied.allowed and "TIPDASH_ALLOW_FETCH=1" in denied.reason, peer
+    # behind a proxy on this machine that says so: not local (forged forwarding headers only take it away)
+    assert forwarded({"X-Forwarded-For": "203.0.113.7"}) and not forwarded({"Host": "localhost"})
+    assert not fetch_permission(None, peer=None, via_proxy=True).allowed
+    # the operator decides when set
+    assert not fetch_permission("0", peer=None).allowed
+    assert fetch_permission("1", peer="203.0.113.7").allowed
     assert "no internet" in plain_reason("fetch_failed", "https://x: could not connect (after 3 retries): Name or service not known")
     assert "HTTP 403" in plain_reason("fetch_failed", "https://x: HTTP 403 Forbidden. state.gov refuses")
     assert "HTTP 404" in plain_reason("no_page", "https://x: HTTP 404, no such page")
@@ -281,13 +297,14 @@ def test_year_axis_helpers():
 
 
 def test_north_korean_people_and_state_highlights_are_unmistakable():
-    from dashboard.colors import HIGHLIGHT_CSS, group_mark
     from dashboard.textsafe import mark
 
-    people, state = HIGHLIGHT_CSS["north_korean"], HIGHLIGHT_CSS["north_korea_state"]
+    people, state = group_mark("north_korean").split(":")[1:], group_mark("north_korea_state").split(":")[1:]
     assert people[0] != state[0] and people[1] != state[1]
     assert mark("x", group_mark("north_korean")) == ':color[x]{foreground="#ffffff" background="#c62828"}'
-    assert mark("x", group_mark("tibetan")) == ":violet-background[x]"
+    # Uyghur and Tibetan highlights as strong as the North Korean ones: a solid colour, white text
+    assert mark("x", group_mark("tibetan")) == ':color[x]{foreground="#ffffff" background="#6a3d9a"}'
+    assert mark("x", group_mark("uyghur_xinjiang")) == ':color[x]{foreground="#ffffff" background="#1565c0"}'
     assert mark("x", 'css:#fff" onload="x:#000') == ":gray-background[x]", "only hex colours pass"
     md = highlight_markdown("North Korean women, and", [Span(0, 18, group_mark("north_korean"))])
     assert md.endswith('background="#c62828"}' + "\\, and")

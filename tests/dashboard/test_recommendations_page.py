@@ -23,12 +23,12 @@ def test_the_page_shows_the_latest_list_the_counts_the_threads_and_the_csv(monke
     assert "2021: 6 recommendations; 0 naming North Korean people." in body
     listing = next(m.value for m in at.markdown if m.value.startswith("1. "))
     assert [line.split(". ", 1)[0] for line in listing.splitlines()] == ["1", "2", "3", "4", "5", "6"]
-    assert "(./read?country=china&year=2021&para=3)" in listing
+    assert "(./read?country=china&year=2021&para=4)" in listing
     assert "Report years without text in the data: 2005-2012, 2014-2019." in body
     assert "print no recommendations (0 items, coverage.csv says so): 2004." in body
     summary = at.dataframe[0].value
     assert summary["thread"].tolist() == ["china:2013:1", "china:2013:3"]
-    assert summary["read"].tolist() == ["./read?country=china&year=2013&para=8", "./read?country=china&year=2013&para=10"]
+    assert summary["read"].tolist() == ["./read?country=china&year=2013&para=9", "./read?country=china&year=2013&para=11"]
     labels = [b.proto.label for b in at.get("download_button")]
     assert any(label.startswith("Download the recommendations (CSV") for label in labels)
 
@@ -104,7 +104,7 @@ def test_year_list_is_in_printed_order_with_links():
     items = R.year_list(RECS.iloc[::-1], 2021)
     assert items["rank"].tolist() == [1, 2, 3]
     assert items["names"].tolist() == [False, False, True]
-    assert items["read"].tolist()[2] == "./read?country=china&year=2021&para=5"
+    assert items["read"].tolist()[2] == "./read?country=china&year=2021&para=6"
 
 
 def test_threads_keep_only_those_naming_the_group_and_mark_changed_wording():

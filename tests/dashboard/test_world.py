@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import world as W
 from dashboard import world_charts as WC
-from dashboard.world_data import build_from_set, kelley_frame, kelley_path, load_world, read_columns
+from dashboard import data as D
+from dashboard.cached import build_from_set, kelley_frame, load_world
 from scrapers.store.tableset import TableSet, current
 from tests.fixtures.world_tables import GAP_YEAR, PLANS, publish_world, world_frames
 
@@ -33,14 +34,18 @@ def world_dir(tmp_path_factory) -> Path:
     return publish_world(tmp_path_factory.mktemp("world") / "data")
 
 
+def kelley() -> pd.DataFrame:
+    return kelley_frame(D.kelley_rows())
+
+
 @pytest.fixture(scope="module")
 def world(world_dir) -> W.WorldTables:
-    return build_from_set(current(world_dir), kelley_path())[0]
+    return build_from_set(current(world_dir), kelley(), shapes=D.shape_codes())[0]
 
 
 @pytest.fixture(scope="module")
 def kwic_nk(world_dir) -> pd.DataFrame:
-    return build_from_set(current(world_dir), kelley_path())[1]
+    return build_from_set(current(world_dir), kelley())[1]
 
 
 @pytest.fixture(scope="module")
@@ -97,11 +102,10 @@ def test_year_rows_carry_tier_kinds_and_codes_and_sort_by_sentences(world, frame
 
 def test_countries_the_map_cannot_draw_are_named(world):
     info = world.countries.set_index("country")
-    assert not info.loc["kosovo", "drawable"] and info.loc["kosovo", "iso3"] == "XKX"
-    assert not info.loc["serbia-and-montenegro", "drawable"]  # SCG: a withdrawn code
+    assert info.loc["kosovo", "drawable"] and info.loc["kosovo", "iso3"] == "XKX"  # the shipped shapes have Kosovo
+    assert not info.loc["serbia-and-montenegro", "drawable"]  # SCG: a withdrawn code, no shape
     assert info.loc["china", "drawable"]
-    rows = W.year_rows(world, 2015)
-    assert "Kosovo (XKX)" in W.undrawable(rows)
+    assert "Kosovo (XKX)" not in W.undrawable(W.year_rows(world, 2015))
     assert W.undrawable(W.year_rows(world, 2005)) == ["Serbia and Montenegro (SCG)"]
 
 
@@ -167,7 +171,7 @@ def test_tier_panel_from_tiers_only_never_overrides_a_tiers_row():
 
 
 def test_kelley_frame_maps_codes_to_registry_slugs():
-    k = kelley_frame(kelley_path())
+    k = kelley()
     assert {"china", "north-korea", "kosovo"} <= set(k["country"])
     assert k["year"].min() >= 2001 and k["year"].max() == 2015
     assert set(k["tier"]) <= {"Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3"}
@@ -179,8 +183,7 @@ def test_empty_data_gives_empty_aggregates():
     assert W.default_compare(world) == [] and W.measure_panel(world, ["china"], W.NK, "sentences").empty
 
 
-def test_read_columns_csv_and_parquet_agree(world_dir):
-    pytest.importorskip("pyarrow")
+def test_read_table_csv_and_parquet_agree(world_dir):
     from dataclasses import replace
 
     ts = current(world_dir)
@@ -188,15 +191,17 @@ def test_read_columns_csv_and_parquet_agree(world_dir):
     csv_only = TableSet(ts.dir, replace(ts.manifest, tables={n: replace(i, parquet="", parquet_bytes=0)
                                                               for n, i in ts.manifest.tables.items()}))
     cols = ["country", "year", "group", "paragraph_index", "sentence", "no_such_column"]
-    from_csv = read_columns(csv_only, "kwic", cols, group=W.NK)
-    from_parquet = read_columns(ts, "kwic", cols, group=W.NK)
-    assert len(from_csv) == int((ts.read("kwic")["group"] == W.NK).sum()) > 0
+    from_csv, problem = D.read_table(csv_only, "kwic", columns=cols, group=W.NK)
+    from_parquet, _ = D.read_table(ts, "kwic", columns=cols, group=W.NK)
+    assert problem == "" and len(from_csv) == int((ts.read("kwic")["group"] == W.NK).sum()) > 0
     assert (from_csv["group"] == W.NK).all() and (from_csv["no_such_column"] == "").all()
-    pd.testing.assert_frame_equal(from_csv.astype(str), from_parquet.astype(str))
-    assert read_columns(ts, "not_a_table", ["a"]).empty
+    pd.testing.assert_frame_equal(from_csv, from_parquet, check_dtype=False)
+    assert from_csv["year"].dtype == from_parquet["year"].dtype == "int64", "the schema's types either way"
+    russia, _ = D.read_table(ts, "mentions", columns=["country", "year"], country="russia")
+    assert set(russia["country"]) == {"russia"} and list(russia.columns) == ["country", "year"]
     # the aggregates do not depend on where the rows came from
-    a = build_from_set(csv_only, kelley_path())[0].nk
-    b = build_from_set(ts, kelley_path())[0].nk
+    a = build_from_set(csv_only, kelley())[0].nk
+    b = build_from_set(ts, kelley())[0].nk
     pd.testing.assert_frame_equal(a, b)
 
 
@@ -226,11 +231,15 @@ def test_small_multiples_break_at_unread_years(world):
 
 def test_world_map_draws_codes_it_can_and_shades_naming_narratives(world):
     rows = W.year_rows(world, 2015)
-    fig = WC.world_map(rows, 2015, "sentences", source="test")
-    drawn = {loc for trace in fig.data for loc in trace.locations}
-    assert "XKX" not in drawn and "CHN" in drawn
+    shapes = D.country_shapes()
+    fig = WC.world_map(rows, 2015, "sentences", source="test", shapes=shapes)
+    assert all(trace.geojson is not None and trace.locationmode != "ISO-3" for trace in fig.data), "shipped shapes"
+    assert fig.layout.geo.visible is False, "no base layers (they would come from Plotly's CDN)"
+    every = {f["id"] for f in shapes["features"]}
+    assert set(fig.data[0].locations) == every and len(every) > 170, "every country drawn, read or not"
     naming_trace = fig.data[-1]
     assert set(naming_trace.locations) == set(rows[(rows["sentences"] > 0) & rows["drawable"]]["iso3"])
+    assert set(naming_trace.locations) <= every and "XKX" in set(fig.data[-1].locations) | set(fig.data[-2].locations)
 
 
 # -- the pages (AppTest) ------------------------------------------------------------------------
@@ -294,7 +303,9 @@ def test_world_page_permalink_restores_year_and_country_and_names_unmapped(monke
     assert at.select_slider(key="world_year").value == 2015
     assert at.selectbox(key="world_country").value == "kosovo"
     assert len(at.dataframe[1].value) == expected[("kosovo", 2015)]
-    assert "Kosovo \\(XKX\\)" in page_text(at) or "Kosovo (XKX)" in page_text(at)
+    assert "Not on the map" not in page_text(at), "Kosovo has a shape in the shipped shapes"
+    at = run_page(monkeypatch, world_dir, "world", year="2005")
+    assert "Serbia and Montenegro \\(SCG\\)" in page_text(at), "a withdrawn code without a shape is named"
     at = run_page(monkeypatch, world_dir, "world", year="1990", country="atlantis")  # bad values: defaults
     assert at.select_slider(key="world_year").value == 2025
 
@@ -313,9 +324,9 @@ def test_world_page_says_it_is_reading_the_sentences_then_shows_them(monkeypatch
     import threading
 
     gate = threading.Event()
-    from dashboard import world_data
+    from dashboard import cached
 
-    blocker = world_data._POOL.submit(gate.wait)  # keep the one reader thread busy: the read must wait
+    blocker = cached._POOL.submit(gate.wait)  # keep the one reader thread busy: the read must wait
     try:
         at = AppTest.from_file(str(APP), default_timeout=60)
         at.query_params["page"] = "world"
@@ -376,7 +387,7 @@ def test_compare_page_with_china_only_and_tiers_only(monkeypatch, china_only_dir
 # -- one country at a time on Read and Mentions; China on Overview and Essay ---------------------
 def test_read_link_is_a_relative_permalink():
     assert W.read_link("north-korea", 2015) == "./read?country=north-korea&year=2015"
-    assert W.read_link("china", 2021, 4) == "./read?country=china&year=2021&para=4"
+    assert W.read_link("china", 2021, 4) == "./read?country=china&year=2021&para=5", "para counts from 1 as on screen"
 
 
 def test_world_table_and_sentences_link_to_the_read_page(monkeypatch, world_dir):

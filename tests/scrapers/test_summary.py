@@ -48,15 +48,15 @@ def test_summary_of_a_directory_without_tables_says_what_to_run(tmp_path, cli):
 
 
 def test_world_pages_read_the_summary_when_it_holds_more_narratives(world_crawl, tmp_path, cli, monkeypatch):
-    from dashboard import world_data
+    from dashboard import data as dashboard_data
 
     data = tmp_path / "repo-data"
     data.mkdir()
     assert cli("parse", "--data-dir", data).code == 0  # China lens only: no narratives
     monkeypatch.setenv("TIPDASH_DATA_DIR", str(data))
-    assert world_data.world_set().dir == tableset.current(data).dir
+    assert dashboard_data.world_set().dir == tableset.current(data).dir
     assert cli("summary", "--data-dir", world_crawl, "--to", data / "world").code == 0
-    chosen = world_data.world_set()
+    chosen = dashboard_data.world_set()
     assert chosen.dir == tableset.current(data / "world").dir
     narratives = pd.read_csv(chosen.path("narratives"), dtype=str)
     assert {"china", "north-korea", "somalia"} <= set(narratives.country)
