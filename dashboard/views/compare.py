@@ -98,7 +98,11 @@ if len(full):
         "(Kelley's panel covers 2001-2015; later years need the narratives). tier_code follows Kelley's coding "
         "(1 = Tier 1, 2 = Tier 2, 3 = Tier 2 Watch List, 4 = Tier 3; empty for Special Case).")
     wide = once("panel-wide", loaded.key, (), lambda: W.panel_wide(full))
-    st.dataframe(wide, hide_index=True, width="stretch", height=360)
+    years_shown = [c for c in wide.columns if c.isdigit()]
+    st.dataframe(wide.drop(columns=["country"]), hide_index=True, width="stretch", height=360,
+                 column_config={"name": st.column_config.TextColumn("Country", pinned=True),
+                                "iso3": st.column_config.TextColumn("ISO3", width="small"),
+                                **{y: st.column_config.TextColumn(y, width="medium") for y in years_shown}})
     d1, d2 = st.columns(2)
     with d1:
         st.download_button("Download the tier panel (CSV, one row per country and year)",

@@ -3,6 +3,8 @@ the real analysis counted, the figures' gaps, the column reader, and AppTest run
 the world set, on China-only data and on tiers-only data (selectors, slider, permalinks, downloads)."""
 from __future__ import annotations
 
+import json
+
 import math
 from pathlib import Path
 
@@ -358,7 +360,10 @@ def test_compare_page_defaults_selection_and_downloads(monkeypatch, world_dir):
     assert any("one row per country and year" in label for label in labels)
     assert any("one column per year" in label for label in labels)
     wide = at.dataframe[0].value
-    assert {"china", "france"} <= set(wide["country"]) and "2025" in wide.columns
+    assert {"China", "France"} <= set(wide["name"]) and "2025" in wide.columns
+    assert "country" not in wide.columns, "the slug column stays out of the on-screen panel (it is in the CSV)"
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["2025"]["width"] == "medium", "a year column is wide enough for 'Tier 2 Watch List'"
 
     at.multiselect(key="compare_countries").set_value(["russia", "kosovo"]).run()
     assert not at.exception and qp(at, "countries") == ["russia", "kosovo"]
