@@ -1,13 +1,19 @@
-"""One pass over the paragraphs table: split sentences, find group hits, kinds and quantifiers."""
+"""One pass over the paragraphs table: split sentences, find group hits, kinds and quantifiers.
+
+Only paragraphs holding one of the lexicon's anchors are split and matched (analysis.anchors: the
+others cannot hold a hit); the others only add their sentence count (count_sentences, equal to
+len(split_sentences(text))). The result is the same as scanning every paragraph."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.anchors import AnchorFilter
 from analysis.frames import as_int, as_optional_int, as_text, require_columns
 from analysis.lexicon import Lexicon
 from analysis.matching import classify_kinds, find_quantifiers, scan_paragraph
+from analysis.sentences import count_sentences
 from analysis.text import collapse_whitespace
 
 PARAGRAPH_COLUMNS = ["country", "year", "paragraph_index", "section", "text"]
@@ -94,16 +100,21 @@ def scan_corpus(paragraphs: pd.DataFrame, narratives: pd.DataFrame | None, lexic
         key=lambda r: (r[0], r[1], r[2]),
     )
     kinds_for = set(lexicon.kinds_for)
+    prefilter = AnchorFilter.of(lexicon)
     hits: list[SentenceHit] = []
     for country, year, pindex, section, text in rows:
         yf = facts.get((country, year))
         if yf is None:
             yf = facts[(country, year)] = YearFacts(country, year)
-        scan = scan_paragraph(text, lexicon)
         yf.paragraphs_seen += 1
         yf.words_seen += len(text.split())
-        yf.total_sentences += len(scan.sentences)
-        yf.section_sentences[section] = yf.section_sentences.get(section, 0) + len(scan.sentences)
+        # a paragraph no group can match is not split: only its sentences are counted
+        scan = scan_paragraph(text, lexicon) if prefilter.may_match(text) else None
+        count = count_sentences(text) if scan is None else len(scan.sentences)
+        yf.total_sentences += count
+        yf.section_sentences[section] = yf.section_sentences.get(section, 0) + count
+        if scan is None:
+            continue
         for sindex, (sentence, matches) in enumerate(zip(scan.sentences, scan.matches)):
             if not matches:
                 continue

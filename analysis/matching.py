@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from analysis.anchors import lower_folded
 from analysis.lexicon import Lexicon
 from analysis.sentences import Sentence, split_sentences
 from analysis.text import collapse_whitespace, fold
@@ -71,34 +72,45 @@ def _hit_span(m) -> tuple[int, int]:
     return m.span()
 
 
+def _anchored_sentences(hay: str, starts: list[int], ends: list[int], anchors: tuple[str, ...]) -> list[int]:
+    """Indexes (ascending) of the sentences whose own text holds one of the anchors; every
+    sentence when there are none. hay is anchor_text of the paragraph, sentence k spans
+    hay[starts[k]:ends[k]]: an occurrence at i lies in the last sentence starting at or before i
+    or in none."""
+    if not anchors:
+        return list(range(len(starts)))
+    found: set[int] = set()
+    for a in anchors:
+        i = hay.find(a)
+        while i >= 0:
+            k = bisect_right(starts, i) - 1
+            if k >= 0 and i + len(a) <= ends[k]:
+                found.add(k)
+            i = hay.find(a, i + 1)
+    return sorted(found)
+
+
 def _group_spans(text: str, sentences: list[Sentence], lexicon: Lexicon) -> dict[str, list[tuple[int, int]]]:
     """Hits per group as merged (start, end) spans. Patterns run sentence by sentence (a hit
     never spans two sentences), and only on sentences holding one of the group's anchors."""
     folded = fold(text)
-    lower = folded.lower()
+    hay = lower_folded(folded)
+    starts = [s.start for s in sentences]
+    ends = [s.end for s in sentences]
     out: dict[str, list[tuple[int, int]]] = {}
-    candidates = lexicon.candidate_groups(lower)
-    if not candidates:
-        return out
     for slug, group in lexicon.groups.items():
-        if slug not in candidates:
-            continue
         spans: list[tuple[int, int]] = []
-        for sent in sentences:
-            low = lower[sent.start : sent.end]
-            if group.anchors and not any(a in low for a in group.anchors):
-                continue
-            chunk = folded[sent.start : sent.end]
+        for k in _anchored_sentences(hay, starts, ends, group.anchors):
+            chunk = folded[starts[k] : ends[k]]
             for pat in group.patterns:
-                found = [(sent.start + s, sent.start + e) for s, e in (_hit_span(m) for m in pat.regex.finditer(chunk)) if s < e]
-                if not found:
+                if pat.regex.search(chunk) is None:  # the common case, in one call
                     continue
                 # requires/unless look at the whole sentence: test them once, only when it has hits
                 if pat.requires is not None and not pat.requires.search(chunk):
                     continue
                 if pat.unless is not None and pat.unless.search(chunk):
                     continue
-                spans.extend(found)
+                spans.extend((starts[k] + s, starts[k] + e) for s, e in map(_hit_span, pat.regex.finditer(chunk)) if s < e)
         if spans:
             out[slug] = _merge(spans)
     for slug in list(out):

@@ -52,17 +52,22 @@ class Sentence:
     text: str
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Split text into sentences in order; whitespace between sentences belongs to none of them."""
-    if not isinstance(text, str):
-        raise TypeError(f"split_sentences expects a str, got {type(text).__name__}")
+def _cuts(text: str) -> list[int]:
+    """The offsets where sentences may end (ascending, distinct), the end of the text last."""
     cuts = [m.end() for m in _END_RE.finditer(text)]
     if "\n" in text:
         cuts = sorted(set(cuts + [m.start() for m in _BLANK_LINE_RE.finditer(text)]))
     cuts.append(len(text))
+    return cuts
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split text into sentences in order; whitespace between sentences belongs to none of them."""
+    if not isinstance(text, str):
+        raise TypeError(f"split_sentences expects a str, got {type(text).__name__}")
     out: list[Sentence] = []
     start = 0
-    for cut in cuts:
+    for cut in _cuts(text):
         chunk = text[start:cut]
         stripped = chunk.strip()
         if stripped:
@@ -70,3 +75,22 @@ def split_sentences(text: str) -> list[Sentence]:
             out.append(Sentence(s, s + len(stripped), stripped))
         start = cut
     return out
+
+
+def count_sentences(text: str) -> int:
+    """len(split_sentences(text)), without making the sentences.
+
+    Without a line break the cuts are the ends of sentence-end matches and the end of the text.
+    Each match begins with ".", "!" or "?" at or after the previous cut, so the text up to its end
+    is never blank: there are as many sentences as matches, plus one when text is left after the
+    last. With line breaks (blank-line cuts can leave blank pieces) the pieces are tested."""
+    if not isinstance(text, str):
+        raise TypeError(f"count_sentences expects a str, got {type(text).__name__}")
+    if "\n" not in text:
+        count, last = 0, 0
+        for m in _END_RE.finditer(text):
+            count += 1
+            last = m.end()
+        return count + (1 if text[last:].strip() else 0)
+    cuts = _cuts(text)
+    return sum(1 for start, cut in zip([0] + cuts, cuts) if text[start:cut].strip())
