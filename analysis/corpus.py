@@ -6,6 +6,7 @@ len(split_sentences(text))). The result is the same as scanning every paragraph.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pandas as pd
 
@@ -84,20 +85,27 @@ def _narrative_facts(narratives: pd.DataFrame | None) -> dict[tuple[str, int], Y
     return facts
 
 
+def _texts(column: pd.Series) -> list[str]:
+    """as_text of every value of a paragraphs column (a plain non-blank str is itself)."""
+    return [v if type(v) is str and v and not v.isspace() else as_text(v) for v in column.tolist()]
+
+
+def _ints(column: pd.Series, name: str) -> list[int]:
+    """as_int of every value of a paragraphs column (an integer column of exact numbers as it is)."""
+    if column.dtype.kind in "iu" and (column.empty or -(2 ** 53) < column.min() and column.max() < 2 ** 53):
+        return column.tolist()
+    return [as_int(v, "paragraphs", name) for v in column.tolist()]
+
+
 def scan_corpus(paragraphs: pd.DataFrame, narratives: pd.DataFrame | None, lexicon: Lexicon) -> CorpusScan:
     """Scan every paragraph once; return per-year facts and one SentenceHit per sentence x group."""
     require_columns(paragraphs, PARAGRAPH_COLUMNS, "paragraphs")
     facts = _narrative_facts(narratives)
     rows = sorted(
-        (
-            (as_text(c), as_int(y, "paragraphs", "year"), as_int(i, "paragraphs", "paragraph_index"), as_text(s), as_text(t))
-            for c, y, i, s, t in zip(
-                paragraphs["country"].tolist(), paragraphs["year"].tolist(),
-                paragraphs["paragraph_index"].tolist(), paragraphs["section"].tolist(),
-                paragraphs["text"].tolist(),
-            )
-        ),
-        key=lambda r: (r[0], r[1], r[2]),
+        zip(_texts(paragraphs["country"]), _ints(paragraphs["year"], "year"),
+            _ints(paragraphs["paragraph_index"], "paragraph_index"), _texts(paragraphs["section"]),
+            _texts(paragraphs["text"])),
+        key=itemgetter(0, 1, 2),
     )
     kinds_for = set(lexicon.kinds_for)
     prefilter = AnchorFilter.of(lexicon)

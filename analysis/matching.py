@@ -72,22 +72,18 @@ def _hit_span(m) -> tuple[int, int]:
     return m.span()
 
 
-def _anchored_sentences(hay: str, starts: list[int], ends: list[int], anchors: tuple[str, ...]) -> list[int]:
-    """Indexes (ascending) of the sentences whose own text holds one of the anchors; every
-    sentence when there are none. hay is anchor_text of the paragraph, sentence k spans
-    hay[starts[k]:ends[k]]: an occurrence at i lies in the last sentence starting at or before i
-    or in none."""
-    if not anchors:
-        return list(range(len(starts)))
+def _sentences_holding(hay: str, anchor: str, starts: list[int], ends: list[int]) -> set[int]:
+    """Indexes of the sentences whose own text holds anchor. hay is anchor_text of the paragraph,
+    sentence k spans hay[starts[k]:ends[k]]: an occurrence at i lies in the last sentence starting
+    at or before i, or in none."""
     found: set[int] = set()
-    for a in anchors:
-        i = hay.find(a)
-        while i >= 0:
-            k = bisect_right(starts, i) - 1
-            if k >= 0 and i + len(a) <= ends[k]:
-                found.add(k)
-            i = hay.find(a, i + 1)
-    return sorted(found)
+    i = hay.find(anchor)
+    while i >= 0:
+        k = bisect_right(starts, i) - 1
+        if k >= 0 and i + len(anchor) <= ends[k]:
+            found.add(k)
+        i = hay.find(anchor, i + 1)
+    return found
 
 
 def _group_spans(text: str, sentences: list[Sentence], lexicon: Lexicon) -> dict[str, list[tuple[int, int]]]:
@@ -97,10 +93,22 @@ def _group_spans(text: str, sentences: list[Sentence], lexicon: Lexicon) -> dict
     hay = lower_folded(folded)
     starts = [s.start for s in sentences]
     ends = [s.end for s in sentences]
+    holding: dict[str, set[int]] = {}  # anchor -> the sentences holding it (groups share anchors)
     out: dict[str, list[tuple[int, int]]] = {}
     for slug, group in lexicon.groups.items():
+        if group.anchors:
+            chosen: set[int] = set()
+            for a in group.anchors:
+                if a not in holding:
+                    holding[a] = _sentences_holding(hay, a, starts, ends) if a in hay else set()
+                chosen |= holding[a]
+            if not chosen:
+                continue
+            indexes = sorted(chosen)
+        else:
+            indexes = range(len(sentences))
         spans: list[tuple[int, int]] = []
-        for k in _anchored_sentences(hay, starts, ends, group.anchors):
+        for k in indexes:
             chunk = folded[starts[k] : ends[k]]
             for pat in group.patterns:
                 if pat.regex.search(chunk) is None:  # the common case, in one call
