@@ -50,7 +50,7 @@ class YearFacts:
     source_url: str = ""
     total_sentences: int = 0
     paragraphs_seen: int = 0
-    words_seen: int = 0
+    words_seen: int = 0  # counted only for a year whose narrative gives no word_count
     # section -> number of sentences, in printed order of first appearance
     section_sentences: dict[str, int] = field(default_factory=dict)
 
@@ -115,7 +115,8 @@ def scan_corpus(paragraphs: pd.DataFrame, narratives: pd.DataFrame | None, lexic
         if yf is None:
             yf = facts[(country, year)] = YearFacts(country, year)
         yf.paragraphs_seen += 1
-        yf.words_seen += len(text.split())
+        if yf.word_count is None:  # the narrative's own count wins (below)
+            yf.words_seen += len(text.split())
         # a paragraph no group can match is not split: only its sentences are counted
         scan = scan_paragraph(text, lexicon) if prefilter.may_match(text) else None
         count = count_sentences(text) if scan is None else len(scan.sentences)

@@ -24,19 +24,27 @@ _CLOSERS = "\"'\u201d\u2019)\\]"
 _STARTERS = "A-Z0-9\"'\u201c\u2018(\\[{\u00c0-\u00de"
 
 
-def _build_end_regex() -> re.Pattern:
+def _abbreviation_lookbehinds() -> str:
+    """Look-behinds, each ending with the dot itself, that fail after an abbreviation or initial."""
     by_length: dict[int, list[str]] = {}
     for abbr in ABBREVIATIONS:
         by_length.setdefault(len(abbr), []).append(re.escape(abbr))
-    # Look-behinds include the dot itself, so the pattern starts with a literal (fast scan).
     lookbehinds = "".join(
         rf"(?<!\b(?i:{'|'.join(sorted(words))})\.)" for _, words in sorted(by_length.items())
     )
     lookbehinds += r"(?<!\b[A-Z]\.)"  # initials, and the last letter of U.S. / P.R.C.
     lookbehinds += r"(?<!\b[A-Za-z]\.[A-Za-z]\.)"  # e.g. / i.e.
-    single_dot = rf"\.{lookbehinds}"
-    end = rf"(?:\.[.!?]+|[!?][.!?]*|{single_dot})[{_CLOSERS}]*"
-    return re.compile(rf"{end}(?=\s+[{_STARTERS}]|\s*$)")
+    return lookbehinds
+
+
+_END_FOLLOWS = rf"[{_CLOSERS}]*(?=\s+[{_STARTERS}]|\s*$)"
+
+
+def _build_end_regex() -> re.Pattern:
+    r"""The rule is (?:\.[.!?]+|[!?][.!?]*|\.LOOKBEHINDS) then _END_FOLLOWS. It is written with one
+    character class first, [.!?], so the engine skips to the next candidate at C speed; each branch
+    then checks the character it took, in the rule's order: the same matches (tests compare them)."""
+    return re.compile(rf"[.!?](?:(?<=\.)[.!?]+|(?<=[!?])[.!?]*|(?<=\.){_abbreviation_lookbehinds()}){_END_FOLLOWS}")
 
 
 _END_RE = _build_end_regex()
