@@ -11,6 +11,7 @@ count). Groups without anchors are tried on every text: a lexicon with one has n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from analysis.lexicon import Lexicon
 from analysis.text import fold
@@ -42,20 +43,30 @@ class AnchorFilter:
 
     may_match(text) is False only when no group pattern can match anywhere in text."""
 
-    anchors: tuple[str, ...]  # every anchor of every group, once each
-    always: bool  # a group without anchors, or an anchor that is not lowercase ASCII: no prefilter
+    anchors: tuple[str, ...]  # every usable anchor of every group, once each
+    always: bool  # a group without usable anchors: no prefilter
     plain: bool  # no anchor holds whitespace or a character fold() writes: ASCII texts need no fold
+    # slug -> the group's anchors; () for a group tried on every sentence (no anchors, or one that is
+    # not lowercase ASCII: anchor_text lowercases ASCII letters only and could miss a case variant)
+    group_anchors: dict[str, tuple[str, ...]]
 
     @classmethod
     def of(cls, lexicon: Lexicon) -> AnchorFilter:
-        """The filter of a parsed lexicon."""
-        groups = list(lexicon.groups.values())
-        anchors = tuple(dict.fromkeys(a for g in groups for a in g.anchors))
-        # anchor_text lowercases ASCII letters only: another anchor could miss a case variant
-        usable = all(a.isascii() and a == a.lower() and a for a in anchors)
-        always = not usable or any(not g.anchors for g in groups)
+        """The filter of a parsed lexicon (made once per lexicon)."""
+        made = _FILTERS.get(lexicon)
+        if made is None:
+            made = _FILTERS[lexicon] = cls._make(lexicon)
+        return made
+
+    @classmethod
+    def _make(cls, lexicon: Lexicon) -> AnchorFilter:
+        group_anchors = {
+            g.slug: g.anchors if all(a and a.isascii() and a == a.lower() for a in g.anchors) else ()
+            for g in lexicon.groups.values()
+        }
+        anchors = tuple(dict.fromkeys(a for these in group_anchors.values() for a in these))
         plain = not any(ch.isspace() or ch in _FOLD_OUTPUTS for a in anchors for ch in a)
-        return cls(anchors, always, plain)
+        return cls(anchors, not all(group_anchors.values()), plain, group_anchors)
 
     def may_match(self, text: str) -> bool:
         """True when some group pattern might match in text (one of the anchors occurs in it)."""
@@ -66,3 +77,6 @@ class AnchorFilter:
             if a in hay:
                 return True
         return False
+
+
+_FILTERS: WeakKeyDictionary[Lexicon, AnchorFilter] = WeakKeyDictionary()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from analysis.anchors import lower_folded
+from analysis.anchors import AnchorFilter, lower_folded
 from analysis.lexicon import Lexicon
 from analysis.sentences import Sentence, split_sentences
 from analysis.text import collapse_whitespace, fold
@@ -93,18 +93,17 @@ def _group_spans(text: str, sentences: list[Sentence], lexicon: Lexicon) -> dict
     hay = lower_folded(folded)
     starts = [s.start for s in sentences]
     ends = [s.end for s in sentences]
-    holding: dict[str, set[int]] = {}  # anchor -> the sentences holding it (groups share anchors)
+    prefilter = AnchorFilter.of(lexicon)
+    # anchor -> the sentences holding it, for the anchors the paragraph holds (groups share anchors)
+    holding = {a: _sentences_holding(hay, a, starts, ends) for a in prefilter.anchors if a in hay}
     out: dict[str, list[tuple[int, int]]] = {}
     for slug, group in lexicon.groups.items():
-        if group.anchors:
-            chosen: set[int] = set()
-            for a in group.anchors:
-                if a not in holding:
-                    holding[a] = _sentences_holding(hay, a, starts, ends) if a in hay else set()
-                chosen |= holding[a]
+        anchors = prefilter.group_anchors[slug]
+        if anchors:
+            chosen = [holding[a] for a in anchors if a in holding]
             if not chosen:
                 continue
-            indexes = sorted(chosen)
+            indexes = sorted(set().union(*chosen))
         else:
             indexes = range(len(sentences))
         spans: list[tuple[int, int]] = []
