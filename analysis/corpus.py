@@ -2,7 +2,8 @@
 
 Only paragraphs holding one of the lexicon's anchors are split and matched (analysis.anchors: the
 others cannot hold a hit); the others only add their sentence count (count_sentences, equal to
-len(split_sentences(text))). The result is the same as scanning every paragraph."""
+len(split_sentences(text))). A sentence met again (the report repeats sentences from year to year)
+reuses what was found in it the first time. The result is the same as scanning every paragraph."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -85,6 +86,22 @@ def _narrative_facts(narratives: pd.DataFrame | None) -> dict[tuple[str, int], Y
     return facts
 
 
+@dataclass
+class _Described:
+    """What a matched sentence shows whatever group it counts for: the same for every repeat of it."""
+
+    quantifiers: tuple[str, ...]
+    quantifier_classes: tuple[str, ...]
+    display: str  # the sentence with whitespace collapsed
+    kinds: tuple[str, ...] | None = None  # classify_kinds, made when a group of kinds_for first asks
+
+
+def _describe(sentence: str, lexicon: Lexicon) -> _Described:
+    quants = find_quantifiers(sentence, lexicon)
+    return _Described(tuple(dict.fromkeys(q.text for q in quants)), tuple(dict.fromkeys(q.cls for q in quants)),
+                      collapse_whitespace(sentence))
+
+
 def _texts(column: pd.Series) -> list[str]:
     """as_text of every value of a paragraphs column (a plain non-blank str is itself)."""
     return [v if type(v) is str and v and not v.isspace() else as_text(v) for v in column.tolist()]
@@ -109,6 +126,8 @@ def scan_corpus(paragraphs: pd.DataFrame, narratives: pd.DataFrame | None, lexic
     )
     kinds_for = set(lexicon.kinds_for)
     prefilter = AnchorFilter.of(lexicon)
+    memo: dict = {}  # folded sentence -> its group hits (reports repeat sentences from year to year)
+    described: dict[str, _Described] = {}  # matched sentence -> its quantifiers, display and kinds
     hits: list[SentenceHit] = []
     for country, year, pindex, section, text in rows:
         yf = facts.get((country, year))
@@ -118,7 +137,7 @@ def scan_corpus(paragraphs: pd.DataFrame, narratives: pd.DataFrame | None, lexic
         if yf.word_count is None:  # the narrative's own count wins (below)
             yf.words_seen += len(text.split())
         # a paragraph no group can match is not split: only its sentences are counted
-        scan = scan_paragraph(text, lexicon) if prefilter.may_match(text) else None
+        scan = scan_paragraph(text, lexicon, memo) if prefilter.may_match(text) else None
         count = count_sentences(text) if scan is None else len(scan.sentences)
         yf.total_sentences += count
         yf.section_sentences[section] = yf.section_sentences.get(section, 0) + count
@@ -127,19 +146,22 @@ def scan_corpus(paragraphs: pd.DataFrame, narratives: pd.DataFrame | None, lexic
         for sindex, (sentence, matches) in enumerate(zip(scan.sentences, scan.matches)):
             if not matches:
                 continue
-            quants = find_quantifiers(sentence.text, lexicon)
-            qtexts = tuple(dict.fromkeys(q.text for q in quants))
-            qclasses = tuple(dict.fromkeys(q.cls for q in quants))
+            about = described.get(sentence.text)
+            if about is None:
+                about = described[sentence.text] = _describe(sentence.text, lexicon)
             by_group: dict[str, list[str]] = {}
             for m in matches:
                 by_group.setdefault(m.group, []).append(m.term)
-            display = collapse_whitespace(sentence.text)
             for group, terms in by_group.items():
-                kinds = classify_kinds(sentence.text, lexicon) if group in kinds_for else ()
+                kinds = ()
+                if group in kinds_for:
+                    if about.kinds is None:
+                        about.kinds = classify_kinds(sentence.text, lexicon)
+                    kinds = about.kinds
                 hits.append(
                     SentenceHit(
-                        country, year, group, pindex, section, sindex, display, len(terms),
-                        tuple(dict.fromkeys(terms)), kinds, qtexts, qclasses,
+                        country, year, group, pindex, section, sindex, about.display, len(terms),
+                        tuple(dict.fromkeys(terms)), kinds, about.quantifiers, about.quantifier_classes,
                     )
                 )
     for yf in facts.values():

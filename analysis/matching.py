@@ -86,38 +86,24 @@ def _sentences_holding(hay: str, anchor: str, starts: list[int], ends: list[int]
     return found
 
 
-def _group_spans(text: str, sentences: list[Sentence], lexicon: Lexicon) -> dict[str, list[tuple[int, int]]]:
-    """Hits per group as merged (start, end) spans. Patterns run sentence by sentence (a hit
-    never spans two sentences), and only on sentences holding one of the group's anchors."""
-    folded = fold(text)
-    hay = lower_folded(folded)
-    starts = [s.start for s in sentences]
-    ends = [s.end for s in sentences]
-    prefilter = AnchorFilter.of(lexicon)
-    # anchor -> the sentences holding it, for the anchors the paragraph holds (groups share anchors)
-    holding = {a: _sentences_holding(hay, a, starts, ends) for a in prefilter.anchors if a in hay}
+SentenceHits = tuple[tuple[int, int, str], ...]  # (start, end, group) in one sentence, in reading order
+
+
+def _sentence_hits(chunk: str, slugs: list[str], lexicon: Lexicon) -> SentenceHits:
+    """The hits in one folded sentence of the groups `slugs` (those whose anchors it holds, in
+    lexicon order): each group's matches merged, yield_to applied, sorted by start then group."""
     out: dict[str, list[tuple[int, int]]] = {}
-    for slug, group in lexicon.groups.items():
-        anchors = prefilter.group_anchors[slug]
-        if anchors:
-            chosen = [holding[a] for a in anchors if a in holding]
-            if not chosen:
-                continue
-            indexes = sorted(set().union(*chosen))
-        else:
-            indexes = range(len(sentences))
+    for slug in slugs:
         spans: list[tuple[int, int]] = []
-        for k in indexes:
-            chunk = folded[starts[k] : ends[k]]
-            for pat in group.patterns:
-                if pat.regex.search(chunk) is None:  # the common case, in one call
-                    continue
-                # requires/unless look at the whole sentence: test them once, only when it has hits
-                if pat.requires is not None and not pat.requires.search(chunk):
-                    continue
-                if pat.unless is not None and pat.unless.search(chunk):
-                    continue
-                spans.extend((starts[k] + s, starts[k] + e) for s, e in map(_hit_span, pat.regex.finditer(chunk)) if s < e)
+        for pat in lexicon.groups[slug].patterns:
+            if pat.regex.search(chunk) is None:  # the common case, in one call
+                continue
+            # requires/unless look at the whole sentence: test them once, only when it has hits
+            if pat.requires is not None and not pat.requires.search(chunk):
+                continue
+            if pat.unless is not None and pat.unless.search(chunk):
+                continue
+            spans.extend(sp for sp in map(_hit_span, pat.regex.finditer(chunk)) if sp[0] < sp[1])
         if spans:
             out[slug] = _merge(spans)
     for slug in list(out):
@@ -128,25 +114,52 @@ def _group_spans(text: str, sentences: list[Sentence], lexicon: Lexicon) -> dict
                 out[slug] = kept
             else:
                 del out[slug]
-    return out
+    ranked = sorted((s, i, e, slug) for i, (slug, spans) in enumerate(out.items()) for s, e in spans)
+    return tuple((s, e, slug) for s, _i, e, slug in ranked)
 
 
-def scan_paragraph(text: str, lexicon: Lexicon) -> ParagraphScan:
-    """Split one paragraph into sentences and find every group hit, grouped per sentence."""
-    sentences = split_sentences(text)
-    per_sentence: list[list[Match]] = [[] for _ in sentences]
-    if not sentences:
-        return ParagraphScan(sentences, per_sentence)
+def _paragraph_hits(text: str, sentences: list[Sentence], lexicon: Lexicon, memo: dict[str, SentenceHits] | None) -> list[SentenceHits]:
+    """The hits of each sentence (offsets in the sentence). Patterns run sentence by sentence (a hit
+    never spans two sentences), only on sentences holding one of the group's anchors; what a
+    sentence holds depends on its folded text alone, so memo (folded sentence -> hits) may serve
+    every repeat of a sentence."""
+    folded = fold(text)
+    hay = lower_folded(folded)  # anchor_text of the paragraph: per character, as of each sentence
     starts = [s.start for s in sentences]
-    order = {slug: i for i, slug in enumerate(lexicon.groups)}
-    spans = _group_spans(text, sentences, lexicon)
-    for slug in sorted(spans, key=order.__getitem__):
-        for s, e in spans[slug]:
-            k = max(bisect_right(starts, s) - 1, 0)
-            per_sentence[k].append(Match(s, e, slug, collapse_whitespace(text[s:e])))
-    for hits in per_sentence:
-        hits.sort(key=lambda m: (m.start, order[m.group]))
-    return ParagraphScan(sentences, per_sentence)
+    ends = [s.end for s in sentences]
+    prefilter = AnchorFilter.of(lexicon)
+    # anchor -> the sentences holding it, for the anchors the paragraph holds (groups share anchors)
+    holding = {a: _sentences_holding(hay, a, starts, ends) for a in prefilter.anchors if a in hay}
+    candidates: dict[int, list[str]] = {}  # sentence -> groups to try there, in lexicon order
+    for slug, anchors in prefilter.group_anchors.items():
+        chosen = set().union(*(holding[a] for a in anchors if a in holding)) if anchors else range(len(sentences))
+        for k in chosen:
+            candidates.setdefault(k, []).append(slug)
+    per: list[SentenceHits] = [()] * len(sentences)
+    for k, slugs in candidates.items():
+        chunk = folded[starts[k] : ends[k]]
+        hits = memo.get(chunk) if memo is not None else None
+        if hits is None:
+            hits = _sentence_hits(chunk, slugs, lexicon)
+            if memo is not None:
+                memo[chunk] = hits
+        per[k] = hits
+    return per
+
+
+def scan_paragraph(text: str, lexicon: Lexicon, memo: dict[str, SentenceHits] | None = None) -> ParagraphScan:
+    """Split one paragraph into sentences and find every group hit, grouped per sentence.
+
+    memo, when given, is a dict kept between calls WITH THE SAME LEXICON (scan_corpus keeps one):
+    a sentence met again is not matched again."""
+    sentences = split_sentences(text)
+    if not sentences:
+        return ParagraphScan(sentences, [])
+    matches: list[list[Match]] = []
+    for sent, hits in zip(sentences, _paragraph_hits(text, sentences, lexicon, memo)):
+        at = sent.start
+        matches.append([Match(at + s, at + e, slug, collapse_whitespace(text[at + s : at + e])) for s, e, slug in hits])
+    return ParagraphScan(sentences, matches)
 
 
 def find_matches(text: str, lexicon: Lexicon) -> list[Match]:
