@@ -49,6 +49,9 @@ class AnchorFilter:
     # slug -> the group's anchors; () for a group tried on every sentence (no anchors, or one that is
     # not lowercase ASCII: anchor_text lowercases ASCII letters only and could miss a case variant)
     group_anchors: dict[str, tuple[str, ...]]
+    slugs: tuple[str, ...]  # the groups in lexicon order
+    groups_of: dict[str, tuple[int, ...]]  # anchor -> the groups using it (indexes into slugs)
+    unanchored: tuple[int, ...]  # the groups tried on every sentence (indexes into slugs)
 
     @classmethod
     def of(cls, lexicon: Lexicon) -> AnchorFilter:
@@ -66,17 +69,19 @@ class AnchorFilter:
         }
         anchors = tuple(dict.fromkeys(a for these in group_anchors.values() for a in these))
         plain = not any(ch.isspace() or ch in _FOLD_OUTPUTS for a in anchors for ch in a)
-        return cls(anchors, not all(group_anchors.values()), plain, group_anchors)
+        slugs = tuple(group_anchors)
+        groups_of = {a: tuple(i for i, slug in enumerate(slugs) if a in group_anchors[slug]) for a in anchors}
+        unanchored = tuple(i for i, slug in enumerate(slugs) if not group_anchors[slug])
+        return cls(anchors, bool(unanchored), plain, group_anchors, slugs, groups_of, unanchored)
+
+    def present(self, text: str) -> list[str]:
+        """The anchors occurring in anchor_text(text), in the order of `anchors`."""
+        hay = text.lower() if self.plain and text.isascii() else anchor_text(text)
+        return [a for a in self.anchors if a in hay]
 
     def may_match(self, text: str) -> bool:
         """True when some group pattern might match in text (one of the anchors occurs in it)."""
-        if self.always:
-            return True
-        hay = text.lower() if self.plain and text.isascii() else anchor_text(text)
-        for a in self.anchors:  # a loop, not any(...): no generator per paragraph
-            if a in hay:
-                return True
-        return False
+        return self.always or bool(self.present(text))
 
 
 _FILTERS: WeakKeyDictionary[Lexicon, AnchorFilter] = WeakKeyDictionary()

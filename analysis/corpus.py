@@ -137,7 +137,8 @@ def scan_corpus(paragraphs: pd.DataFrame, narratives: pd.DataFrame | None, lexic
         if yf.word_count is None:  # the narrative's own count wins (below)
             yf.words_seen += len(text.split())
         # a paragraph no group can match is not split: only its sentences are counted
-        scan = scan_paragraph(text, lexicon, memo) if prefilter.may_match(text) else None
+        present = prefilter.present(text)
+        scan = scan_paragraph(text, lexicon, memo, present) if present or prefilter.always else None
         count = count_sentences(text) if scan is None else len(scan.sentences)
         yf.total_sentences += count
         yf.section_sentences[section] = yf.section_sentences.get(section, 0) + count

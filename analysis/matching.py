@@ -118,45 +118,51 @@ def _sentence_hits(chunk: str, slugs: list[str], lexicon: Lexicon) -> SentenceHi
     return tuple((s, e, slug) for s, _i, e, slug in ranked)
 
 
-def _paragraph_hits(text: str, sentences: list[Sentence], lexicon: Lexicon, memo: dict[str, SentenceHits] | None) -> list[SentenceHits]:
+def _paragraph_hits(text: str, sentences: list[Sentence], lexicon: Lexicon, memo: dict[str, SentenceHits] | None,
+                    present: list[str] | None) -> list[SentenceHits]:
     """The hits of each sentence (offsets in the sentence). Patterns run sentence by sentence (a hit
     never spans two sentences), only on sentences holding one of the group's anchors; what a
     sentence holds depends on its folded text alone, so memo (folded sentence -> hits) may serve
-    every repeat of a sentence."""
+    every repeat of a sentence. present: AnchorFilter.present(text), when the caller has it."""
     folded = fold(text)
     hay = lower_folded(folded)  # anchor_text of the paragraph: per character, as of each sentence
     starts = [s.start for s in sentences]
     ends = [s.end for s in sentences]
     prefilter = AnchorFilter.of(lexicon)
-    # anchor -> the sentences holding it, for the anchors the paragraph holds (groups share anchors)
-    holding = {a: _sentences_holding(hay, a, starts, ends) for a in prefilter.anchors if a in hay}
-    candidates: dict[int, list[str]] = {}  # sentence -> groups to try there, in lexicon order
-    for slug, anchors in prefilter.group_anchors.items():
-        chosen = set().union(*(holding[a] for a in anchors if a in holding)) if anchors else range(len(sentences))
-        for k in chosen:
-            candidates.setdefault(k, []).append(slug)
+    if present is None:
+        present = [a for a in prefilter.anchors if a in hay]
+    candidates: dict[int, set[int]] = {}  # sentence -> groups to try there (indexes in lexicon order)
+    for a in present:
+        groups = prefilter.groups_of[a]
+        for k in _sentences_holding(hay, a, starts, ends):
+            candidates.setdefault(k, set()).update(groups)
+    if prefilter.unanchored:
+        for k in range(len(sentences)):
+            candidates.setdefault(k, set()).update(prefilter.unanchored)
     per: list[SentenceHits] = [()] * len(sentences)
-    for k, slugs in candidates.items():
+    for k, groups in candidates.items():
         chunk = folded[starts[k] : ends[k]]
         hits = memo.get(chunk) if memo is not None else None
         if hits is None:
-            hits = _sentence_hits(chunk, slugs, lexicon)
+            hits = _sentence_hits(chunk, [prefilter.slugs[i] for i in sorted(groups)], lexicon)
             if memo is not None:
                 memo[chunk] = hits
         per[k] = hits
     return per
 
 
-def scan_paragraph(text: str, lexicon: Lexicon, memo: dict[str, SentenceHits] | None = None) -> ParagraphScan:
+def scan_paragraph(text: str, lexicon: Lexicon, memo: dict[str, SentenceHits] | None = None,
+                   present: list[str] | None = None) -> ParagraphScan:
     """Split one paragraph into sentences and find every group hit, grouped per sentence.
 
     memo, when given, is a dict kept between calls WITH THE SAME LEXICON (scan_corpus keeps one):
-    a sentence met again is not matched again."""
+    a sentence met again is not matched again. present: the anchors AnchorFilter.of(lexicon)
+    .present(text) found, when the caller has them (not looked for again)."""
     sentences = split_sentences(text)
     if not sentences:
         return ParagraphScan(sentences, [])
     matches: list[list[Match]] = []
-    for sent, hits in zip(sentences, _paragraph_hits(text, sentences, lexicon, memo)):
+    for sent, hits in zip(sentences, _paragraph_hits(text, sentences, lexicon, memo, present)):
         at = sent.start
         matches.append([Match(at + s, at + e, slug, collapse_whitespace(text[at + s : at + e])) for s, e, slug in hits])
     return ParagraphScan(sentences, matches)

@@ -9,7 +9,7 @@ blank line. A "." does not end a sentence after a known abbreviation ("No.", "Dr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Abbreviations after which "." never ends a sentence (matched case-insensitively, as whole
 # words). These are rules of English punctuation, not a victim lexicon.
@@ -51,9 +51,9 @@ _END_RE = _build_end_regex()
 _BLANK_LINE_RE = re.compile(r"\n[^\S\n]*\n")
 
 
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence: text == original[start:end], never empty, no surrounding whitespace."""
+class Sentence(NamedTuple):
+    """One sentence: text == original[start:end], never empty, no surrounding whitespace. (A named
+    tuple: immutable, and made several times faster than a frozen dataclass.)"""
 
     start: int
     end: int
