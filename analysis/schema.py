@@ -105,7 +105,7 @@ TIERS_TABLE = _table(
      ("reference_tier", "the tier in data/reference/china_tiers.csv for that year (scrapers.inputs)"),
      ("reference_source_url", "the source of the reference tier (scrapers.inputs)"),
      ("agrees", "true/false where a scraped and a reference tier both exist, else empty (scrapers.tier_table.tier_rows)"),
-     ("kelley_tier", "the tier in Kelley's panel (report years 2001-2015), the second reference (scrapers.inputs)"),
+     ("kelley_tier", "the tier in Kelley's panel (report years 1999-2015), the second reference (scrapers.inputs)"),
      ("kelley_agrees", "true/false where a scraped tier and Kelley's both exist, else empty (scrapers.tier_table.tier_rows)")],
     numeric=("year",), one_row_per="country-year (every year of a reference table, plus any scraped year)",
     title="Each year's tier",

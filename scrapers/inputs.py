@@ -115,7 +115,7 @@ def load_reference(data_dir: Path | str, country: str) -> tuple[dict[int, Refere
 
 
 def load_kelley(data_dir: Path | str, iso3: str) -> tuple[dict[int, ReferenceTier], Path | None]:
-    """A country's tiers in Kelley's panel (report years 2001-2015) by ISO3, {year: ReferenceTier};
+    """A country's tiers in Kelley's panel (report years 1999-2015) by ISO3, {year: ReferenceTier};
     years Kelley codes NA (not rated) are left out."""
     panel, path = kelley_panel(data_dir)
     return (panel.get(iso3, {}) if iso3 else {}), path

@@ -15,7 +15,7 @@ from dashboard.colors import group_label, order_groups
 from dashboard.permalink import seed_multi, seed_single, write_url
 
 TIER_SOURCE = ("U.S. Department of State, Trafficking in Persons Report, country narratives; reference tables: "
-               "china_tiers.csv and Kelley's tier panel (2001-2015)")
+               "china_tiers.csv and Kelley's tier panel (1999-2015)")
 COUNT_SOURCE = "U.S. Department of State, Trafficking in Persons Report, country narratives; counts by tip-china-dashboard"
 MEASURE_LABELS = dict(zip(MEASURES, ("Sentences", "Per 1,000 words", "Share of sentences")))
 
@@ -60,7 +60,7 @@ ui.show_chart(
            lambda: WC.tier_multiples(W.tier_histories(world, countries), countries, names, source=TIER_SOURCE,
                                      years=panel_years)),
     "tiers.csv (filled diamonds: read from the country's narrative; open circles: a reference table, China's "
-    "`data/reference/china_tiers.csv` or Kelley's panel `data/reference/kelley_tiers.csv` for 2001-2015). "
+    "`data/reference/china_tiers.csv` or Kelley's panel `data/reference/kelley_tiers.csv` for 1999-2015). "
     "A break in the line is a year without a known tier.", key="compare-tiers", synthetic=loaded.synthetic)
 
 st.subheader("Mentions, country by country", anchor=False)
@@ -95,7 +95,7 @@ if len(full):
     st.caption(
         f"{n_countries} countries, report years {panel_years[0]}-{panel_years[1]}: "
         f"{origins[ORIGIN_SCRAPED]} tiers read from the narratives, {origins[ORIGIN_REFERENCE]} from reference tables "
-        "(Kelley's panel covers 2001-2015; later years need the narratives). tier_code follows Kelley's coding "
+        "(Kelley's panel covers 1999-2015; later years need the narratives). tier_code follows Kelley's coding "
         "(1 = Tier 1, 2 = Tier 2, 3 = Tier 2 Watch List, 4 = Tier 3; empty for Special Case).")
     wide = once("panel-wide", loaded.key, (), lambda: W.panel_wide(full))
     years_shown = [c for c in wide.columns if c.isdigit()]
