@@ -537,7 +537,14 @@ def kind_labels() -> dict[str, str]:
 
 
 # -- the World map's country shapes (shipped with the project: the map needs no network) ---------
-SHAPES_FILE = REPO_ROOT / "dashboard" / "assets" / "countries-110m.geojson"
+SHAPES_FILE = REPO_ROOT / "dashboard" / "static" / "countries-110m.geojson"
+
+
+def shapes_url() -> str | None:
+    """The shapes file's address on this server ('app/static/...', relative to the page: Streamlit
+    serves dashboard/static/ when .streamlit/config.toml enables static serving), or None when it does
+    not (the map then carries the shapes in every figure, 0.5 MB of JSON per rerun)."""
+    return f"app/static/{SHAPES_FILE.name}" if st.get_option("server.enableStaticServing") else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)

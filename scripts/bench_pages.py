@@ -283,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--browser", action="store_true", help="also Chromium first views and the server's memory")
     parser.add_argument("--sessions", type=int, default=5)
     parser.add_argument("--no-apptest", action="store_true")
+    parser.add_argument("--pages", help="only these pages (comma-separated url paths)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tipdash-pages-bench-") as tmp:
         out = args.data or Path(tmp) / "data"
@@ -294,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"world-sized synthetic set in {time.perf_counter() - t0:.0f} s: "
                   + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
         os.environ["TIPDASH_DATA_DIR"] = str(out)
+        if args.pages:
+            for page in set(PAGES) - set(args.pages.split(",")):
+                del PAGES[page]
         cases: list[Case] = []
         notes: list[str] = []
         if not args.no_apptest:
