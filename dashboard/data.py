@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal, Sequence
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -273,6 +274,9 @@ def read_table(ts: TableSet, name: str, *, columns: Sequence[str] | None = None,
             present = [c for c in wanted if c in names]
             filters = [(c, "=", v) for c, v in (("country", country), ("group", group)) if v is not None and c in names]
             df = pq.read_table(parquet, columns=present, filters=filters or None).to_pandas()
+            # a filtered read decodes whole row groups (all of kwic's 1M rows to keep China's): hand
+            # that memory back now, or the allocator keeps the server's RSS at its peak for good
+            pa.default_memory_pool().release_unused()
             df, problem = _types(df, schema.numeric)
         else:
             df, problem = parse_table(ts.path(name).read_bytes(), _required(name), schema.numeric)

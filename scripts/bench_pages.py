@@ -11,7 +11,8 @@ Measured, each case `--runs` times (min / median / max, wall ms and CPU-seconds 
   AppTest   first view with cold caches (once per page: the first visitor after a refresh), first
             view in a new session (a fresh AppTest, the server's caches warm), and a rerun after a
             widget change on each page (a value seen before: cached, and a new one where it applies)
-  Chromium  (--browser) `streamlit run` on a free port, Debian's Chromium: first view of each page
+  Chromium  (--browser) `streamlit run` on a free port, Debian's Chromium (CPU-seconds: the server
+            process's): first view of each page
             in a new browser context (until Streamlit stops running and nothing is stale); then
             five contexts open on every page, the server process tree's RSS and PSS sampled
             (/proc) while they load, once they have all settled, and after they close
@@ -39,8 +40,12 @@ sys.path.insert(0, str(ROOT))
 FIRST_TARGET_MS = 2000.0
 RERUN_TARGET_MS = 150.0
 MEMORY_TARGET_MB = 1024.0
-PAGES = {"overview": "Overview", "mentions": "Mentions", "essay": "Essay vs report", "read": "Read",
-         "recommendations": "Recommendations", "world": "World", "compare": "Compare", "data": "Data & sources"}
+PAGES = {  # url path: the page's title (what the browser waits for)
+    "overview": "China in the Trafficking in Persons Report", "mentions": "Mentions of each group, year by year",
+    "essay": "The essay's claims against the report", "read": "Read a year's narrative",
+    "recommendations": "What the report asks the government to do",
+    "world": "The whole report: where it names North Korean people", "compare": "China beside other countries",
+    "data": "Data & sources"}
 
 
 @dataclass
@@ -52,11 +57,13 @@ class Case:
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
 
-    def time(self, fn):
-        c0, t0 = time.process_time(), time.perf_counter()
+    def time(self, fn, cpu=time.process_time):
+        """Run `fn` once, recording its wall time and the CPU-seconds `cpu()` counts meanwhile (this
+        process's by default; the server's for Chromium)."""
+        c0, t0 = cpu(), time.perf_counter()
         out = fn()
         self.wall.append((time.perf_counter() - t0) * 1000)
-        self.cpu.append(time.process_time() - c0)
+        self.cpu.append(cpu() - c0)
         return out
 
     @property
@@ -168,6 +175,18 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU-seconds of process `pid` and its descendants (from /proc)."""
+    total = 0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def memory_mb(pid: int) -> tuple[float, float]:
     """(RSS, PSS) of process `pid` and its descendants, in MB."""
     rss = pss = 0
@@ -242,7 +261,8 @@ def browser_bench(data_dir: Path, runs: int, sessions: int) -> tuple[list[Case],
                 for i in range(runs + 1):
                     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
                     page = ctx.new_page()
-                    (cold if i == 0 else first).time(lambda: (page.goto(f"{base}/{path}"), _settled(page, title)))
+                    (cold if i == 0 else first).time(lambda: (page.goto(f"{base}/{path}"), _settled(page, title)),
+                                                     cpu=lambda: cpu_seconds(pid))
                     ctx.close()
                 cases += [cold, first]
             after_one = memory_mb(pid)
