@@ -256,7 +256,7 @@ def browser_bench(data_dir: Path, runs: int, sessions: int) -> tuple[list[Case],
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for path, title in PAGES.items():
-                cold = Case(f"chromium {path}: first view, caches cold", FIRST_TARGET_MS)
+                cold = Case(f"chromium {path}: first view in this server", FIRST_TARGET_MS)
                 first = Case(f"chromium {path}: first view, new session", FIRST_TARGET_MS)
                 for i in range(runs + 1):
                     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
