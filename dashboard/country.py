@@ -32,9 +32,11 @@ def countries(*tables: str | data.Loaded) -> list[str]:
     return _by_name(found)
 
 
-def for_country(t: data.Loaded, country: str) -> data.Loaded:
-    """Table `t` with only `country`'s rows (read so by the loader); `t` itself when not loaded."""
-    return data.load_table(t.name, country=country) if t.ok else t
+def for_country(t: str | data.Loaded, country: str) -> data.Loaded:
+    """Table `t` (a name, or a table as loaded) with only `country`'s rows, read so by the loader:
+    never the whole table first (kwic holds a million rows on the whole report). A missing or
+    damaged table comes back with the loader's message."""
+    return data.load_table(t if isinstance(t, str) else t.name, country=country)
 
 
 def country_selector(*tables: str | data.Loaded, label: str = "Country") -> str:

@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any, Literal, Sequence
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -154,6 +156,7 @@ class Loaded:
     message: str = ""
     df: pd.DataFrame | None = field(default=None, compare=False)
     key: tuple = ()
+    rows: int = 0  # the rows the file holds (with a count from `table_rows`, df is None)
 
     @property
     def ok(self) -> bool:
@@ -226,6 +229,65 @@ def _required(name: str) -> tuple[str, ...]:
     return TABLES[name].required  # a set written by older code may lack the optional columns
 
 
+def _read_problem(exc: Exception) -> str:
+    """A read error in plain words: the file could not be read (OSError) or is damaged (anything else)."""
+    if isinstance(exc, OSError):
+        return f"the file could not be read ({exc.strerror or exc})"
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return f"the file is damaged ({type(exc).__name__}: {first[:200]})"
+
+
+def count_rows(ts: TableSet, name: str) -> tuple[int | None, str]:
+    """How many rows table `name` of set `ts` holds: (rows, '') or (None, problem). From the Parquet
+    copy's footer when the set has one (no row is read; its columns are checked against the schema),
+    else by parsing the CSV (which also checks it)."""
+    parquet = ts.parquet_path(name)
+    if parquet is None:
+        df, problem = read_table(ts, name, columns=_required(name))
+        return (len(df) if df is not None else None), problem
+    try:
+        meta = pq.read_metadata(parquet)
+    except FileNotFoundError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - as read_table
+        return None, _read_problem(exc)
+    names = meta.schema.names
+    missing = [c for c in _required(name) if c not in names]
+    if missing:
+        return None, f"columns missing: {', '.join(missing)} (found: {', '.join(names) or 'none'})"
+    return meta.num_rows, ""
+
+
+BATCH_ROWS = 32_768
+
+
+def _matching_rows(parquet: Path, columns: list[str], filters: list[tuple[str, str, str]]) -> pa.Table:
+    """The rows of `parquet` where every (column, '=', value) of `filters` holds, only `columns`.
+    Streamed in batches of BATCH_ROWS and stopped after the last matching row: a filtered read of a
+    file with one big row group decodes it whole (all of kwic's million rows to keep China's: 2 CPU-s
+    and 860 MB at peak), and the rows of a table are grouped by country."""
+    f = pq.ParquetFile(parquet)
+    keys = f.read(columns=list(dict.fromkeys(c for c, _, _ in filters)))
+    mask = None
+    for col, _, value in filters:
+        hit = pc.equal(keys[col], value)
+        mask = hit if mask is None else pc.and_(mask, hit)
+    mask = pc.fill_null(mask, False)
+    hits = pc.indices_nonzero(mask)
+    schema = pa.schema([f.schema_arrow.field(c) for c in columns])
+    if len(hits) == 0:
+        return schema.empty_table()
+    first, last = hits[0].as_py(), hits[-1].as_py()
+    parts, start = [], 0
+    for batch in f.iter_batches(batch_size=BATCH_ROWS, columns=columns, use_threads=False):
+        if start + batch.num_rows > first:
+            parts.append(batch.filter(mask.slice(start, batch.num_rows)).select(columns))
+        start += batch.num_rows
+        if start > last:
+            break
+    return pa.Table.from_batches(parts, schema=schema)
+
+
 def read_table(ts: TableSet, name: str, *, columns: Sequence[str] | None = None, country: str | None = None,
                group: str | None = None) -> tuple[pd.DataFrame | None, str]:
     """Table `name` of set `ts` (and of no other set): (frame, '') or (None, problem). Only `columns`
@@ -242,7 +304,8 @@ def read_table(ts: TableSet, name: str, *, columns: Sequence[str] | None = None,
                 return None, f"columns missing: {', '.join(missing)} (found: {', '.join(names) or 'none'})"
             present = [c for c in wanted if c in names]
             filters = [(c, "=", v) for c, v in (("country", country), ("group", group)) if v is not None and c in names]
-            df = pq.read_table(parquet, columns=present, filters=filters or None).to_pandas()
+            df = (_matching_rows(parquet, present, filters) if filters else pq.read_table(parquet, columns=present)).to_pandas()
+            pa.default_memory_pool().release_unused()  # else the allocator keeps the server's RSS at its peak
             df, problem = _types(df, schema.numeric)
         else:
             df, problem = parse_table(ts.path(name).read_bytes(), _required(name), schema.numeric)
@@ -253,11 +316,8 @@ def read_table(ts: TableSet, name: str, *, columns: Sequence[str] | None = None,
                     df = df[df["group"] == group]
     except FileNotFoundError:
         raise
-    except OSError as exc:
-        return None, f"the file could not be read ({exc.strerror or exc})"
-    except Exception as exc:  # noqa: BLE001 - pyarrow's errors for a damaged file (ArrowInvalid, ...)
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        return None, f"the file is damaged ({type(exc).__name__}: {first[:200]})"
+    except Exception as exc:  # noqa: BLE001 - OSError, pyarrow's errors for a damaged file (ArrowInvalid, ...)
+        return None, _read_problem(exc)
     if df is None:
         return None, problem
     for col in wanted:
@@ -273,11 +333,17 @@ def _read_cached(set_key: str, name: str, columns: tuple[str, ...] | None, count
     return read_table(_ts, name, columns=columns, country=country, group=group)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _count_cached(set_key: str, name: str, _ts: TableSet) -> tuple[int | None, str]:
+    """One count per (set version, table), server-wide."""
+    return count_rows(_ts, name)
+
+
 class _Vanished(Exception):
     """A file of this render's set is gone: a newer set was published and this one pruned."""
 
 
-def _from_set(ts: TableSet | None, root: Path, name: str, columns, country, group) -> Loaded:
+def _from_set(ts: TableSet | None, root: Path, name: str, columns, country, group, count: bool = False) -> Loaded:
     file = TABLES[name].file
     if ts is None:
         return Loaded(name, root / "tables" / file, "missing", f"{file} is not there yet: no table set in "
@@ -287,12 +353,18 @@ def _from_set(ts: TableSet | None, root: Path, name: str, columns, country, grou
         return Loaded(name, path, "missing", f"{file} is not in the current table set (generation {ts.generation})")
     key = (ts.key, name, tuple(columns) if columns is not None else None, country, group)
     try:
-        df, problem = _read_cached(*key, ts)
+        if count:
+            key = (ts.key, name, "rows")
+            rows, problem = _count_cached(ts.key, name, ts)
+            df = None
+        else:
+            df, problem = _read_cached(*key, ts)
+            rows = len(df) if df is not None else 0
     except FileNotFoundError as exc:
         raise _Vanished(str(exc)) from exc
-    if df is None:
+    if problem:
         return Loaded(name, path, "corrupt", f"{file} could not be used: {problem}", key=key)
-    return Loaded(name, path, "ok", "", df, key=key)
+    return Loaded(name, path, "ok", "", df, key=key, rows=rows or 0)
 
 
 def load_table(name: str, *, columns: Sequence[str] | None = None, country: str | None = None,
@@ -303,10 +375,22 @@ def load_table(name: str, *, columns: Sequence[str] | None = None, country: str 
         return _load_input(name)
     if name not in TABLES:
         return Loaded(name, data_dir() / f"{name}.csv", "missing", f"{name} is not a table of the data directory")
+    return _load(name, world, columns, country, group)
+
+
+def table_rows(name: str) -> Loaded:
+    """Table `name` of this render's set as `load_table` would give it, but with only its row count
+    (`rows`; `df` is None) and its status: from the Parquet footer, no row read. Never raises."""
+    if name in INPUTS:
+        return _load_input(name)
+    return _load(name, False, None, None, None, count=True)
+
+
+def _load(name: str, world: bool, columns, country, group, count: bool = False) -> Loaded:
     s = sets()
     ts = s.world if world else s.main
     try:
-        return _from_set(ts, s.root, name, columns, country, group)
+        return _from_set(ts, s.root, name, columns, country, group, count)
     except _Vanished:
         if resolve_sets(s.root).key(world) != s.key(world):
             st.rerun()  # start this render again, wholly on the new set
@@ -317,12 +401,17 @@ def load_table(name: str, *, columns: Sequence[str] | None = None, country: str 
 
 def file_bytes(t: Loaded):
     """A download's data for table `t`: a callable reading the file's bytes from disk when the user
-    clicks (never serialised on a rerun); the frame as CSV if a newer set replaced the file since."""
+    clicks (never serialised on a rerun); if a newer set replaced the file since, the frame as CSV
+    (when `t` holds it) or the newer set's file."""
     def read() -> bytes:
         try:
             return t.path.read_bytes()
         except OSError:
-            return t.df.to_csv(index=False).encode("utf-8") if t.ok else b""
+            pass
+        if t.ok:
+            return t.df.to_csv(index=False).encode("utf-8")
+        newer = current(data_dir()) if t.name in TABLES else None
+        return newer.path(t.name).read_bytes() if newer is not None and newer.has(t.name) else b""
     return read
 
 
@@ -354,7 +443,7 @@ def _load_input(name: str) -> Loaded:
     df, problem = _input_cached(name, str(path), sig)
     if df is None:
         return Loaded(name, path, "corrupt", f"{path.name} could not be used: {problem}", key=sig)
-    return Loaded(name, path, "ok", "", df, key=sig)
+    return Loaded(name, path, "ok", "", df, key=sig, rows=len(df))
 
 
 def input_key(name: str) -> tuple:
@@ -481,7 +570,14 @@ def kind_labels() -> dict[str, str]:
 
 
 # -- the World map's country shapes (shipped with the project: the map needs no network) ---------
-SHAPES_FILE = REPO_ROOT / "dashboard" / "assets" / "countries-110m.geojson"
+SHAPES_FILE = REPO_ROOT / "dashboard" / "static" / "countries-110m.geojson"
+
+
+def shapes_url() -> str | None:
+    """The shapes file's address on this server ('app/static/...', relative to the page: Streamlit
+    serves dashboard/static/ when .streamlit/config.toml enables static serving), or None when it does
+    not (the map then carries the shapes in every figure, 0.5 MB of JSON per rerun)."""
+    return f"app/static/{SHAPES_FILE.name}" if st.get_option("server.enableStaticServing") else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)

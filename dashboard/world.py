@@ -7,7 +7,7 @@ small frames once per table-set version; the page functions below only slice tho
 Conventions: `country` is the registry slug; a report year that has no narrative read for a country
 is absent from that country's rows (a gap on every chart, never a zero); ISO3 codes come from the
 registry, and `drawable` is True for the codes the shipped country shapes hold
-(dashboard/assets/countries-110m.geojson, given to `build_world` as `shapes`): small states the
+(dashboard/static/countries-110m.geojson, given to `build_world` as `shapes`): small states the
 1:110m shapes leave out and the withdrawn codes of former states (SCG, YUG, ANT) are not drawable.
 """
 from __future__ import annotations

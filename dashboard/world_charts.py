@@ -39,15 +39,19 @@ def _source(fig: go.Figure, source: str, *, yshift: int = -50) -> None:
                        font=dict(size=10, color="#6b6b6b"), align="left")
 
 
-def world_map(rows: pd.DataFrame, year: int, measure: str, *, source: str, shapes: dict) -> go.Figure:
+def world_map(rows: pd.DataFrame, year: int, measure: str, *, source: str, shapes: dict,
+              shapes_url: str | None = None) -> go.Figure:
     """Choropleth of one report year on the shipped country shapes (`shapes`: a GeoJSON
     FeatureCollection keyed by ISO3, so the map needs no network): narratives naming North Korean
     people shaded by `measure`, narratives read that name none in a pale blue, every other country
-    in light grey. rows: the year's dashboard.world.year_rows (only drawable codes are drawn)."""
+    in light grey. rows: the year's dashboard.world.year_rows (only drawable codes are drawn).
+    With `shapes_url` (the same shapes served by the dashboard itself, data.shapes_url) the traces
+    name that address instead of carrying the shapes: the browser fetches them once, and the figure
+    Streamlit copies and serialises on every rerun stays small."""
     drawn = rows[rows["drawable"].astype(bool) & (rows["iso3"] != "")]
     every = [f["id"] for f in shapes.get("features", [])]
     fig = go.Figure()
-    geo = dict(geojson=shapes, featureidkey="id")
+    geo = dict(geojson=shapes_url or shapes, featureidkey="id")
     fig.add_trace(go.Choropleth(
         locations=every, z=np.zeros(len(every)), colorscale=[[0, NOT_READ_COLOR], [1, NOT_READ_COLOR]],
         showscale=False, hoverinfo="skip", marker_line_color="#c8c8c8", marker_line_width=0.4,

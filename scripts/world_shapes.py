@@ -1,4 +1,4 @@
-"""Write dashboard/assets/countries-110m.geojson (the World map's country shapes, shipped so that the
+"""Write dashboard/static/countries-110m.geojson (the World map's country shapes, shipped so that the
 map draws offline) from world-atlas's TopoJSON (dashboard/assets/countries-110m.topojson).
 
 Source: the npm package world-atlas 2.0.2 (`npm pack world-atlas`, file countries-110m.json): Natural
@@ -20,7 +20,7 @@ import pycountry
 
 ROOT = Path(__file__).resolve().parents[1]
 TOPOJSON = ROOT / "dashboard" / "assets" / "countries-110m.topojson"
-GEOJSON = ROOT / "dashboard" / "assets" / "countries-110m.geojson"
+GEOJSON = ROOT / "dashboard" / "static" / "countries-110m.geojson"  # served by Streamlit at app/static/
 BY_NAME = {"Kosovo": "XKX"}  # features without a numeric id that the registry has a code for
 
 

@@ -28,7 +28,7 @@ if claims is not None and note and essay_input.ok:
     lexicon, _ = data.load_lexicon()
     if lexicon is not None:  # no claims.csv yet: the same rules say what each claim needs
         claims = evaluate_without_corpus(essay_input.df, lexicon)
-narratives = for_country(data.load_table("narratives"), CHINA)  # the essay is about China's narrative
+narratives = for_country("narratives", CHINA)  # the essay is about China's narrative
 source_by_year: dict[int, str] = {}
 if narratives.has_rows:
     source_by_year = dict(zip(narratives.df["year"].astype(int), narratives.df["source_url"]))
@@ -97,7 +97,7 @@ else:
     for record in claims.to_dict("records"):
         claim_card(record)
 
-kwic = for_country(data.load_table("kwic"), CHINA)
+kwic = for_country("kwic", CHINA)
 st.header("“Some” North Korean women, or 60-80%?")
 left, right = st.columns([1, 1])
 report_words: str | None = None  # nothing derived from the report is drawn without report text

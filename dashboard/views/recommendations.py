@@ -18,10 +18,8 @@ from dashboard.textsafe import escape_markdown, mark
 
 def _tables():
     """(recommendations, narratives) of the country the page shows, through the dashboard's loader."""
-    recs = data.load_table("recommendations")
-    narratives = data.load_table("narratives")
-    country = country_selector(recs, narratives)
-    return country, for_country(recs, country), for_country(narratives, country)
+    country = country_selector("recommendations", "narratives")  # reads their country column only
+    return country, for_country("recommendations", country), for_country("narratives", country)
 
 
 st.title("What the report asks the government to do")

@@ -22,18 +22,20 @@ st.markdown(
 )
 ui.how_to_cite()
 
-loaded = {spec.name: data.load_table(spec.name) for spec in ALL_TABLES}
+# Only each file's row count and status (from the Parquet footer: no row is read); the provenance
+# and tier sections below load the three small tables they show.
+loaded = {spec.name: data.table_rows(spec.name) for spec in ALL_TABLES}
 
 
 def _zip(present: list[tuple[str, object]], version: str) -> Callable[[], bytes]:
     """The zip of every loaded table with its README, built when the user clicks."""
     def build() -> bytes:
-        files = [(BY_NAME[name], t.path, len(t.df)) for name, t in present]
+        files = [(BY_NAME[name], t.path, t.rows) for name, t in present]
         return build_zip(version, files, [p for p in (data.lexicon_path(),) if p.exists()])
     return build
 
 
-present = [(n, t) for n, t in loaded.items() if t.ok]
+present = [(n, t) for n, t in loaded.items() if t.status == "ok"]
 if present:
     st.download_button(
         "Download all tables (zip with README)", data=_zip(present, ui.data_version_text()),
@@ -48,13 +50,13 @@ st.markdown("What each file holds, column by column, and the function that compu
             "(the data dictionary of `analysis/schema.py`, also in `docs/data.md`).")
 for spec in ALL_TABLES:
     t = loaded[spec.name]
-    status = (f"{len(t.df)} rows" if t.ok else ("missing" if t.status == "missing" else "unreadable"))
+    status = (f"{t.rows} rows" if t.status == "ok" else ("missing" if t.status == "missing" else "unreadable"))
     file = Path(spec.relpath).name
     with st.expander(f"**{spec.relpath}** · {spec.title} · {status}", expanded=False):
         st.markdown(f"{spec.description} One row per {spec.one_row_per}. Written by: {spec.written_by}.")
         st.caption(f"File: `{spec.location}` in the data directory")
-        if t.ok:
-            st.download_button(f"Download {file} ({len(t.df)} rows)", data=data.file_bytes(t), file_name=file,
+        if t.status == "ok":
+            st.download_button(f"Download {file} ({t.rows} rows)", data=data.file_bytes(t), file_name=file,
                                mime="text/csv", key=f"dl-{spec.name}", on_click="ignore", icon=":material/download:")
         elif t.status == "corrupt":
             ui.show_problem(t)
@@ -64,7 +66,7 @@ for spec in ALL_TABLES:
                      hide_index=True, width="stretch")
 
 st.header("Provenance of each year")
-narr, cov = loaded["narratives"], loaded["coverage"]
+narr, cov = data.load_table("narratives"), data.load_table("coverage")
 if narr.has_rows:
     st.dataframe(
         ui.http_links(narr.df[["year", "source_url", "fetched_url", "fetched_at", "sha256", "word_count",
@@ -84,7 +86,7 @@ elif cov.status == "corrupt":
     ui.show_problem(cov)
 
 st.header("Reference vs scraped tiers")
-tiers = loaded["tiers"]
+tiers = data.load_table("tiers")
 if tiers.ok and "agrees" in tiers.df.columns:
     scraped = tiers.df[tiers.df["origin"] == "scraped"]
     dis = scraped[scraped["agrees"].astype(str).str.lower() == "false"]

@@ -91,8 +91,9 @@ left, right = st.columns([5, 6], gap="medium")
 with left:
     st.html(WC.NO_CDN_SCRIPT, unsafe_allow_javascript=True)  # our own script, no data: the map needs no CDN
     ui.show_chart(
-        figure("world-map", loaded.key, (year, measure, kinds is not None),
-               lambda: WC.world_map(rows, year, measure, source=MAP_SOURCE, shapes=data.country_shapes())),
+        figure("world-map", loaded.key, (year, measure, kinds is not None, data.shapes_url()),
+               lambda: WC.world_map(rows, year, measure, source=MAP_SOURCE, shapes=data.country_shapes(),
+                                    shapes_url=data.shapes_url())),
         f"{SOURCE} (mentions.csv, kwic.csv); codes from the country registry; country shapes: Natural Earth "
         "(public domain), shipped with the dashboard. Shaded: narratives naming North Korean people; pale "
         "blue: read, none named; light grey: not read.",

@@ -4,7 +4,7 @@ year slider and the country choice written to the URL, a permalink restored, the
 downloaded and read back. Screenshots go to tests/artifacts/ (gitignored).
 
 The server and browser helpers are shared with test_browser.py (tests/streamlit_browser.py). The world
-map's country shapes ship with the dashboard (dashboard/assets/countries-110m.geojson): the map draws
+map's country shapes ship with the dashboard (dashboard/static/countries-110m.geojson): the map draws
 with no network, and a test checks the page asks nothing of Plotly's CDN (cdn.plot.ly).
 """
 from __future__ import annotations

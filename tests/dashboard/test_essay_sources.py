@@ -142,6 +142,36 @@ def test_the_data_page_serialises_no_table_until_a_download_is_asked_for(monkeyp
     assert all(b.proto.deferred_file_id for b in buttons), "every download is built when clicked"
 
 
+def test_the_data_page_reads_no_row_for_its_downloads_and_builds_none_on_a_rerun(monkeypatch, tmp_path):
+    """Row counts come from the Parquet footers: the only tables read are the three the page shows
+    (narratives, coverage, tiers); a rerun reads, serialises and zips nothing."""
+    import streamlit as st
+
+    from dashboard import bundle, data
+    from tests.dashboard.conftest import publish_fixture
+
+    target = publish_fixture("full", tmp_path / "data")
+    monkeypatch.setenv("TIPDASH_DATA_DIR", str(target))
+    st.cache_resource.clear()  # a fresh server: every read below is this page's
+    reads: list[str] = []
+    real_read = data.read_table
+    monkeypatch.setattr(data, "read_table", lambda ts, name, **kw: reads.append(name) or real_read(ts, name, **kw))
+    built: list[str] = []
+    real_zip = bundle.build_zip
+    monkeypatch.setattr(bundle, "build_zip", lambda *a, **kw: built.append("zip") or real_zip(*a, **kw))
+    monkeypatch.setattr(pd.DataFrame, "to_csv", lambda *a, **kw: built.append("csv") or b"")
+    at = _run(target, "data")
+    assert sorted(set(reads)) == ["coverage", "narratives", "tiers"], reads
+    labels = [b.proto.label for b in at.get("download_button")]
+    ts = data.resolve_sets(target).main
+    for name in ("kwic", "mentions", "paragraphs"):
+        assert f"Download {name}.csv ({ts.manifest.tables[name].rows} rows)" in labels, labels
+    reads.clear()
+    at.run()
+    assert not at.exception
+    assert reads == [] and built == [], (reads, built)
+
+
 def test_which_files_are_missing_names_an_empty_file_relative_to_the_data_dir(monkeypatch):
     """The shipped data/ has a table set with no narrative yet: paragraphs.csv is there but empty."""
     monkeypatch.setenv("TIPDASH_DATA_DIR", str(ROOT / "data"))
