@@ -90,23 +90,6 @@ class Lexicon:
     def __repr__(self) -> str:
         return f"Lexicon(groups={list(self.groups)}, kinds={list(self.kinds)}, quantifiers={list(self.quantifiers)})"
 
-    def __post_init__(self) -> None:
-        # anchor -> groups using it, and the groups without anchors (always tried)
-        index: dict[str, list[str]] = {}
-        for g in self.groups.values():
-            for a in g.anchors:
-                index.setdefault(a, []).append(g.slug)
-        object.__setattr__(self, "anchor_index", tuple((a, tuple(gs)) for a, gs in index.items()))
-        object.__setattr__(self, "unanchored", tuple(g.slug for g in self.groups.values() if not g.anchors))
-
-    def candidate_groups(self, folded_lower: str) -> set[str]:
-        """Groups whose anchors occur in the (folded, lowercased) text, plus unanchored groups."""
-        found = set(self.unanchored)
-        for anchor, slugs in self.anchor_index:
-            if anchor in folded_lower:
-                found.update(slugs)
-        return found
-
     def label(self, slug: str) -> str:
         """The human label of a group slug (the slug itself when unknown)."""
         group = self.groups.get(slug)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from analysis.anchors import AnchorFilter, lower_folded
 from analysis.lexicon import Lexicon
 from analysis.sentences import Sentence, split_sentences
 from analysis.text import collapse_whitespace, fold
@@ -71,34 +72,38 @@ def _hit_span(m) -> tuple[int, int]:
     return m.span()
 
 
-def _group_spans(text: str, sentences: list[Sentence], lexicon: Lexicon) -> dict[str, list[tuple[int, int]]]:
-    """Hits per group as merged (start, end) spans. Patterns run sentence by sentence (a hit
-    never spans two sentences), and only on sentences holding one of the group's anchors."""
-    folded = fold(text)
-    lower = folded.lower()
+def _sentences_holding(hay: str, anchor: str, starts: list[int], ends: list[int]) -> set[int]:
+    """Indexes of the sentences whose own text holds anchor. hay is anchor_text of the paragraph,
+    sentence k spans hay[starts[k]:ends[k]]: an occurrence at i lies in the last sentence starting
+    at or before i, or in none."""
+    found: set[int] = set()
+    i = hay.find(anchor)
+    while i >= 0:
+        k = bisect_right(starts, i) - 1
+        if k >= 0 and i + len(anchor) <= ends[k]:
+            found.add(k)
+        i = hay.find(anchor, i + 1)
+    return found
+
+
+SentenceHits = tuple[tuple[int, int, str], ...]  # (start, end, group) in one sentence, in reading order
+
+
+def _sentence_hits(chunk: str, slugs: list[str], lexicon: Lexicon) -> SentenceHits:
+    """The hits in one folded sentence of the groups `slugs` (those whose anchors it holds, in
+    lexicon order): each group's matches merged, yield_to applied, sorted by start then group."""
     out: dict[str, list[tuple[int, int]]] = {}
-    candidates = lexicon.candidate_groups(lower)
-    if not candidates:
-        return out
-    for slug, group in lexicon.groups.items():
-        if slug not in candidates:
-            continue
+    for slug in slugs:
         spans: list[tuple[int, int]] = []
-        for sent in sentences:
-            low = lower[sent.start : sent.end]
-            if group.anchors and not any(a in low for a in group.anchors):
+        for pat in lexicon.groups[slug].patterns:
+            if pat.regex.search(chunk) is None:  # the common case, in one call
                 continue
-            chunk = folded[sent.start : sent.end]
-            for pat in group.patterns:
-                found = [(sent.start + s, sent.start + e) for s, e in (_hit_span(m) for m in pat.regex.finditer(chunk)) if s < e]
-                if not found:
-                    continue
-                # requires/unless look at the whole sentence: test them once, only when it has hits
-                if pat.requires is not None and not pat.requires.search(chunk):
-                    continue
-                if pat.unless is not None and pat.unless.search(chunk):
-                    continue
-                spans.extend(found)
+            # requires/unless look at the whole sentence: test them once, only when it has hits
+            if pat.requires is not None and not pat.requires.search(chunk):
+                continue
+            if pat.unless is not None and pat.unless.search(chunk):
+                continue
+            spans.extend(sp for sp in map(_hit_span, pat.regex.finditer(chunk)) if sp[0] < sp[1])
         if spans:
             out[slug] = _merge(spans)
     for slug in list(out):
@@ -109,25 +114,58 @@ def _group_spans(text: str, sentences: list[Sentence], lexicon: Lexicon) -> dict
                 out[slug] = kept
             else:
                 del out[slug]
-    return out
+    ranked = sorted((s, i, e, slug) for i, (slug, spans) in enumerate(out.items()) for s, e in spans)
+    return tuple((s, e, slug) for s, _i, e, slug in ranked)
 
 
-def scan_paragraph(text: str, lexicon: Lexicon) -> ParagraphScan:
-    """Split one paragraph into sentences and find every group hit, grouped per sentence."""
-    sentences = split_sentences(text)
-    per_sentence: list[list[Match]] = [[] for _ in sentences]
-    if not sentences:
-        return ParagraphScan(sentences, per_sentence)
+def _paragraph_hits(text: str, sentences: list[Sentence], lexicon: Lexicon, memo: dict[str, SentenceHits] | None,
+                    present: list[str] | None) -> list[SentenceHits]:
+    """The hits of each sentence (offsets in the sentence). Patterns run sentence by sentence (a hit
+    never spans two sentences), only on sentences holding one of the group's anchors; what a
+    sentence holds depends on its folded text alone, so memo (folded sentence -> hits) may serve
+    every repeat of a sentence. present: AnchorFilter.present(text), when the caller has it."""
+    folded = fold(text)
+    hay = lower_folded(folded)  # anchor_text of the paragraph: per character, as of each sentence
     starts = [s.start for s in sentences]
-    order = {slug: i for i, slug in enumerate(lexicon.groups)}
-    spans = _group_spans(text, sentences, lexicon)
-    for slug in sorted(spans, key=order.__getitem__):
-        for s, e in spans[slug]:
-            k = max(bisect_right(starts, s) - 1, 0)
-            per_sentence[k].append(Match(s, e, slug, collapse_whitespace(text[s:e])))
-    for hits in per_sentence:
-        hits.sort(key=lambda m: (m.start, order[m.group]))
-    return ParagraphScan(sentences, per_sentence)
+    ends = [s.end for s in sentences]
+    prefilter = AnchorFilter.of(lexicon)
+    if present is None:
+        present = [a for a in prefilter.anchors if a in hay]
+    candidates: dict[int, set[int]] = {}  # sentence -> groups to try there (indexes in lexicon order)
+    for a in present:
+        groups = prefilter.groups_of[a]
+        for k in _sentences_holding(hay, a, starts, ends):
+            candidates.setdefault(k, set()).update(groups)
+    if prefilter.unanchored:
+        for k in range(len(sentences)):
+            candidates.setdefault(k, set()).update(prefilter.unanchored)
+    per: list[SentenceHits] = [()] * len(sentences)
+    for k, groups in candidates.items():
+        chunk = folded[starts[k] : ends[k]]
+        hits = memo.get(chunk) if memo is not None else None
+        if hits is None:
+            hits = _sentence_hits(chunk, [prefilter.slugs[i] for i in sorted(groups)], lexicon)
+            if memo is not None:
+                memo[chunk] = hits
+        per[k] = hits
+    return per
+
+
+def scan_paragraph(text: str, lexicon: Lexicon, memo: dict[str, SentenceHits] | None = None,
+                   present: list[str] | None = None) -> ParagraphScan:
+    """Split one paragraph into sentences and find every group hit, grouped per sentence.
+
+    memo, when given, is a dict kept between calls WITH THE SAME LEXICON (scan_corpus keeps one):
+    a sentence met again is not matched again. present: the anchors AnchorFilter.of(lexicon)
+    .present(text) found, when the caller has them (not looked for again)."""
+    sentences = split_sentences(text)
+    if not sentences:
+        return ParagraphScan(sentences, [])
+    matches: list[list[Match]] = []
+    for sent, hits in zip(sentences, _paragraph_hits(text, sentences, lexicon, memo, present)):
+        at = sent.start
+        matches.append([Match(at + s, at + e, slug, collapse_whitespace(text[at + s : at + e])) for s, e, slug in hits])
+    return ParagraphScan(sentences, matches)
 
 
 def find_matches(text: str, lexicon: Lexicon) -> list[Match]:

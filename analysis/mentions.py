@@ -20,6 +20,8 @@ from analysis.schema import MENTION_SECTIONS_TABLE, MENTIONS_TABLE
 
 DECIMALS = 4  # rounding of per_1000_words, share_of_sentences and first_position
 
+_NO_HITS = (0, 0, (), None)  # term_hits, sentences, paragraphs, first paragraph of a group with no hit
+_NO_SECTION_HITS = _NO_HITS[:3]
 MENTIONS_COLUMNS = list(MENTIONS_TABLE.columns)
 MENTION_SECTIONS_COLUMNS = list(MENTION_SECTIONS_TABLE.columns)
 
@@ -51,7 +53,7 @@ def mentions_table(scan: CorpusScan, lexicon: Lexicon) -> pd.DataFrame:
     for key in sorted(scan.years):
         yf = scan.years[key]
         for group in lexicon.groups:
-            term_hits, sentences, paras, first = agg.get((yf.country, yf.year, group), [0, 0, set(), None])
+            term_hits, sentences, paras, first = agg.get((yf.country, yf.year, group), _NO_HITS)
             words = (sentences / yf.word_count * 1000) if yf.word_count else None
             rows.append((
                 yf.country, yf.year, group, term_hits, sentences, len(paras),
@@ -83,7 +85,7 @@ def mention_sections_table(scan: CorpusScan, lexicon: Lexicon) -> pd.DataFrame:
         yf = scan.years[key]
         for group in lexicon.groups:
             for section, section_sentences in yf.section_sentences.items():
-                term_hits, sentences, paras = agg.get((yf.country, yf.year, group, section), [0, 0, set()])
+                term_hits, sentences, paras = agg.get((yf.country, yf.year, group, section), _NO_SECTION_HITS)
                 rows.append((yf.country, yf.year, group, section, term_hits, sentences, len(paras), section_sentences))
     df = pd.DataFrame(rows, columns=MENTION_SECTIONS_COLUMNS)
     return df.astype({"year": "int64", "term_hits": "int64", "sentences": "int64", "paragraphs": "int64", "section_sentences": "int64"})

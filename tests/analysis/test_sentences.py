@@ -1,11 +1,15 @@
 """The sentence splitter: properties (no text lost or duplicated, offsets round-trip) and examples."""
 from __future__ import annotations
 
+import csv
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.sentences import split_sentences
+from analysis.sentences import _END_FOLLOWS, _END_RE, _abbreviation_lookbehinds, count_sentences, split_sentences
 
 ALPHABET = list("abcXYZ .!?\n\t\"'()0123456789,;") + ["U.S.", "e.g.", "No.", "Dr.", " J. ", "3.5", "\u2019", "\u201d", "\u00a0", "etc."]
 texts = st.lists(st.sampled_from(ALPHABET), max_size=80).map("".join)
@@ -13,6 +17,7 @@ texts = st.lists(st.sampled_from(ALPHABET), max_size=80).map("".join)
 
 def _check_invariants(text: str) -> None:
     sentences = split_sentences(text)
+    assert count_sentences(text) == len(sentences), "the counter counts what the splitter splits"
     previous_end = 0
     for s in sentences:
         assert s.text == text[s.start:s.end], "offsets round-trip"
@@ -70,3 +75,43 @@ def test_examples(text, expected):
 def test_rejects_non_text():
     with pytest.raises(TypeError, match="expects a str"):
         split_sentences(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="count_sentences expects a str"):
+        count_sentences(b"A. B.")  # type: ignore[arg-type]
+
+
+LINES = ALPHABET + ["\n\n", "\n \n", "\n\n\n\n", " \n"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LINES), max_size=60).map("".join))
+def test_count_equals_the_split_with_and_without_line_breaks(text):
+    assert count_sentences(text) == len(split_sentences(text))
+
+
+@pytest.mark.parametrize("text, count", [
+    ("Rain fell. Then snow.", 2), ("Rain fell. Then snow", 2), ("Rain.   ", 1), ("A. B.", 1),
+    ("Dr. Kim left. U.S. aid.", 2), ("x", 1), ("", 0), ("  ", 0), ("Rain\n\n\n\nSnow", 2), ("\n\n\n\n", 0), ("Done!\u201d Next?", 2),
+])
+def test_count_examples(text, count):
+    assert count_sentences(text) == count == len(split_sentences(text))
+
+
+# The sentence-end rule as the module docstring states it, written plainly: the splitter's regex is
+# this rule rearranged for speed and must find exactly the same ends.
+RULE = re.compile(rf"(?:\.[.!?]+|[!?][.!?]*|\.{_abbreviation_lookbehinds()}){_END_FOLLOWS}")
+ENDS = ALPHABET + ["...", "?!", "!.", ".?", "?..", "\u201d.", ".)", "No..", "etc.", "Approx.", "A.B.", " "]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(ENDS), max_size=60).map("".join), st.text(max_size=80)))
+def test_the_fast_end_regex_finds_what_the_rule_finds(text):
+    assert [m.span() for m in _END_RE.finditer(text)] == [m.span() for m in RULE.finditer(text)]
+
+
+def test_the_fast_end_regex_on_real_sentences():
+    here = Path(__file__).parent
+    for name in ("real_sentences.csv", "labelled_sentences.csv"):
+        with open(here / name, encoding="utf-8") as fh:
+            rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+        text = " ".join(r["sentence"] for r in rows)
+        assert [m.span() for m in _END_RE.finditer(text)] == [m.span() for m in RULE.finditer(text)]
