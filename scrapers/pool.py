@@ -3,6 +3,7 @@ process pool using every core when there are enough pages (forked workers put ea
 parse store themselves)."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from typing import Sequence
@@ -10,7 +11,7 @@ from typing import Sequence
 from scrapers.countries import get_country
 from scrapers.models import Narrative
 from scrapers.parse.decode import decode_html_counted, looks_complete
-from scrapers.parse.jobs import PageJob, PageOutcome, parse_text
+from scrapers.parse.jobs import PageJob, PageOutcome, looks_synthetic, parse_text
 from scrapers.parse.page import parse_all_narratives
 from scrapers.store.parse_store import ParseStore
 from scrapers.store.paths import page_body
@@ -31,7 +32,7 @@ def parse_page(job: PageJob) -> PageOutcome:
     if hashlib.sha256(body).hexdigest() != job.sha256:
         return PageOutcome(None, "cached page changed on disk (sha256 differs from the manifest)")
     text, replaced = decode_html_counted(body, job.content_type)
-    return parse_text(text, job, replaced)
+    return dataclasses.replace(parse_text(text, job, replaced), synthetic=looks_synthetic(body))
 
 
 def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
@@ -46,8 +47,9 @@ def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
     if hashlib.sha256(body).hexdigest() != job.sha256:
         return [PageOutcome(None, "cached page changed on disk (sha256 differs from the manifest)")] * len(jobs)
     text, replaced = decode_html_counted(body, job.content_type)
+    synthetic = looks_synthetic(body)
     if len(jobs) == 1:
-        return [parse_text(text, job, replaced)]
+        return [dataclasses.replace(parse_text(text, job, replaced), synthetic=synthetic)]
     found: dict[str, Narrative] = {}
     if text.strip() and looks_complete(text):  # else parse_narrative says why, per country
         try:
@@ -57,8 +59,8 @@ def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
                     found[narrative.country] = narrative
         except Exception:  # none found, too deep, or a parser bug: each country is parsed on its own below
             found = {}
-    return [PageOutcome(found[j.country], "", replaced) if j.country in found else parse_text(text, j, replaced)
-            for j in jobs]
+    return [PageOutcome(found[j.country], "", replaced, synthetic=synthetic) if j.country in found
+            else dataclasses.replace(parse_text(text, j, replaced), synthetic=synthetic) for j in jobs]
 
 
 def _group_jobs(jobs: Sequence[PageJob]) -> list[list[PageJob]]:

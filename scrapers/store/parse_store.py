@@ -275,10 +275,11 @@ class ParseStore:
             bound = (isinstance(data, dict) and data.get("check") == record_check("narrative", country, year, sha256, data)
                      and (narrative is None or (narrative.country, narrative.year) == (country, year))
                      and (narrative is None or not url or narrative.source_url == url))
+            synthetic = data.get("synthetic") is True
             if bound and data.get("error"):
-                return PageOutcome(None, str(data["error"]), int(data.get("replaced_bytes", 0)))
+                return PageOutcome(None, str(data["error"]), int(data.get("replaced_bytes", 0)), synthetic=synthetic)
             if bound and narrative is not None:
-                return PageOutcome(narrative, "", int(data.get("replaced_bytes", 0)))
+                return PageOutcome(narrative, "", int(data.get("replaced_bytes", 0)), synthetic=synthetic)
         except (ValueError, KeyError, TypeError, AttributeError):
             pass
         self._mismatch(f"{path.relative_to(self.cache.root)} (the narrative of {country} {year})")
@@ -343,7 +344,7 @@ class ParseStore:
     def put(self, country: str, year: int, sha256: str, outcome: PageOutcome) -> None:
         if not outcome.keep:
             return
-        body = {"error": outcome.error, "replaced_bytes": outcome.replaced_bytes,
+        body = {"error": outcome.error, "replaced_bytes": outcome.replaced_bytes, "synthetic": outcome.synthetic,
                 "narrative": narrative_to_dict(outcome.narrative) if outcome.narrative else None}
         body["check"] = record_check("narrative", country, year, sha256, body)
         try:

@@ -112,3 +112,15 @@ def test_parse_verify_finds_a_page_changed_in_place_with_its_stat_unchanged(pars
     assert run.code == 1, run.output
     assert "CACHE CORRUPT 2021" in run.output and "changed" in run.output, run.output
     assert read(tables_dir(data_dir) / "tiers.csv").set_index("year").loc["2021", "tier"] == "Tier 3"
+
+
+def test_the_synthetic_flag_is_found_when_the_page_is_parsed_and_served_from_the_store(parsed, cli):
+    """The fixture pages say they are synthetic: the flag is read from the page's bytes by the one
+    parse, kept with the stored record, and a rebuild from the store (no page parsed) still has it."""
+    data_dir = parsed
+    assert set(read(tables_dir(data_dir) / "narratives.csv").synthetic) == {"true"}
+    for where in (tables_dir(data_dir), data_dir / "tables"):
+        (where / "kwic.csv").unlink()  # a rebuild reads every narrative from the store
+    run = cli("parse", "--data-dir", data_dir)
+    assert run.code == 0 and "0 page(s) parsed" in run.output, run.output
+    assert set(read(tables_dir(data_dir) / "narratives.csv").synthetic) == {"true"}
