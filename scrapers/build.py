@@ -5,7 +5,7 @@ Nothing is rebuilt when the set's inputs did not change: the inputs key (code, p
 every year's page sha256 and status, the lexicon, the claims, the reference tables) is stored in
 the set's manifest and compared first (from the parse store's summary, without reading the
 narratives' text). At world scale the paragraphs table is built once for all countries and the
-counting runs in a process pool by runs of countries (count_tables_in_pool): the same bytes as one
+counting and the recommendations run in a process pool by runs of countries (count_tables_in_pool): the same bytes as one
 process, in a fraction of the time.
 """
 from __future__ import annotations
