@@ -159,12 +159,7 @@ class ParseStore:
 
     def _load_stamps(self) -> dict[str, list]:
         if self._stamps is None:
-            try:
-                self._stamps = json.loads((self.root / STAMPS).read_text(encoding="utf-8"))
-                if not isinstance(self._stamps, dict):
-                    self._stamps = {}
-            except (OSError, ValueError):
-                self._stamps = {}
+            self._stamps = _json_dict(self.root / STAMPS)
         return self._stamps
 
     def _stat_key(self, url: str):
@@ -250,12 +245,7 @@ class ParseStore:
 
     def _load_index(self) -> dict[str, list]:
         if self._index is None:
-            try:
-                self._index = json.loads((self.root / self.key / INDEX).read_text(encoding="utf-8"))
-                if not isinstance(self._index, dict):
-                    self._index = {}
-            except (OSError, ValueError):
-                self._index = {}
+            self._index = _json_dict(self.root / self.key / INDEX)
         return self._index
 
     def get(self, country: str, year: int, sha256: str, url: str = "") -> PageOutcome | None:
@@ -302,12 +292,7 @@ class ParseStore:
 
     def _load_summary(self) -> dict[str, dict]:
         if self._summary is None:
-            try:
-                self._summary = json.loads((self.root / self.key / SUMMARY).read_text(encoding="utf-8"))
-                if not isinstance(self._summary, dict):
-                    self._summary = {}
-            except (OSError, ValueError):
-                self._summary = {}
+            self._summary = _json_dict(self.root / self.key / SUMMARY)
         return self._summary
 
     def get_light(self, country: str, year: int, sha256: str, url: str = "") -> PageOutcome | None:
@@ -388,12 +373,7 @@ class ParseStore:
 
     def _load_locations(self) -> dict[str, dict]:
         if self._locations is None:
-            try:
-                self._locations = json.loads(self._locations_path().read_text(encoding="utf-8"))
-                if not isinstance(self._locations, dict):
-                    self._locations = {}
-            except (OSError, ValueError):
-                self._locations = {}
+            self._locations = _json_dict(self._locations_path())
         return self._locations
 
     def location(self, country: str, year: int) -> tuple[str, str] | None:
@@ -426,6 +406,16 @@ class ParseStore:
             return
         locations[f"{country}/{year}"] = record
         self._changed("locations")
+
+
+def _json_dict(path: Path) -> dict:
+    """The JSON object in `path`, or {} when it is missing, unreadable or not an object (the store
+    only saves time: a damaged index file means parsing again)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def intact(cache: RawCache, url: str) -> str:
