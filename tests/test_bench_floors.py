@@ -35,11 +35,11 @@ def test_floors_cover_every_page_paragraph_and_table(built):
     assert list(results) == ["pages", "text", "writers", "count", "count@HEAD"]
     with open(built / "raw" / "manifest.csv", newline="", encoding="utf-8") as fh:
         assert results["pages"]["pages"] == sum(1 for row in csv.DictReader(fh) if row["path"])
-    paragraphs = pd.read_parquet(built / "tables" / "current" / "paragraphs.parquet")
+    paragraphs = pd.read_parquet(built / "tables" / "paragraphs.parquet")
     assert results["text"]["paragraphs"] == len(paragraphs)
     assert 0 < results["text"]["anchored"] < len(paragraphs)  # North Korea's narrative names Korea; not every paragraph
     assert results["pages"]["paragraphs"] > 0 and results["pages"]["chars"] > 0
-    assert results["writers"]["tables"] == len(list((built / "tables" / "current").glob("*.parquet")))
+    assert results["writers"]["tables"] == len(list((built / "tables").glob("*.parquet")))
     assert set(results["count"]["digests"]) == {"mentions", "mention_sections", "kwic"}
     assert results["count@HEAD"]["identical"] is True
     assert all(results[name]["cpu"] > 0 for name in ("pages", "text", "count"))
