@@ -5,7 +5,7 @@ Nothing is rebuilt when the set's inputs did not change: the inputs key (code, p
 every year's page sha256 and status, the lexicon, the claims, the reference tables) is stored in
 the set's manifest and compared first (from the parse store's summary, without reading the
 narratives' text). At world scale the paragraphs table is built once for all countries and the
-counting runs in a process pool by runs of countries (count_tables_in_pool): the same bytes as one
+counting and the recommendations run in a process pool by runs of countries (count_tables_in_pool): the same bytes as one
 process, in a fraction of the time.
 """
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -27,7 +26,6 @@ from analysis.schema import (
 from analysis.recommendations import NO_RECOMMENDATIONS_DETAIL, has_recommendations
 from scrapers.store import tableset
 from scrapers.store.cache import RawCache
-from scrapers.store.paths import page_body
 from scrapers.countries import DEFAULT_COUNTRY, Country
 from scrapers.counting import analysis_tables
 from scrapers.inputs import (
@@ -42,7 +40,6 @@ from scrapers.parse.text import word_count
 from scrapers.tier_table import TierDisagreement, tier_rows
 
 TIER_UNREAD_DETAIL = "tier could not be read from the page"
-_SYNTHETIC = re.compile(rb"<!--[^>]{0,200}synthetic", re.IGNORECASE)
 _CODE_DIRS = ("analysis", "scrapers")
 
 
@@ -142,16 +139,6 @@ def _frame(rows: list[dict], schema: TableSchema) -> pd.DataFrame:
     return frame
 
 
-def _is_synthetic(cache: RawCache, url: str, entry=None) -> bool:
-    entry = entry if entry is not None else cache.entry(url)
-    if entry is None:
-        return False
-    try:
-        return bool(_SYNTHETIC.search(page_body(cache.root / entry.path)[:2048]))
-    except OSError:
-        return False
-
-
 def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
                   reference: dict[int, ReferenceTier], kelley: dict[int, ReferenceTier],
                   previous: tableset.TableSet | None, *, records: dict | None = None,
@@ -183,7 +170,7 @@ def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
             "sha256": page.sha256 or (entry.sha256 if entry else ""),
             "word_count": sum(word_count(text) for _, _, text in rows),
             "paragraph_count": len(rows), "section_count": len(narrative.sections),
-            "synthetic": _is_synthetic(cache, page.source_url, entry),
+            "synthetic": page.synthetic,
         })
         notes = [] if narrative.tier.tier else [tier_unread_detail(narrative)]
         if not has_recommendations(section.name for section in narrative.sections):
@@ -252,7 +239,6 @@ def _previous_rows(previous: tableset.TableSet | None, country: str, year: int) 
     return out
 
 
-from analysis.recommendations import NO_RECOMMENDATIONS_DETAIL, has_recommendations
 def code_digest() -> str:
     """sha256 over the source of analysis/ and scrapers/: new code means new tables."""
     digest = hashlib.sha256()

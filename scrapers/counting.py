@@ -1,5 +1,6 @@
-"""The analysis tables of a corpus (analysis.tables on the corpus frames): counted in forked worker
-processes, by runs of countries, when the corpus is large; the same tables as one call."""
+"""The analysis tables of a corpus (analysis.tables on the corpus frames): the count tables and the
+recommendations made in forked worker processes, by runs of countries, when the corpus is large
+(both are made country by country); the same tables as one call."""
 from __future__ import annotations
 
 import os
@@ -36,8 +37,7 @@ def analysis_tables(data_dir: Path, frames: dict[str, pd.DataFrame], *, lexicon:
     counts = count_tables_in_pool(frames["paragraphs"], frames["narratives"], parsed_lexicon)
     claims_table = build_claims_table(essay_claims, counts["mentions"], counts["kwic"], frames["tiers"],
                                       frames["paragraphs"], parsed_lexicon)
-    recommendations = build_recommendations_table(frames["paragraphs"], frames["narratives"], parsed_lexicon)
-    return {**counts, "recommendations": recommendations, "claims": claims_table}, notes
+    return {**counts, "claims": claims_table}, notes
 
 
 # Count in a process pool when the corpus has at least this many paragraphs (a few countries' worth).
@@ -63,15 +63,18 @@ def _country_chunks(paragraphs: pd.DataFrame, narratives: pd.DataFrame, chunks: 
 def _count_chunk(countries: list[str]) -> dict[str, pd.DataFrame]:
     paragraphs, narratives, lexicon = shared()
     wanted = set(countries)
-    return build_count_tables(paragraphs[paragraphs["country"].astype(str).isin(wanted)],
-                              narratives[narratives["country"].astype(str).isin(wanted)], lexicon)
+    own_paragraphs = paragraphs[paragraphs["country"].astype(str).isin(wanted)]
+    own_narratives = narratives[narratives["country"].astype(str).isin(wanted)]
+    return {**build_count_tables(own_paragraphs, own_narratives, lexicon),
+            "recommendations": build_recommendations_table(own_paragraphs, own_narratives, lexicon)}
 
 
 def count_tables_in_pool(paragraphs: pd.DataFrame, narratives: pd.DataFrame, lexicon) -> dict[str, pd.DataFrame]:
-    """analysis.tables.build_count_tables over runs of countries in a process pool (forked workers
-    read the frames they inherit), concatenated in country order: the same tables as one call."""
+    """analysis.tables.build_count_tables and build_recommendations_table over runs of countries in
+    a process pool (forked workers read the frames they inherit), concatenated in country order:
+    the same tables as one call of each (both sort by country first)."""
     workers = os.cpu_count() or 1
     chunks = _country_chunks(paragraphs, narratives, workers * 6)
     parts = run_in_pool(_count_chunk, chunks, (paragraphs, narratives, lexicon), workers)
     return {name: pd.concat([part[name] for part in parts], ignore_index=True)
-            for name in ("mentions", "mention_sections", "kwic")}
+            for name in ("mentions", "mention_sections", "kwic", "recommendations")}

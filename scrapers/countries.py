@@ -91,11 +91,11 @@ class Country:
 
     def matches_name(self, text: str) -> bool:
         """True when `text` (a heading or link text) is exactly one of the country's names."""
-        key = _strip_article(fold_case(text)).strip(" .:,;-*")
-        return key in self._name_keys
+        return heading_key(text) in self.name_keys
 
     @cached_property
-    def _name_keys(self) -> frozenset[str]:
+    def name_keys(self) -> frozenset[str]:
+        """The keys of the country's names: matches_name(text) is heading_key(text) in name_keys."""
         return frozenset(_strip_article(fold_case(n)) for n in self.names)
 
     def mentions_excluded(self, text: str) -> bool:
@@ -126,6 +126,12 @@ class Country:
 
 def _strip_article(text: str) -> str:
     return text[4:] if text.lower().startswith("the ") else text
+
+
+def heading_key(text: str) -> str:
+    """What a heading or link text is compared by (case and quotes folded, a leading 'the' and
+    trailing punctuation dropped): one key for every country, so a page's links are keyed once."""
+    return _strip_article(fold_case(text)).strip(" .:,;-*")
 
 
 # ---------------------------------------------------------------- loading

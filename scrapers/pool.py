@@ -1,8 +1,9 @@
 """Parsing pages for many country-years at once: each page read, checked and decoded once, in a
-process pool using every core when there are enough pages (forked workers put each outcome into the
-parse store themselves)."""
+process pool using every core when there are enough pages (each pool task writes its outcomes to the
+parse store as one batch file; the parent indexes them)."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from typing import Sequence
@@ -10,8 +11,9 @@ from typing import Sequence
 from scrapers.countries import get_country
 from scrapers.models import Narrative
 from scrapers.parse.decode import decode_html_counted, looks_complete
-from scrapers.parse.jobs import PageJob, PageOutcome, parse_text
+from scrapers.parse.jobs import PageJob, PageOutcome, looks_synthetic, parse_text
 from scrapers.parse.page import parse_all_narratives
+from scrapers.store.batches import Place
 from scrapers.store.parse_store import ParseStore
 from scrapers.store.paths import page_body
 from scrapers.workers import run_in_pool, shared
@@ -20,6 +22,9 @@ from scrapers.workers import run_in_pool, shared
 # Parse in a process pool when at least this many pages need parsing (below it, the pool's start
 # costs more than it saves).
 POOL_MIN_PAGES = 6
+# Pool tasks per worker: each task is one batch file of the parse store (few files, few fsyncs)
+# and small enough for the workers to share the pages evenly.
+BATCHES_PER_WORKER = 8
 
 
 def parse_page(job: PageJob) -> PageOutcome:
@@ -31,7 +36,7 @@ def parse_page(job: PageJob) -> PageOutcome:
     if hashlib.sha256(body).hexdigest() != job.sha256:
         return PageOutcome(None, "cached page changed on disk (sha256 differs from the manifest)")
     text, replaced = decode_html_counted(body, job.content_type)
-    return parse_text(text, job, replaced)
+    return dataclasses.replace(parse_text(text, job, replaced), synthetic=looks_synthetic(body))
 
 
 def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
@@ -46,8 +51,9 @@ def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
     if hashlib.sha256(body).hexdigest() != job.sha256:
         return [PageOutcome(None, "cached page changed on disk (sha256 differs from the manifest)")] * len(jobs)
     text, replaced = decode_html_counted(body, job.content_type)
+    synthetic = looks_synthetic(body)
     if len(jobs) == 1:
-        return [parse_text(text, job, replaced)]
+        return [dataclasses.replace(parse_text(text, job, replaced), synthetic=synthetic)]
     found: dict[str, Narrative] = {}
     if text.strip() and looks_complete(text):  # else parse_narrative says why, per country
         try:
@@ -57,8 +63,8 @@ def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
                     found[narrative.country] = narrative
         except Exception:  # none found, too deep, or a parser bug: each country is parsed on its own below
             found = {}
-    return [PageOutcome(found[j.country], "", replaced) if j.country in found else parse_text(text, j, replaced)
-            for j in jobs]
+    return [PageOutcome(found[j.country], "", replaced, synthetic=synthetic) if j.country in found
+            else dataclasses.replace(parse_text(text, j, replaced), synthetic=synthetic) for j in jobs]
 
 
 def _group_jobs(jobs: Sequence[PageJob]) -> list[list[PageJob]]:
@@ -72,20 +78,21 @@ def _group_jobs(jobs: Sequence[PageJob]) -> list[list[PageJob]]:
 def pool_store() -> ParseStore | None:
     """The parse store of the parse_many (or read.locate pool) this worker serves."""
     store = shared()
-    return store if isinstance(store, ParseStore) else _LOCAL_STORE
+    return store if isinstance(store, ParseStore) else None
 
 
-_LOCAL_STORE: ParseStore | None = None  # the store of a parse_many run without a pool
-
-
-def _parse_and_put(jobs: list[PageJob]) -> list[PageOutcome]:
-    outcomes = parse_group(jobs)
-    store = pool_store()
+def _parse_batch(groups: list[list[PageJob]], store: ParseStore | None = None,
+                 ) -> tuple[list[list[PageOutcome]], dict[str, Place]]:
+    """parse_group of each group, and their outcomes written to the store as one batch file (where
+    each record is goes back to the parent, which keeps the store's index)."""
+    outcomes = [parse_group(group) for group in groups]
+    store = store if store is not None else pool_store()
+    places: dict[str, Place] = {}
     if store is not None:
-        for job, outcome in zip(jobs, outcomes):
-            if not cache_error(outcome):
-                store.put(job.country, job.year, job.sha256, outcome)
-    return outcomes
+        places = store.write_batch((job.country, job.year, job.sha256, outcome)
+                                   for group, results in zip(groups, outcomes) for job, outcome in zip(group, results)
+                                   if not cache_error(outcome))
+    return outcomes, places
 
 
 def cache_error(outcome: PageOutcome) -> bool:
@@ -95,18 +102,20 @@ def cache_error(outcome: PageOutcome) -> bool:
 
 def parse_many(jobs: list[PageJob], store: ParseStore | None = None) -> list[PageOutcome]:
     """Parse pages (each page once, see parse_group), in a process pool using every core when there
-    are enough of them; with `store`, the workers put each outcome into it (in parallel)."""
-    global _LOCAL_STORE
+    are enough of them; with `store`, each pool task's outcomes go into it as one batch file."""
     groups = _group_jobs(jobs)
     workers = min(os.cpu_count() or 1, len(groups))
     if workers < 2 or len(groups) < POOL_MIN_PAGES:
-        _LOCAL_STORE = store
-        try:
-            results = [_parse_and_put(group) for group in groups]
-        finally:
-            _LOCAL_STORE = None
+        batches = [_parse_batch(groups, store)] if groups else []
+        chunks = [groups]
     else:
-        results = run_in_pool(_parse_and_put, groups, store, workers,
-                              chunksize=max(1, len(groups) // (workers * 8)))
-    by_job = {id(job): outcome for group, outcomes in zip(groups, results) for job, outcome in zip(group, outcomes)}
+        size = max(1, -(-len(groups) // (workers * BATCHES_PER_WORKER)))
+        chunks = [groups[i:i + size] for i in range(0, len(groups), size)]
+        batches = run_in_pool(_parse_batch, chunks, store, workers)
+    by_job: dict[int, PageOutcome] = {}
+    for chunk, (results, places) in zip(chunks, batches):
+        if store is not None:
+            store.adopt(places)
+        for group, outcomes in zip(chunk, results):
+            by_job.update((id(job), outcome) for job, outcome in zip(group, outcomes))
     return [by_job[id(job)] for job in jobs]

@@ -17,7 +17,7 @@ from scrapers.countries import Country, get_country, resolve
 from scrapers.errors import FetchError, NarrativeNotFound, PageNotFound
 from scrapers.models import Narrative
 from scrapers.parse.decode import decode_html_counted
-from scrapers.parse.jobs import PageJob, PageOutcome, parse_text
+from scrapers.parse.jobs import PageJob, PageOutcome, looks_synthetic, parse_text
 from scrapers.pool import cache_error, parse_many, pool_store
 from scrapers.store.cache import FIX_COMMAND, CacheCorrupt
 from scrapers.store.parse_store import ParseStore
@@ -44,6 +44,7 @@ class YearParse:
     narrative: Narrative | None = None
     sha256: str = ""
     replaced_bytes: int = 0  # invalid UTF-8 bytes replaced when the page was decoded
+    synthetic: bool = False  # the page says it is synthetic (parse.jobs.looks_synthetic, found when parsed)
 
 
 # -- reading years from the cache -------------------------------------------------------------
@@ -212,7 +213,7 @@ def full_narratives(store: ParseStore, pages: dict[int, YearParse]) -> dict[int,
         if page.narrative is not None and not page.narrative.sections:
             stored = store.get(page.narrative.country, year, page.sha256, page.source_url)
             if stored is not None and stored.narrative is not None:
-                page = dataclasses.replace(page, narrative=stored.narrative)
+                page = dataclasses.replace(page, narrative=stored.narrative, synthetic=stored.synthetic)
             else:
                 again.setdefault(page.narrative.country, []).append(year)
         out[year] = page
@@ -223,8 +224,8 @@ def full_narratives(store: ParseStore, pages: dict[int, YearParse]) -> dict[int,
 
 def _year_parse(year: int, url: str, sha256: str, outcome: PageOutcome) -> YearParse:
     if outcome.narrative is None:
-        return YearParse(year, PARSE_FAILED, outcome.error, url, None, sha256, outcome.replaced_bytes)
-    return YearParse(year, PARSED, "", url, outcome.narrative, sha256, outcome.replaced_bytes)
+        return YearParse(year, PARSE_FAILED, outcome.error, url, None, sha256, outcome.replaced_bytes, outcome.synthetic)
+    return YearParse(year, PARSED, "", url, outcome.narrative, sha256, outcome.replaced_bytes, outcome.synthetic)
 
 
 def parse_fetched(store: ParseStore, country: Country, year: int, url: str, body: bytes,
@@ -236,7 +237,8 @@ def parse_fetched(store: ParseStore, country: Country, year: int, url: str, body
     if hit is not None:
         return hit
     text, replaced = decode_html_counted(body, content_type)
-    outcome = parse_text(text, PageJob("", content_type, country.slug, year, url, sha), replaced)
+    outcome = dataclasses.replace(parse_text(text, PageJob("", content_type, country.slug, year, url, sha), replaced),
+                                  synthetic=looks_synthetic(body))
     store.parsed_now += 1
     store.put(country.slug, year, sha, outcome)
     return outcome

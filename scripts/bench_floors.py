@@ -3,7 +3,7 @@
     python scripts/bench_floors.py DATA_DIR [--workers 2] [--baseline REF]
 
 DATA_DIR is a world data directory after a cold `python -m scrapers parse` (its raw/ cache and
-tables/, the stable copy of the current set). The floors (issue 16, item 3), in CPU-seconds of the measured work only (the
+tables/ (the current set's stable copy)). The floors (issue 16, item 3), in CPU-seconds of the measured work only (the
 child's interpreter start and imports are left out; pool workers are counted, as getrusage of the
 reaped children):
 
@@ -11,7 +11,7 @@ reaped children):
            in --workers processes (the build's pool size)
   text     (b) over every paragraph of tables/paragraphs: a substring test of the lexicon's
            anchors (lowercased text) and a count of sentence ends ([.!?] before whitespace or the end)
-  writers  (c) pyarrow's CSV and Parquet writers on every table of tables/ (the stable copy)
+  writers  (c) pyarrow's CSV and Parquet writers on every table of tables/
   count    not a floor: the build's counting step (analysis.tables.build_count_tables) on the same
            paragraphs and narratives, one process; with --baseline REF also the counting code of git
            REF (its analysis/ extracted to a temporary directory) on the same input, and whether
@@ -84,10 +84,10 @@ def floor_pages(data_dir: Path, workers: int) -> dict:
 
 
 def _table(data_dir: Path, name: str):
-    """A table of tables/ (the stable copy of the current set) as a pandas DataFrame (Parquet copy, else the CSV as text)."""
+    """A table of tables/ (the current set) as a pandas DataFrame (Parquet copy, else the CSV as text)."""
     import pandas as pd
 
-    folder = data_dir / "tables"
+    folder = data_dir / "tables"  # the stable copy: the current set's tables
     if (folder / f"{name}.parquet").exists():
         return pd.read_parquet(folder / f"{name}.parquet")
     return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
@@ -121,7 +121,7 @@ def floor_writers(data_dir: Path) -> dict:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    folder = data_dir / "tables"
+    folder = data_dir / "tables"  # the stable copy: the current set's tables
     tables = {p.stem: pq.read_table(p) for p in sorted(folder.glob("*.parquet"))}
     start = _cpu()
     with tempfile.TemporaryDirectory(prefix="bench-writers-") as out:
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data_dir = Path(args.data_dir).resolve()
     if not (data_dir / "raw" / "manifest.csv").exists() or not (data_dir / "tables" / "manifest.json").is_file():
-        parser.error(f"{data_dir} has no raw/manifest.csv or tables/: run a cold parse there first")
+        parser.error(f"{data_dir} has no raw/manifest.csv or tables/manifest.json: run a cold parse there first")
     if args.child:
         print(json.dumps(child(args.child, data_dir, args.workers)))
         return 0

@@ -3,6 +3,7 @@ parser's key (its version and a digest of its source) that the parse store files
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,16 @@ class PageOutcome:
     error: str = ""
     replaced_bytes: int = 0
     keep: bool = True
+    synthetic: bool = False  # the page says it is synthetic (looks_synthetic of its bytes)
+
+
+_SYNTHETIC = re.compile(rb"<!--[^>]{0,200}synthetic", re.IGNORECASE)
+
+
+def looks_synthetic(body: bytes) -> bool:
+    """True when the page's first 2 KB hold an HTML comment saying 'synthetic' (the generated test
+    and benchmark sites say so; a report page never does)."""
+    return bool(_SYNTHETIC.search(body[:2048]))
 
 
 def parser_key() -> str:

@@ -7,7 +7,9 @@ found) are cached under DATA_DIR/raw/parsed/, keyed by the page's sha256 and the
 - A location entry remembers which narrative URL a year's table of contents led to, with the
   sha256 of every page walked; it is valid while those pages are unchanged in the raw cache.
 
-Files are small JSON documents (never pickles: the data directory may come from elsewhere).
+Files are JSON (never pickles: the data directory may come from elsewhere). Narrative records are
+written many to a file, one file per batch of pages parsed together (scrapers.store.batches), and
+found through KEY/index.json; a record whose file is gone, damaged or edited is parsed again.
 
 At world scale (about 190 countries x 25 years) a run must not redo per country-year what can be done
 once: read_years_many locates every country-year together (in a process pool when many locations
@@ -31,11 +33,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from scrapers.models import Narrative, Section, TierReading
+from scrapers.models import Narrative, TierReading
 from scrapers.parse.decode import decode_html_counted
 from scrapers.parse.jobs import PageOutcome, parser_key
 from scrapers.store.cache import FIX_COMMAND, RawCache
 from scrapers.store.atomic import atomic_write_bytes
+from scrapers.store.batches import (
+    BATCHES, INDEX, NoRecord, Place, dataclass_from_dict, narrative_from_dict, narrative_to_dict, read_record, record_check, valid_place,
+    write_batch,
+)
 from scrapers.store.paths import GZ
 from scrapers.web.discover import DISCOVERY_VERSION
 
@@ -45,31 +51,6 @@ SUMMARY = "summary.json"  # raw/parsed/KEY/summary.json: each stored outcome wit
 # A page's stat is trusted only when the file was older than this when it was hashed (a file written
 # again within the same clock tick keeps its mtime: git's "racy" rule).
 STAMP_MIN_AGE_NS = 2_000_000_000
-
-
-# -- JSON of a Narrative --------------------------------------------------------------------------
-def narrative_to_dict(narrative: Narrative) -> dict:
-    return dataclasses.asdict(narrative)
-
-
-def _build(cls, data: dict):
-    kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in data:
-            continue
-        value = data[f.name]
-        if cls is Narrative and f.name == "tier":
-            value = _build(TierReading, value)
-        elif cls is Narrative and f.name == "sections":
-            value = tuple(_build(Section, s) for s in value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        kwargs[f.name] = value
-    return cls(**kwargs)
-
-
-def narrative_from_dict(data: dict) -> Narrative:
-    return _build(Narrative, data)
 
 
 # -- the cache on disk ----------------------------------------------------------------------------
@@ -89,7 +70,9 @@ class ParseStore:
         self._checked: dict[tuple, str] = {}  # (url, path, file stat, sha256) -> problem ('' intact)
         self._stamps: dict[str, list] | None = None
         self._summary: dict[str, dict] | None = None
-        self._dirty: set[str] = set()  # 'locations', 'stamps', 'summary': to write at the end of a batch
+        self._index: dict[str, list] | None = None  # record key -> [batch file, offset, length]
+        self._batch_files: dict[str, bool] = {}  # batch file name -> it exists (get_light's check)
+        self._dirty: set[str] = set()  # 'index', 'locations', 'stamps', 'summary': written at a batch's end
         self._batch = 0
         self._texts: dict[tuple[str, str], str] = {}  # (url, sha256) -> decoded page, for walks
         self._raw = str(cache.root)
@@ -116,11 +99,12 @@ class ParseStore:
     def flush(self) -> None:
         """Write what changed of the locations, the verified stamps and the summary."""
         for name in sorted(self._dirty):
-            data, path = {"locations": (self._locations, self._locations_path()),
+            data, path = {"index": (self._index, self.root / self.key / INDEX),
+                          "locations": (self._locations, self._locations_path()),
                           "stamps": (self._stamps, self.root / STAMPS),
                           "summary": (self._summary, self.root / self.key / SUMMARY)}[name]
             try:
-                atomic_write_bytes(path, json.dumps(data, sort_keys=True, indent=0 if name == "locations" else None,
+                atomic_write_bytes(path, json.dumps(data, sort_keys=True, indent=0 if name != "summary" else None,
                                                     ensure_ascii=False).encode("utf-8"))
             except OSError:
                 pass  # the store only saves time; a full disk must not fail the run
@@ -175,12 +159,7 @@ class ParseStore:
 
     def _load_stamps(self) -> dict[str, list]:
         if self._stamps is None:
-            try:
-                self._stamps = json.loads((self.root / STAMPS).read_text(encoding="utf-8"))
-                if not isinstance(self._stamps, dict):
-                    self._stamps = {}
-            except (OSError, ValueError):
-                self._stamps = {}
+            self._stamps = _json_dict(self.root / STAMPS)
         return self._stamps
 
     def _stat_key(self, url: str):
@@ -258,30 +237,45 @@ class ParseStore:
         return text
 
     # narratives
-    def _narrative_path(self, country: str, year: int, sha256: str) -> Path:
-        return self.root / self.key / country / f"{year}-{sha256[:20]}.json"
+    def _record_key(self, country: str, year: int, sha256: str) -> str:
+        return f"{country}/{year}/{sha256[:20]}"
+
+    def _batches(self) -> Path:
+        return self.root / self.key / BATCHES
+
+    def _load_index(self) -> dict[str, list]:
+        if self._index is None:
+            self._index = _json_dict(self.root / self.key / INDEX)
+        return self._index
 
     def get(self, country: str, year: int, sha256: str, url: str = "") -> PageOutcome | None:
         """The stored outcome of the page with this sha256 for country-year (its source `url` when
-        given), or None: not stored, unreadable, or not bound to that page (an edited record: said
-        once in `mismatches`, then parsed again)."""
-        path = self._narrative_path(country, year, sha256)
+        given), or None: not stored, its batch file gone, or its record damaged or not bound to that
+        page (an edited record: said once in `mismatches`, then parsed again)."""
+        place = valid_place(self._load_index().get(self._record_key(country, year, sha256)))
+        if place is None:
+            return None
+        where = f"{PARSED_DIR}/{self.key}/{BATCHES}/{place[0]} (the narrative of {country} {year})"
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = read_record(self._batches(), place)
+        except NoRecord:
+            self._mismatch(where)
+            return None
+        except OSError:
             return None
         try:
             narrative = narrative_from_dict(data["narrative"]) if data.get("narrative") else None
-            bound = (isinstance(data, dict) and data.get("check") == record_check("narrative", country, year, sha256, data)
+            bound = (data.get("check") == record_check("narrative", country, year, sha256, data)
                      and (narrative is None or (narrative.country, narrative.year) == (country, year))
                      and (narrative is None or not url or narrative.source_url == url))
+            synthetic = data.get("synthetic") is True
             if bound and data.get("error"):
-                return PageOutcome(None, str(data["error"]), int(data.get("replaced_bytes", 0)))
+                return PageOutcome(None, str(data["error"]), int(data.get("replaced_bytes", 0)), synthetic=synthetic)
             if bound and narrative is not None:
-                return PageOutcome(narrative, "", int(data.get("replaced_bytes", 0)))
+                return PageOutcome(narrative, "", int(data.get("replaced_bytes", 0)), synthetic=synthetic)
         except (ValueError, KeyError, TypeError, AttributeError):
             pass
-        self._mismatch(f"{path.relative_to(self.cache.root)} (the narrative of {country} {year})")
+        self._mismatch(where)
         return None
 
     def _mismatch(self, what: str) -> None:
@@ -298,20 +292,16 @@ class ParseStore:
 
     def _load_summary(self) -> dict[str, dict]:
         if self._summary is None:
-            try:
-                self._summary = json.loads((self.root / self.key / SUMMARY).read_text(encoding="utf-8"))
-                if not isinstance(self._summary, dict):
-                    self._summary = {}
-            except (OSError, ValueError):
-                self._summary = {}
+            self._summary = _json_dict(self.root / self.key / SUMMARY)
         return self._summary
 
     def get_light(self, country: str, year: int, sha256: str, url: str = "") -> PageOutcome | None:
         """get() without the narrative's text: its tier and source only (sections empty), from the
         summary; None when the summary lacks it, its stored file is gone, or it is not bound to the page."""
-        record = self._load_summary().get(f"{country}/{year}/{sha256[:20]}")
-        if not isinstance(record, dict) or not os.path.isfile(
-                os.path.join(self._raw, PARSED_DIR, self.key, country, f"{year}-{sha256[:20]}.json")):
+        key = self._record_key(country, year, sha256)
+        record = self._load_summary().get(key)
+        place = valid_place(self._load_index().get(key))
+        if not isinstance(record, dict) or place is None or not self._batch_file_exists(place[0]):
             return None
         if record.get("check") != record_check("summary", country, year, sha256, record) or (
                 url and record.get("source_url") not in (None, url)):
@@ -321,7 +311,7 @@ class ParseStore:
             if record.get("error"):
                 return PageOutcome(None, str(record["error"]), int(record.get("replaced_bytes", 0)))
             narrative = Narrative(country=country, year=year, source_url=str(record["source_url"]),
-                                  tier=_build(TierReading, record["tier"]))
+                                  tier=dataclass_from_dict(TierReading, record["tier"]))
             return PageOutcome(narrative, "", int(record.get("replaced_bytes", 0)))
         except (KeyError, TypeError, ValueError):
             return None
@@ -335,22 +325,47 @@ class ParseStore:
             record.update(source_url=outcome.narrative.source_url, tier=dataclasses.asdict(outcome.narrative.tier))
         record["check"] = record_check("summary", country, year, sha256, record)
         summary = self._load_summary()
-        key = f"{country}/{year}/{sha256[:20]}"
+        key = self._record_key(country, year, sha256)
         if summary.get(key) != record:
             summary[key] = record
             self._changed("summary")
 
+    def _batch_file_exists(self, name: str) -> bool:
+        known = self._batch_files.get(name)
+        if known is None:
+            known = self._batch_files[name] = os.path.isfile(self._batches() / name)
+        return known
+
     def put(self, country: str, year: int, sha256: str, outcome: PageOutcome) -> None:
-        if not outcome.keep:
-            return
-        body = {"error": outcome.error, "replaced_bytes": outcome.replaced_bytes,
-                "narrative": narrative_to_dict(outcome.narrative) if outcome.narrative else None}
-        body["check"] = record_check("narrative", country, year, sha256, body)
+        """Store one outcome (a batch file of one record)."""
+        self.adopt(self.write_batch([(country, year, sha256, outcome)]))
+
+    def write_batch(self, items: Iterable[tuple[str, int, str, PageOutcome]]) -> dict[str, Place]:
+        """Write the kept outcomes of (country, year, sha256, outcome) as one batch file (one fsync);
+        where each record is, for adopt() (a pool worker returns it to the parent, which keeps the
+        index). {} when nothing is kept or the disk refuses: the store only saves time."""
+        records: dict[str, dict] = {}
+        for country, year, sha256, outcome in items:
+            if not outcome.keep:
+                continue
+            body = {"error": outcome.error, "replaced_bytes": outcome.replaced_bytes, "synthetic": outcome.synthetic,
+                    "narrative": narrative_to_dict(outcome.narrative) if outcome.narrative else None}
+            body["check"] = record_check("narrative", country, year, sha256, body)
+            records[self._record_key(country, year, sha256)] = body
         try:
-            atomic_write_bytes(self._narrative_path(country, year, sha256),
-                               json.dumps(body, ensure_ascii=False).encode("utf-8"))
+            return write_batch(self._batches(), records)
         except OSError:
-            pass  # the store only saves time; a full disk must not fail the run
+            return {}
+
+    def adopt(self, places: dict[str, Place]) -> None:
+        """Index records written by write_batch (here or in a pool worker)."""
+        if not places:
+            return
+        index = self._load_index()
+        for key, place in places.items():
+            index[key] = list(place)
+            self._batch_files[place[0]] = True
+        self._changed("index")
 
     # locations
     def _locations_path(self) -> Path:
@@ -358,12 +373,7 @@ class ParseStore:
 
     def _load_locations(self) -> dict[str, dict]:
         if self._locations is None:
-            try:
-                self._locations = json.loads(self._locations_path().read_text(encoding="utf-8"))
-                if not isinstance(self._locations, dict):
-                    self._locations = {}
-            except (OSError, ValueError):
-                self._locations = {}
+            self._locations = _json_dict(self._locations_path())
         return self._locations
 
     def location(self, country: str, year: int) -> tuple[str, str] | None:
@@ -398,12 +408,14 @@ class ParseStore:
         self._changed("locations")
 
 
-def record_check(kind: str, country: str, year: int, sha256: str, record: dict) -> str:
-    """The digest that binds a stored record (narrative, summary entry, location) to its country-year
-    and the sha256 of the page it came from: any edit of the record, or the record moved to another
-    country-year or page, no longer matches."""
-    body = json.dumps({k: v for k, v in record.items() if k != "check"}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(f"{kind}|{country}|{year}|{sha256}|{body}".encode("utf-8")).hexdigest()
+def _json_dict(path: Path) -> dict:
+    """The JSON object in `path`, or {} when it is missing, unreadable or not an object (the store
+    only saves time: a damaged index file means parsing again)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def intact(cache: RawCache, url: str) -> str:

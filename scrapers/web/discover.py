@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from scrapers.countries import Country
+from scrapers.countries import Country, heading_key
 from scrapers.errors import NarrativeNotFound, PageNotFound
 from scrapers.parse.page import find_country_heading
 from scrapers.parse.text import normalise_text
@@ -57,6 +57,16 @@ def _links(html: str, base_url: str) -> list[tuple[str, str]]:
     <option value> link, in document order (lxml: landing pages carry menus of hundreds of links).
     Remembered for the last pages read, since every country of a year walks the same landing page."""
     return list(_links_cached(html, base_url))
+
+
+@lru_cache(maxsize=64)
+def _name_positions(html: str, base_url: str) -> dict[str, tuple[int, ...]]:
+    """heading_key of each link text of the page -> the positions of its links (computed once per page,
+    not once per country: every country of a year walks the same landing page)."""
+    positions: dict[str, list[int]] = {}
+    for i, (text, _url) in enumerate(_links_cached(html, base_url)):
+        positions.setdefault(heading_key(text), []).append(i)
+    return {key: tuple(found) for key, found in positions.items()}
 
 
 @lru_cache(maxsize=64)
@@ -111,12 +121,14 @@ def _excluded_url(url: str, country: Country) -> bool:
     return any(re.search(rf"(?:^|[/_.-]){re.escape(s)}(?:$|[/_.-])", path) for s in country.excluded_slugs)
 
 
-def _country_link(links: list[tuple[str, str]], country: Country, landing: str, year: int) -> str | None:
-    """The URL of the country's narrative among `links` (link text = a name; links outside the report ignored)."""
+def _country_link(links: list[tuple[str, str]], country: Country, landing: str, year: int,
+                  positions: dict[str, tuple[int, ...]]) -> str | None:
+    """The URL of the country's narrative among `links` (link text = a name; links outside the report
+    ignored); `positions`: _name_positions of the page (the links whose text is each name key)."""
+    named = sorted(i for key in country.name_keys for i in positions.get(key, ()))
     by_text = [
-        u for t, u in links
-        if country.matches_name(t) and not country.mentions_excluded(t) and not _excluded_url(u, country)
-        and _in_report(u, landing, year)
+        u for t, u in (links[i] for i in named)
+        if not country.mentions_excluded(t) and not _excluded_url(u, country) and _in_report(u, landing, year)
     ]
     if by_text:
         return by_text[0]
@@ -171,7 +183,7 @@ def _walk(year: int, country: Country, fetch: Callable[[str], str], landing: str
     def search(url: str, page: str, depth: int) -> str | None:
         """Depth-first: the country link on this page, else on the index pages it links to."""
         links = _links(page, url)
-        found = _country_link(links, country, landing, year)
+        found = _country_link(links, country, landing, year, _name_positions(page, url))
         if found:
             return found
         if depth and find_country_heading(page, country):

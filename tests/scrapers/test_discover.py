@@ -178,3 +178,26 @@ def test_index_pages_are_searched_depth_first_and_stop_at_the_first_find():
     })
     assert locate_narrative(2003, CHINA, site) == base + "21.htm"
     assert site.fetched == [base + "index.htm", base + "1.htm", base + "2.htm"]
+
+
+def test_a_pages_links_keyed_once_find_what_matching_every_link_for_each_country_finds():
+    """_country_link looks a country's names up in the page's links keyed once (_name_positions);
+    it finds the same link as testing matches_name on every link, for every registry country, on a
+    synthetic landing page whose link texts are every country's names in several printed forms."""
+    from scrapers.countries import all_countries
+    from scrapers.web import discover
+
+    landing = "https://www.state.gov/reports/2024-trafficking-in-persons-report/"
+    anchors = []
+    for n, country in enumerate(all_countries()):
+        for form in (country.name.upper() + ":", f"The {country.name}", f"{country.name} *", country.names[-1]):
+            anchors.append(f'<a href="{landing}{country.url_slug}-{n}-{len(anchors)}/">{form}</a>')
+    anchors.append(f'<a href="{landing}china-hong-kong/">China (Hong Kong)</a>')
+    html = "<html><body>" + "".join(anchors) + "</body></html>"
+    links = discover._links(html, landing)
+    positions = discover._name_positions(html, landing)
+    for country in all_countries():
+        naive = [u for t, u in links if country.matches_name(t) and not country.mentions_excluded(t)
+                 and not discover._excluded_url(u, country) and discover._in_report(u, landing, 2024)]
+        found = discover._country_link(links, country, landing, 2024, positions)
+        assert naive and found == naive[0], country.slug  # every country's own forms are on the page

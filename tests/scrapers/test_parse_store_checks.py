@@ -36,24 +36,60 @@ def _one_line_said(output: str) -> list[str]:
     return [line for line in output.splitlines() if "parse-store record(s) did not match the page" in line]
 
 
+def _record_place(data_dir: Path, country: str, year: int) -> tuple[Path, int, int]:
+    """(batch file, offset, length) of a stored narrative record, from the store's index."""
+    [index] = _store_files(data_dir, "v*/index.json")
+    entries = json.loads(index.read_text(encoding="utf-8"))
+    [(name, offset, length)] = [v for k, v in entries.items() if k.startswith(f"{country}/{year}/")]
+    return index.parent / "batches" / name, offset, length
+
+
 def test_an_edited_narrative_record_is_read_again_from_the_page(parsed, cli, site_expected):
     data_dir = parsed
-    [record] = [p for p in _store_files(data_dir, "v*/china/2021-*.json")]
-    data = json.loads(record.read_text(encoding="utf-8"))
+    batch, offset, length = _record_place(data_dir, "china", 2021)
+    body = batch.read_bytes()
+    data = json.loads(body[offset:offset + length])
     first = data["narrative"]["sections"][0]["paragraphs"][0]
-    data["narrative"]["sections"][0]["paragraphs"][0] = "A sentence nobody printed, edited into the store."
-    record.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    edited = "A sentence nobody printed, edited into the store."
+    data["narrative"]["sections"][0]["paragraphs"][0] = edited + " " * (len(first) - len(edited))  # same length
+    line = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    assert len(line) == length  # the record parses where the index says: only its check can tell
+    batch.write_bytes(body[:offset] + line + body[offset + length:])
     for where in (tables_dir(data_dir), data_dir / "tables"):  # the generation and its stable copy
         (where / "kwic.csv").unlink()  # a rebuild reads every narrative from the store
     run = cli("parse", "--data-dir", data_dir)
     assert run.code == 0, run.output
     said = _one_line_said(run.output)
-    assert len(said) == 1 and "china 2021" in said[0], run.output
+    assert len(said) == 1 and "1 parse-store record(s)" in said[0] and "china 2021" in said[0], run.output
     paragraphs = read(tables_dir(data_dir) / "paragraphs.csv")
     assert not paragraphs.text.str.contains("edited into the store").any()
     assert paragraphs.text.str.contains(first[:60], regex=False).any()
     again = cli("parse", "--data-dir", data_dir)  # the record was stored again, bound: nothing to say
     assert again.code == 0 and not _one_line_said(again.output), again.output
+
+
+@pytest.mark.parametrize("damage", ["cut short", "bytes garbled", "file gone"])
+def test_a_damaged_batch_file_is_parsed_again_never_served(parsed, cli, damage):
+    data_dir = parsed
+    batch, offset, length = _record_place(data_dir, "china", 2021)
+    body = batch.read_bytes()
+    if damage == "cut short":
+        batch.write_bytes(body[:offset + length // 2])
+    elif damage == "bytes garbled":
+        batch.write_bytes(body[:offset + 10] + b"\x00\xff" * 20 + body[offset + 50:])
+    else:
+        batch.unlink()
+    for where in (tables_dir(data_dir), data_dir / "tables"):
+        (where / "kwic.csv").unlink()  # a rebuild reads every narrative from the store
+    run = cli("parse", "--data-dir", data_dir)
+    assert run.code == 0, run.output
+    assert "0 page(s) parsed" not in run.output, run.output  # china 2021 was read again from its page
+    said = _one_line_said(run.output)
+    assert (damage == "file gone") == (not said) and all("china 2021" in line for line in said), run.output
+    tiers = read(tables_dir(data_dir) / "tiers.csv").set_index("year")
+    assert tiers.loc["2021", "tier"] == "Tier 3"
+    again = cli("parse", "--data-dir", data_dir)  # stored again in a new batch file: nothing to parse or say
+    assert again.code == 0 and "0 page(s) parsed" in again.output and not _one_line_said(again.output), again.output
 
 
 def test_an_edited_summary_tier_is_not_served(parsed, cli):
@@ -112,3 +148,15 @@ def test_parse_verify_finds_a_page_changed_in_place_with_its_stat_unchanged(pars
     assert run.code == 1, run.output
     assert "CACHE CORRUPT 2021" in run.output and "changed" in run.output, run.output
     assert read(tables_dir(data_dir) / "tiers.csv").set_index("year").loc["2021", "tier"] == "Tier 3"
+
+
+def test_the_synthetic_flag_is_found_when_the_page_is_parsed_and_served_from_the_store(parsed, cli):
+    """The fixture pages say they are synthetic: the flag is read from the page's bytes by the one
+    parse, kept with the stored record, and a rebuild from the store (no page parsed) still has it."""
+    data_dir = parsed
+    assert set(read(tables_dir(data_dir) / "narratives.csv").synthetic) == {"true"}
+    for where in (tables_dir(data_dir), data_dir / "tables"):
+        (where / "kwic.csv").unlink()  # a rebuild reads every narrative from the store
+    run = cli("parse", "--data-dir", data_dir)
+    assert run.code == 0 and "0 page(s) parsed" in run.output, run.output
+    assert set(read(tables_dir(data_dir) / "narratives.csv").synthetic) == {"true"}

@@ -73,7 +73,7 @@ def test_each_page_is_parsed_once_and_a_new_parser_version_reparses_everything(f
     monkeypatch.setattr(build_module, "PARSER_VERSION", "test-next")
     run = cli("parse", "--data-dir", data_dir)
     assert f"{len(YEAR_LIST)} page(s) parsed" in run.output, run.output
-    assert list((data_dir / "raw" / "parsed").glob("vtest-next-*/china/*.json"))
+    assert list((data_dir / "raw" / "parsed").glob("vtest-next-*/batches/*.jsonl"))
 
 
 def test_a_changed_page_is_the_only_one_parsed_again(fetched, cli, site_expected):
