@@ -4,7 +4,7 @@ of the data directory.
 Reader rule (one render, one generation): `begin_render()` (called by dashboard/app.py at the top of
 every script run) resolves the table sets ONCE, through `scrapers.store.tableset.current()`: the data
 directory's own set and its world summary (DATA_DIR/world, `python -m scrapers summary`). Every
-`load_table` of that run reads from the set resolved then, never from `tables/current` again, so a
+`load_table` of that run reads from the set resolved then, never resolved again, so a
 page never shows tables of two runs side by side. If a file of that set vanished (a newer set was
 published meanwhile and the old one pruned), the render starts again from the top on the new set
 (`st.rerun`), never mixing the two.
