@@ -17,11 +17,10 @@ from analysis.frames import as_int, as_text, is_blank, require_columns
 from analysis.lexicon import Lexicon
 from analysis.matching import QuantifierMatch, find_matches, find_quantifiers
 from analysis.recommendations import RankedItem, ranked_items
-from analysis.schema import NEEDS_DATA, ORIGIN_REFERENCE, ORIGIN_SCRAPED
+from analysis.schema import NEEDS_DATA, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SUBJECT_GROUP
 from analysis.text import collapse_whitespace, fold
 
 CLAIM_COUNTRY = "china"
-SUBJECT_GROUP = "north_korean"
 # ngo_figure and quantifier: a quantifier counts only when attached to a north_korean phrase: it ends
 # at most ATTACH_BEFORE_WORDS words before the phrase ("thousands of North Korean workers") or starts
 # at most ATTACH_AFTER_WORDS words after it ("North Korean refugees, many of whom ...").

@@ -47,6 +47,7 @@ MEASURES = ("sentences", "per_1000_words", "share_of_sentences")
 
 KINDS = ("sex_trafficking", "forced_marriage", "cybersex", "forced_labour", "forced_return", "other")
 JOIN = ";"  # multi-valued cells
+SUBJECT_GROUP = "north_korean"  # the lexicon group the essay and the dashboard are about: North Korean people
 
 
 def _one_of(values) -> str:

@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from analysis.schema import (
     KINDS, MEASURES as MEASURE_NAMES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SECTION_NAMES, SENTENCES, SHARE_OF_SENTENCES,
-    TIER_RANKS, TIER_SHORT,
+    SUBJECT_GROUP, TIER_RANKS, TIER_SHORT,
 )
 from dashboard.colors import REFERENCE_MARKER, SCRAPED_MARKER, group_color, group_label, order_groups
 from dashboard.figures import (
@@ -140,7 +140,7 @@ def mentions_trend(mentions: pd.DataFrame, groups: list[str], measure: str, *, s
         label = group_label(slug, labels)
         fig.add_trace(go.Scatter(
             x=span, y=series.tolist(), mode="lines+markers", name=label, connectgaps=False,
-            line=dict(color=group_color(slug), width=3 if slug == "north_korean" else 2),
+            line=dict(color=group_color(slug), width=3 if slug == SUBJECT_GROUP else 2),
             marker=dict(size=6), visible=True if visible is None or slug in visible else "legendonly",
             hovertemplate=f"<b>{html.escape(label)}</b><br>%{{x}}: %{{y:.3~f}}{unit}<extra></extra>",
         ))
@@ -264,7 +264,7 @@ def kinds_chart(kwic: pd.DataFrame, *, source: str, kind_labels: dict[str, str],
     span = year_span(years, corpus)
     if not span:
         return empty_figure("No report years to show.", source=source)
-    df = kwic[kwic["group"] == "north_korean"]
+    df = kwic[kwic["group"] == SUBJECT_GROUP]
     if years:
         df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
     kinds = df.assign(kind=df["kinds"].astype(str).replace("", KINDS[-1]).str.split(";")).explode("kind")  # KINDS[-1]: the fallback kind

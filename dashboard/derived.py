@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.schema import KWIC_TABLE, SENTENCES
+from analysis.schema import KWIC_TABLE, SENTENCES, SUBJECT_GROUP
 
 KWIC_COLUMNS: tuple[str, ...] = KWIC_TABLE.columns  # kwic.csv's columns, in its order
 KWIC_INT_COLUMNS = ("year", "paragraph_index", "sentence_index")
-NK_GROUP = "north_korean"
+NK_GROUP = SUBJECT_GROUP
 WOMEN_PATTERN = r"\b(?:women|woman|girls?|females?|brides?|wives)\b"
 
 

@@ -13,11 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analysis.schema import SUBJECT_GROUP
 from dashboard.charts import FONT, empty_figure, hover_text, shade_missing
 from dashboard.colors import group_color
 from dashboard.world import read_link
 
-NK = "north_korean"
+NK = SUBJECT_GROUP
 JOIN = "|"  # analysis.schema.RECOMMENDATIONS_JOIN
 ALL_COLOR = "#9e9e9e"
 

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.schema import NEEDS_DATA, SENTENCES, TIER_3, TIER_RANKS
+from analysis.schema import NEEDS_DATA, SENTENCES, TIER_3, TIER_RANKS, SUBJECT_GROUP
 from dashboard.status import year_ranges
 
-NK_GROUP = "north_korean"
+NK_GROUP = SUBJECT_GROUP
 
 TIER_Y = TIER_RANKS
 

@@ -18,10 +18,12 @@ from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
+import pycountry
 
-from analysis.schema import KELLEY_TIER_CODES, KINDS, MEASURES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SENTENCES, TIER_3
+from analysis.schema import KELLEY_TIER_CODES, KINDS, MEASURES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SENTENCES, TIER_3, SUBJECT_GROUP
+from scrapers.countries import read_rows
 
-NK = "north_korean"
+NK = SUBJECT_GROUP
 CHINA = "china"
 # Peers named in the issue, compared with China by default when the data has them.
 DEFAULT_PEERS = ("north-korea", "russia", "mongolia")
@@ -52,10 +54,6 @@ class CountryInfo:
 def _registry_rows() -> dict[str, CountryInfo]:
     """slug -> CountryInfo from the registry's data file (scrapers.countries.read_rows: the slugs,
     codes and display names, without building its name index), drawable = a current ISO code."""
-    import pycountry
-
-    from scrapers.countries import read_rows
-
     current_codes = {c.alpha_3 for c in pycountry.countries}
     return {r.slug: CountryInfo(r.slug, r.name, r.iso3, r.iso3 in current_codes) for r in read_rows()}
 

@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.schema import MEASURES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SENTENCES, SHARE_OF_SENTENCES, TIER_RANKS, TIER_SHORT
+from analysis.schema import (
+    MEASURES, ORIGIN_REFERENCE, ORIGIN_SCRAPED, SENTENCES, SHARE_OF_SENTENCES, SUBJECT_GROUP, TIER_RANKS, TIER_SHORT,
+)
 from dashboard.figures import FONT, MISSING_FILL, empty_figure, hover_text
 from dashboard.colors import REFERENCE_MARKER, SCRAPED_MARKER, group_color
 
@@ -112,7 +114,7 @@ def naming_chart(counts: pd.DataFrame, *, source: str) -> go.Figure:
     hover = [f"<b>{int(y)}</b>: {int(n)} of {int(r)} narrative{'s' if r != 1 else ''} read name North Korean people"
              + (f"<br>{hover_text(c, 80, 600)}" if c else "")
              for y, n, r, c in zip(read["year"], read["naming"], read["read"], read["countries"])]
-    fig.add_trace(go.Bar(x=read["year"], y=read["naming"], marker_color=group_color("north_korean"),
+    fig.add_trace(go.Bar(x=read["year"], y=read["naming"], marker_color=group_color(SUBJECT_GROUP),
                          name="Narratives naming North Korean people", hovertext=hover, hoverinfo="text"))
     fig.add_trace(go.Scatter(x=read["year"], y=read["read"], mode="markers", name="Narratives read",
                              marker=dict(symbol="line-ew-open", size=16, color="#444", line=dict(width=2)),
