@@ -10,7 +10,7 @@ from typing import Sequence
 
 from scrapers.countries import get_country
 from scrapers.models import Narrative
-from scrapers.parse.decode import decode_html_counted, looks_complete
+from scrapers.parse.decode import decode_page, looks_complete
 from scrapers.parse.jobs import PageJob, PageOutcome, looks_synthetic, parse_text
 from scrapers.parse.page import parse_all_narratives
 from scrapers.store.batches import Place
@@ -35,8 +35,8 @@ def parse_page(job: PageJob) -> PageOutcome:
         return PageOutcome(None, f"cached page unreadable: {exc.strerror or exc}")
     if hashlib.sha256(body).hexdigest() != job.sha256:
         return PageOutcome(None, "cached page changed on disk (sha256 differs from the manifest)")
-    text, replaced = decode_html_counted(body, job.content_type)
-    return dataclasses.replace(parse_text(text, job, replaced), synthetic=looks_synthetic(body))
+    text, replaced, utf8 = decode_page(body, job.content_type)
+    return dataclasses.replace(parse_text(text, job, replaced, utf8), synthetic=looks_synthetic(body))
 
 
 def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
@@ -50,21 +50,21 @@ def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
         return [PageOutcome(None, f"cached page unreadable: {exc.strerror or exc}")] * len(jobs)
     if hashlib.sha256(body).hexdigest() != job.sha256:
         return [PageOutcome(None, "cached page changed on disk (sha256 differs from the manifest)")] * len(jobs)
-    text, replaced = decode_html_counted(body, job.content_type)
+    text, replaced, utf8 = decode_page(body, job.content_type)
     synthetic = looks_synthetic(body)
     if len(jobs) == 1:
-        return [dataclasses.replace(parse_text(text, job, replaced), synthetic=synthetic)]
+        return [dataclasses.replace(parse_text(text, job, replaced, utf8), synthetic=synthetic)]
     found: dict[str, Narrative] = {}
     if text.strip() and looks_complete(text):  # else parse_narrative says why, per country
         try:
             names = {get_country(j.country).name: j.country for j in jobs}
-            for name, narrative in parse_all_narratives(text, job.year, job.source_url, list(names)):
+            for name, narrative in parse_all_narratives(text, job.year, job.source_url, list(names), utf8):
                 if narrative.country == names.get(name):
                     found[narrative.country] = narrative
         except Exception:  # none found, too deep, or a parser bug: each country is parsed on its own below
             found = {}
     return [PageOutcome(found[j.country], "", replaced, synthetic=synthetic) if j.country in found
-            else dataclasses.replace(parse_text(text, j, replaced), synthetic=synthetic) for j in jobs]
+            else dataclasses.replace(parse_text(text, j, replaced, utf8), synthetic=synthetic) for j in jobs]
 
 
 def _group_jobs(jobs: Sequence[PageJob]) -> list[list[PageJob]]:

@@ -4,15 +4,15 @@
 
 DATA_DIR is a data directory after a cold `python -m scrapers parse` (its raw/ cache, its parse
 store's summary of which page was parsed for which country-year). Each run times, in CPU-seconds of
-this process (one core, no pool):
+this thread (one core, no pool):
 
   floor   floor (a) of scripts/bench_floors.py: read + gunzip + sha256 + lxml parse + the text of
           every <p>, of every page once
   parser  what the build's pool does for the same pages: scrapers.pool.parse_group of each page's
           country-years (read, gunzip, sha256, decode, parse_narrative / parse_all_narratives)
 
-and prints one JSON line per run with both and their ratio. The two alternate within each run, so
-machine load hits both alike. With --digest, the sha256 of every outcome (narrative or error) is
+and prints one JSON line per run with both and their ratio. The two alternate page by page (CPU
+time of this thread), so machine load weighs on both alike. With --digest, the sha256 of every outcome (narrative or error) is
 printed too: equal digests from two versions of the code (--code DIR: import scrapers from DIR, a
 copy of another commit) mean the same parse. With --profile, cProfile of one parser pass goes to OUT.
 These are timings, not tests; the data directory is only read.
@@ -24,16 +24,13 @@ import csv
 import dataclasses
 import hashlib
 import json
-import resource
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_floors import _page_text  # noqa: E402  (floor (a), as the world benchmark measures it)
 
 
 def _jobs(data_dir: Path):
@@ -60,9 +57,6 @@ def _jobs(data_dir: Path):
 
 def _floor(paths: list[str]) -> int:
     """Floor (a) of scripts/bench_floors.py on `paths` (its _page_text): the number of <p>."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from bench_floors import _page_text
-
     return _page_text([Path(p) for p in paths])[1]
 
 
@@ -96,12 +90,14 @@ def main(argv: list[str] | None = None) -> int:
 
         cProfile.runctx("_parse(groups)", globals(), {"groups": groups, "_parse": _parse}, str(args.profile))
     for run in range(args.runs):
-        start = _cpu()
-        _floor(paths)
-        floor = _cpu() - start
-        start = _cpu()
-        outcomes = _parse(groups)
-        parser = _cpu() - start
+        floor = parser = 0.0
+        outcomes = []
+        for group in groups:  # page by page, so that the machine's load weighs on both alike
+            start = time.thread_time()
+            _floor([group[0].path])
+            middle = time.thread_time()
+            outcomes += _parse([group])
+            floor, parser = floor + middle - start, parser + time.thread_time() - middle
         line = {"run": run + 1, "pages": len(paths), "jobs": len(outcomes), "floor_cpu": round(floor, 2),
                 "parser_cpu": round(parser, 2), "ratio": round(parser / floor, 2)}
         if args.digest and run == 0:

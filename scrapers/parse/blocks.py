@@ -46,10 +46,14 @@ _CONTENT_ROOT = re.compile(
     re.IGNORECASE,
 )
 _ENTRY = "entry-content"
+_ENTRY_BYTES = _ENTRY.encode()
 _BACK_TO_TOP = re.compile(r"^\W*(?:(?:back|return|go)\s+to\s+(?:the\s+)?top(?:\s+of\s+(?:the\s+)?page)?|top\s+of\s+page|top)\W*$", re.IGNORECASE)
 _FOOTNOTE_MARK = re.compile(r"^\s*[\[(]?(?:\d{1,3}|[*\u2020\u2021])[\])]?\s*$")
 _FOOTNOTE_HREF = re.compile(r"#_?(?:ftn|fn|footnote)", re.IGNORECASE)
 _SHORT_LINK_TEXT = 80  # a 'back to top' link text is short; longer link texts are never read in full
+# Compiled once (el.xpath(str) compiles its expression on every call).
+_MAY_HOLD = etree.XPath(".//*[@id or contains(@class, 'entry-content')]")
+_ENTRY_CLASSED = etree.XPath(".//*[contains(@class, 'entry-content')]")
 
 
 @dataclass
@@ -73,7 +77,8 @@ def _parser() -> etree.HTMLParser:
     if parser is None:
         # plain etree elements: lxml.html's element classes cost a Python lookup per element
         parser = _local.parser = etree.HTMLParser(
-            encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True, no_network=True)
+            encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True, no_network=True,
+            collect_ids=False)  # no id table: nothing looks elements up by id
     return parser
 
 
@@ -81,10 +86,17 @@ class Unparseable(Exception):
     """The page could not be turned into a tree; str() says why."""
 
 
-def _document(html: str):
-    """The page's lxml tree; Unparseable when libxml2 gives up (empty page, nesting too deep)."""
+def _utf8(html: str | bytes) -> bytes:
+    """What libxml2 parses: the page's UTF-8 bytes, NUL characters left out."""
+    if isinstance(html, bytes):
+        return html.replace(b"\x00", b"") if b"\x00" in html else html
+    return html.replace("\x00", "").encode("utf-8", "replace")
+
+
+def _document(data: bytes):
+    """The lxml tree of a page's UTF-8 bytes (_utf8); Unparseable when libxml2 gives up (empty page,
+    nesting too deep)."""
     parser = _parser()
-    data = html.replace("\x00", "").encode("utf-8", "replace")
     try:
         root = etree.fromstring(data, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
@@ -163,7 +175,7 @@ class _Cleaner:
             held = any(
                 (_is_entry(d) or bool(d.get("id") and _CONTENT_ROOT.search(d.get("id"))))
                 and _survives(d, el, in_entry or _is_entry(el))
-                for d in el.xpath(".//*[@id or contains(@class, 'entry-content')]"))
+                for d in _MAY_HOLD(el))
             self.holds[el] = held
         return held
 
@@ -390,14 +402,19 @@ class _Walker:
         return [(el.text, bold)] if el.text else []
 
 
-def blocks_of(html: str) -> tuple[list[Block], bool]:
-    """(blocks of the page's body in document order, whether the page has an entry-content block)."""
-    root = _document(html)
+def blocks_of(html: str | bytes) -> tuple[list[Block], bool]:
+    """(blocks of the page's body in document order, whether the page has an entry-content block).
+
+    `html` is the page's text, or the same text as UTF-8 bytes (parsed as they are, not decoded)."""
+    data = _utf8(html)
+    root = _document(data)
     body = root.find("body")
     if body is None:
         body = root
     cleaner = _Cleaner()
     blocks = _Walker(cleaner).walk(body)
-    has_entry = cleaner.has_entry or any(  # an entry-content on an inline element is not walked into
-        _is_entry(el) and _survives(el, body, False) for el in body.xpath(".//*[contains(@class, 'entry-content')]"))
+    # an entry-content on an inline element is not walked into; no element has that class when its
+    # name is nowhere in the bytes (nor a character reference that could spell it)
+    has_entry = cleaner.has_entry or ((_ENTRY_BYTES in data or b"&#" in data) and any(
+        _is_entry(el) and _survives(el, body, False) for el in _ENTRY_CLASSED(body)))
     return blocks, has_entry

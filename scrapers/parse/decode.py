@@ -21,7 +21,15 @@ def _charset_of(content_type: str) -> str:
 
 
 def decode_html_counted(body: bytes, content_type: str = "") -> tuple[str, int]:
-    """Decode page bytes: (text, number of invalid bytes replaced by U+FFFD).
+    """Decode page bytes: (text, number of invalid bytes replaced by U+FFFD) (see decode_page)."""
+    text, replaced, _ = decode_page(body, content_type)
+    return text, replaced
+
+
+def decode_page(body: bytes, content_type: str = "") -> tuple[str, int, bytes | None]:
+    """Decode page bytes: (text, number of invalid bytes replaced by U+FFFD, the text's UTF-8 bytes
+    when `body` holds them as they are (valid UTF-8, a BOM left out): what the HTML parser reads
+    without encoding the text again; else None).
 
     A page that declares UTF-8 (Content-Type charset, else its BOM or <meta>), or declares nothing
     and looks UTF-8 (its valid multi-byte characters take at least a quarter as many bytes as
@@ -38,20 +46,20 @@ def decode_html_counted(body: bytes, content_type: str = "") -> tuple[str, int]:
         declared = (found or "").lower()
     if declared in _UTF8_NAMES or not declared:
         try:
-            return body.decode("utf-8"), 0  # the common case: valid UTF-8
+            return body.decode("utf-8"), 0, body  # the common case: valid UTF-8
         except UnicodeDecodeError:
             pass
         text = body.decode("utf-8", errors="surrogateescape")
         bad = len(_ESCAPED.findall(text))
         multibyte = sum(len(ch.encode("utf-8")) for ch in text if ord(ch) > 127 and not _ESCAPED.match(ch))
         if declared or (multibyte and bad <= 4 * multibyte):
-            return _ESCAPED.sub("\ufffd", text), bad
+            return _ESCAPED.sub("\ufffd", text), bad, None
     known = [header] if header and header not in _UTF8_NAMES else []
     dammit = UnicodeDammit(body, known_definite_encodings=known, is_html=True)
     if dammit.unicode_markup is None:
         text = body.decode("utf-8", errors="surrogateescape")
-        return _ESCAPED.sub("\ufffd", text), len(_ESCAPED.findall(text))
-    return dammit.unicode_markup, 0
+        return _ESCAPED.sub("\ufffd", text), len(_ESCAPED.findall(text)), None
+    return dammit.unicode_markup, 0, None
 
 
 def decode_html(body: bytes, content_type: str = "") -> str:

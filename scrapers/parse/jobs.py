@@ -59,11 +59,12 @@ def parser_key() -> str:
     return f"v{PARSER_VERSION}-{digest.hexdigest()[:10]}"
 
 
-def parse_text(text: str, job: PageJob, replaced: int = 0) -> PageOutcome:
-    """Parse decoded page text for job's country-year; never raises for a bad page."""
+def parse_text(text: str, job: PageJob, replaced: int = 0, utf8: bytes | None = None) -> PageOutcome:
+    """Parse decoded page text for job's country-year (`utf8`: the same text as UTF-8 bytes, when
+    the caller has them, see parse_narrative); never raises for a bad page."""
     try:
         narrative = parse_narrative(text, country=get_country(job.country), year=job.year,
-                                    source_url=job.source_url)
+                                    source_url=job.source_url, utf8=utf8)
     except NarrativeNotFound as exc:
         return PageOutcome(None, f"no {get_country(job.country).name} narrative found on the page "
                                  f"(markup changed?): {exc}", replaced)

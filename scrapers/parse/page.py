@@ -260,15 +260,19 @@ def find_country_heading(html: str, country: Country) -> str | None:
     return starts[0].heading if starts else None
 
 
-def parse_narrative(html: str, *, country: Country, year: int, source_url: str) -> Narrative:
-    """The country's Narrative in one page; NarrativeNotFound (with the reason) when none is there."""
+def parse_narrative(html: str, *, country: Country, year: int, source_url: str,
+                    utf8: bytes | None = None) -> Narrative:
+    """The country's Narrative in one page; NarrativeNotFound (with the reason) when none is there.
+
+    `utf8`, when given, is `html` as UTF-8 bytes (decode.decode_page's third value): parsed as they
+    are, saving the encoding of the text."""
     if not html or not html.strip():
         raise _not_found(country, source_url, "the page is empty", hint=False)
     if not looks_complete(html):
         raise _not_found(country, source_url, "the page appears truncated (it ends without </body> or </html>)",
                          hint=False)
     try:
-        blocks, has_entry = blocks_of(html)
+        blocks, has_entry = blocks_of(html if utf8 is None else utf8)
     except Unparseable as exc:
         raise _not_found(country, source_url, str(exc), hint=False) from None
     starts = _heading_candidates(blocks, country)
@@ -309,15 +313,17 @@ def _country_named(name: str) -> Country:
     return Country(slug=slug, name=name, names=(name,), url_slug=slug)
 
 
-def parse_all_narratives(html: str, year: int, source_url: str, names) -> list[tuple[str, Narrative]]:
+def parse_all_narratives(html: str, year: int, source_url: str, names,
+                         utf8: bytes | None = None) -> list[tuple[str, Narrative]]:
     """Every narrative of a page that holds several countries (the 2001-2008 regional pages), split at
     each country heading ('NAME (TIER)'): (name as given, Narrative) in page order, for each of `names`
-    whose heading is on the page. The page is parsed once. NarrativeNotFound when none is there."""
+    whose heading is on the page. The page is parsed once (its `utf8` bytes when given, as in
+    parse_narrative). NarrativeNotFound when none is there."""
     names = list(names)
     if not html or not html.strip():
         raise NarrativeNotFound(f"no narrative found in {source_url}: the page is empty")
     try:
-        blocks, has_entry = blocks_of(html)
+        blocks, has_entry = blocks_of(html if utf8 is None else utf8)
     except Unparseable as exc:
         raise NarrativeNotFound(f"no narrative found in {source_url}: {exc}") from None
     countries = [(name, _country_named(name)) for name in names]
