@@ -33,6 +33,11 @@ def normalise_text(text: str) -> str:
                 text = text.replace(char, replacement)
     if "&" in text:
         text = _LEFTOVER_SPACE_ENTITIES.sub(" ", text)
+    # Every whitespace character of str.split() but the space is unprintable: printable text holds
+    # only single spaces between its words when it has no double space, and then needs only its
+    # ends trimmed (two fast scans instead of splitting the text into words and joining them).
+    if text.isprintable() and "  " not in text:
+        return text.strip(" ")
     return " ".join(text.split())
 
 

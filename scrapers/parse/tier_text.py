@@ -31,6 +31,10 @@ _CATEGORY_FIRST_RE = re.compile(
 )
 
 
+# What every match of TIER_PATTERN starts with (a fast search before the heading patterns).
+_MAY_NAME_TIER = re.compile(r"tier|special\s+case", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class HeadingParts:
     """A heading of the form NAME (TIER) / NAME: TIER, split into name and canonical tier."""
@@ -55,6 +59,8 @@ def parse_tier_heading(text: str) -> HeadingParts | None:
     """Split 'CHINA (TIER 2)' / 'PRC: Tier 3' / 'SPECIAL CASE: YEMEN' into name and tier (a footnote
     mark after the tier ignored); None if `text` is not such a heading."""
     text = normalise_text(text)
+    if not _MAY_NAME_TIER.search(text):
+        return None  # both heading patterns need a tier phrase, and every tier phrase starts so
     match = _HEADING_RE.match(text)
     if match:
         name, tier = match.group("name"), match.group("t1") or match.group("t2")
