@@ -9,7 +9,8 @@ LAZY_IMPORTS. tests/test_layers.py checks all of this, and that no module is ove
                                             worker processes that die with their run
   text       parse.text, parse.tier_text,   page text with no country in view: normalising, tier
              parse.names, parse.sections,   phrases, name keys, section titles, bytes to text,
-             parse.decode, parse.blocks     the page as blocks
+             parse.decode, parse.furniture, the page as blocks, page furniture left out
+             parse.blocks
   countries  countries                      ONE Country type, from the registry (country_names.csv)
   parse      parse.tiers, parse.page,       a country's narrative and tier on one page; page jobs
              parse.jobs                     and the parser's key
@@ -24,7 +25,7 @@ LAZY_IMPORTS. tests/test_layers.py checks all of this, and that no module is ove
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("scrapers.errors", "scrapers.models", "scrapers.workers")),
     ("text", ("scrapers.parse.text", "scrapers.parse.tier_text", "scrapers.parse.names", "scrapers.parse.sections",
-              "scrapers.parse.decode", "scrapers.parse.blocks")),
+              "scrapers.parse.decode", "scrapers.parse.furniture", "scrapers.parse.blocks")),
     ("countries", ("scrapers.countries",)),
     ("parse", ("scrapers.parse.tiers", "scrapers.parse.page", "scrapers.parse.jobs")),
     ("web", ("scrapers.web",)),

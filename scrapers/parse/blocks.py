@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from scrapers.parse.furniture import BACK_TO_TOP, CONTENT_ROOT, ENTRY, INLINE_TAGS, Cleaner, is_entry, survives
 from scrapers.parse.text import normalise_text
 
 # libxml2 stops at this nesting depth (with its "huge" option on); the rest of the page is lost.
@@ -18,43 +19,10 @@ _HEADING_LEVELS = {f"h{i}": i for i in range(1, 7)}
 # Elements whose text is one paragraph (unless they hold nested blocks, then we descend).
 _BLOCK_TAGS = frozenset({"p", "li", "blockquote", "pre", "dt", "dd", "td", "th", "caption", "figcaption", "address",
                          *_HEADING_LEVELS})
-_INLINE_TAGS = frozenset({
-    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i",
-    "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt",
-    "u", "var", "wbr", "nobr", "img",
-})
-_INLINE_OR_BR = _INLINE_TAGS | {"br"}
 _BOLD_TAGS = frozenset({"b", "strong"})
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.IGNORECASE)
-_JUNK_TAGS = frozenset({
-    "script", "style", "noscript", "template", "nav", "select", "option", "input", "button", "textarea",
-    "iframe", "svg", "object", "embed", "aside", "link", "meta", "map", "canvas", "video", "audio",
-})
-_NEVER_JUNK = frozenset({"html", "body", "main", "article"})
 _SCOPE_TAGS = frozenset({"main", "article"})
-# class/id tokens of page furniture: share widgets, breadcrumbs, footnotes, menus, sidebars...
-_JUNK_TOKEN = re.compile(
-    r"(?:^|[-_])(?:share|sharing|social|addthis|sharethis|breadcrumbs?|footnotes?|skip-?link|skip-?to-?content"
-    r"|back-?to-?top|to-?top|related|sidebar|cookies?|subscribe|newsletter|site-?header|footer"
-    r"|menu|navbar|navigation|(?:left|right|top|sub|global|site|report)-?nav|pagination|pager|print-?button"
-    r"|disclaimer|external-?link-?notice)(?:$|[-_])",
-    re.IGNORECASE,
-)
-_CONTENT_ROOT = re.compile(
-    r"centerblock|center-block|center_block|centercontent|maincontent|main-content|main_content|^content$"
-    r"|content-main|article-body|body-text|bodytext|entry-content",
-    re.IGNORECASE,
-)
-_ENTRY = "entry-content"
-_ENTRY_BYTES = _ENTRY.encode()
-_BACK_TO_TOP = re.compile(r"^\W*(?:(?:back|return|go)\s+to\s+(?:the\s+)?top(?:\s+of\s+(?:the\s+)?page)?|top\s+of\s+page|top)\W*$", re.IGNORECASE)
-_FOOTNOTE_MARK = re.compile(r"^\s*[\[(]?(?:\d{1,3}|[*\u2020\u2021])[\])]?\s*$")
-_FOOTNOTE_HREF = re.compile(r"#_?(?:ftn|fn|footnote)", re.IGNORECASE)
-_SHORT_LINK_TEXT = 80  # a 'back to top' link text is short; longer link texts are never read in full
-# The attributes of the descendants that may mark content (an id, an entry-content class), each
-# giving its element (getparent): an attribute-axis scan is several times faster in libxml2 than
-# testing each element (".//*[@id or contains(@class, 'entry-content')]"), with the same elements.
-_MAY_MARK = etree.XPath(".//*/@id | .//*/@class[contains(., 'entry-content')]")
+_ENTRY_BYTES = ENTRY.encode()
 
 
 @dataclass
@@ -69,6 +37,8 @@ class Block:
     in_entry: bool  # inside a WordPress <section class="entry-content">
     scopes: tuple[int, ...]  # serials of the content blocks (main, article, #centerblock...) around it
     own_scope: bool  # the block's own element is the last of `scopes` (loose text of a content block)
+
+
 _local = threading.local()
 
 
@@ -112,18 +82,8 @@ def _document(data: bytes):
 
 
 @lru_cache(maxsize=4096)
-def _tokens_junk(classes: str, ident: str, role: str) -> bool:
-    return any(t and _JUNK_TOKEN.search(t) for t in (*classes.split(), ident, role))
-
-
-@lru_cache(maxsize=4096)
 def _tokens_scope(classes: str, ident: str) -> bool:
-    return any(t and _CONTENT_ROOT.search(t) for t in (*classes.split(), ident))
-
-
-def _is_entry(el) -> bool:
-    classes = el.get("class")
-    return bool(classes) and _ENTRY in classes.split()
+    return any(t and CONTENT_ROOT.search(t) for t in (*classes.split(), ident))
 
 
 def _is_bold(el) -> bool:
@@ -133,133 +93,10 @@ def _is_bold(el) -> bool:
     return bool(style) and bool(_BOLD_STYLE.search(style))
 
 
-def _short_text(el, limit: int = _SHORT_LINK_TEXT) -> str | None:
-    """The text of `el`, or None when it is longer than `limit` characters."""
-    out: list[str] = []
-    size = 0
-    for text in el.itertext():
-        out.append(text)
-        size += len(text)
-        if size > limit:
-            return None
-    return "".join(out)
-
-
-def _below(node, top) -> bool:
-    """Whether `node` is a descendant of `top`."""
-    node = node.getparent()
-    while node is not None:
-        if node is top:
-            return True
-        node = node.getparent()
-    return False
-
-
-def _survives(node, top, in_entry: bool) -> bool:
-    """Whether `node`, a descendant of the kept element `top`, survives the tag rules (no junk tag,
-    no page header/footer outside the entry content on the way down from `top`)."""
-    chain = []
-    while node is not None and node is not top:
-        chain.append(node)
-        node = node.getparent()
-    for node in reversed(chain):
-        if node.tag in _JUNK_TAGS:
-            return False
-        if (node.tag == "header" or node.tag == "footer") and not in_entry and not _is_entry(node):
-            return False
-        in_entry = in_entry or _is_entry(node)
-    return True
-
-
-class _Cleaner:
-    """Decides which elements are page furniture (the rules of the original bs4 cleaner) and which
-    kept elements hold block-level content; results are memoised per element."""
-
-    def __init__(self, body):
-        self.body = body
-        self.holds: dict = {}  # furniture-looking element -> holds the content (entry-content, #centerblock)
-        self.blocky: dict = {}  # element -> some kept descendant is block-level
-        self.has_entry = False  # some entry-content block survives cleaning
-        self.candidates: list | None = None  # the body's elements with an id or an entry-content class
-        self.markers: list | None = None  # those that mark content (_content_markers)
-
-    def may_mark(self) -> list:
-        """The descendants of the body with an id or a class holding 'entry-content' (found once)."""
-        if self.candidates is None:
-            self.candidates = [value.getparent() for value in _MAY_MARK(self.body)]
-        return self.candidates
-
-    def _content_markers(self) -> list:
-        """The elements of the body that mark content: entry-content, an id such as #centerblock."""
-        if self.markers is None:
-            self.markers = [d for d in self.may_mark()
-                            if _is_entry(d) or bool(d.get("id") and _CONTENT_ROOT.search(d.get("id")))]
-        return self.markers
-
-    def _holds_content(self, el, in_entry: bool) -> bool:
-        held = self.holds.get(el)
-        if held is None:
-            inside = in_entry or _is_entry(el)
-            held = any(_below(d, el) and _survives(d, el, inside) for d in self._content_markers())
-            self.holds[el] = held
-        return held
-
-    def dropped(self, el, in_entry: bool) -> bool:
-        tag = el.tag
-        if not isinstance(tag, str) or tag in _JUNK_TAGS:
-            return True
-        if (tag == "header" or tag == "footer") and not in_entry and not _is_entry(el):
-            return True
-        if tag not in _NEVER_JUNK:
-            classes, ident, role = el.get("class"), el.get("id"), el.get("role")
-            if (classes or ident or role) and _tokens_junk(classes or "", ident or "", role or "") \
-                    and not (_is_entry(el) or (ident and _CONTENT_ROOT.search(ident))) \
-                    and not self._holds_content(el, in_entry):
-                return True
-        if tag == "sup":
-            text = _short_text(el, 12)
-            if text is not None and _FOOTNOTE_MARK.match(text):
-                return True
-        elif tag == "a":
-            href = el.get("href")
-            if href and _FOOTNOTE_HREF.match(href):
-                return True
-            text = _short_text(el)
-            if text is not None and _BACK_TO_TOP.match(text):
-                return True
-        return False
-
-    def has_block(self, el, in_entry: bool) -> bool:
-        """Whether some kept descendant of the kept element `el` is block-level (not inline, not <br>).
-
-        Iterative; memoised so that nested inline elements are scanned once (linear time)."""
-        if not len(el):
-            return False
-        blocky = self.blocky
-        known = blocky.get(el)
-        if known is not None:
-            return known
-        stack = [(el, in_entry or _is_entry(el), iter(el))]
-        while stack:
-            node, inside, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                blocky[node] = False
-                stack.pop()
-                continue
-            if self.dropped(child, inside):
-                continue
-            if child.tag not in _INLINE_OR_BR or blocky.get(child):
-                for node, _, _ in stack:
-                    blocky[node] = True
-                return True
-            if len(child) and blocky.get(child) is None:
-                stack.append((child, inside, iter(child)))
-        return False
 Piece = tuple[str | None, bool]  # (text, is_bold); text None marks a <br>
 
 
-def _inline_pieces(el, bold: bool, cleaner: _Cleaner, in_entry: bool) -> tuple[list[Piece], int, str | None]:
+def _inline_pieces(el, bold: bool, cleaner: Cleaner, in_entry: bool) -> tuple[list[Piece], int, str | None]:
     """(pieces, number of <a href> links, text of the first link) of `el`'s content, without its tail.
 
     `el` holds no kept block-level element (cleaner.has_block is False)."""
@@ -272,7 +109,7 @@ def _inline_pieces(el, bold: bool, cleaner: _Cleaner, in_entry: bool) -> tuple[l
         if tag == "a" and el.get("href") is not None:
             return pieces, 1, el.text or ""
         return pieces, 0, None
-    in_entry = in_entry or _is_entry(el)  # as cleaner.has_block judged the subtree
+    in_entry = in_entry or is_entry(el)  # as cleaner.has_block judged the subtree
     out: list[Piece] = []
     links = 0
     first_link: str | None = None
@@ -332,7 +169,7 @@ def _split_at_breaks(pieces: list[Piece]) -> list[list[Piece]]:
 class _Walker:
     """Flattens the kept tree into Blocks in document order (iterative depth-first walk)."""
 
-    def __init__(self, cleaner: _Cleaner):
+    def __init__(self, cleaner: Cleaner):
         self.cleaner = cleaner
         self.blocks: list[Block] = []
         self.serial = 0
@@ -346,12 +183,12 @@ class _Walker:
             if len(group) == 1:  # the common case: one run of text, bold or not
                 piece, bold = group[0]
                 text = normalise_text(piece or "")
-                if text and not _BACK_TO_TOP.match(text):
+                if text and not BACK_TO_TOP.match(text):
                     self.blocks.append(Block(level, text, text if bold else "", bold, linked, in_entry, scopes,
                                              own_scope))
                 continue
             text = normalise_text("".join(t for t, _ in group if t))
-            if not text or _BACK_TO_TOP.match(text):
+            if not text or BACK_TO_TOP.match(text):
                 continue
             lead: list[str] = []
             all_bold = True
@@ -378,7 +215,7 @@ class _Walker:
         cleaner = self.cleaner
         blocks = self.blocks
         scopes, own = self._scope_of(body, ())
-        in_entry = _is_entry(body)
+        in_entry = is_entry(body)
         # frame: [container, bold, in_entry, scopes, own_scope, buffer, children iterator]
         stack = [[body, False, in_entry, scopes, own, self._start_buffer(body), iter(body)]]
         while stack:
@@ -404,7 +241,7 @@ class _Walker:
                 text = child.text
                 if text:
                     text = normalise_text(text)
-                    if text and not _BACK_TO_TOP.match(text):
+                    if text and not BACK_TO_TOP.match(text):
                         blocks.append(Block(_HEADING_LEVELS.get(tag, 0), text, text if bold else "", bold, False,
                                             in_entry, scopes, False))
                 tail = child.tail
@@ -415,7 +252,7 @@ class _Walker:
                 if child.tail and (buffer or not child.tail.isspace()):
                     buffer.append((child.tail, bold))
                 continue
-            if tag == "br" or (tag in _INLINE_TAGS and not cleaner.has_block(child, in_entry)):
+            if tag == "br" or (tag in INLINE_TAGS and not cleaner.has_block(child, in_entry)):
                 pieces, _, _ = _inline_pieces(child, bold, cleaner, in_entry)
                 buffer.extend(pieces)
                 if child.tail and (buffer or not child.tail.isspace()):
@@ -423,7 +260,7 @@ class _Walker:
                 continue
             self.emit(buffer, 0, False, in_entry, scopes, own)
             frame[5] = buffer = []
-            child_entry = in_entry or _is_entry(child)
+            child_entry = in_entry or is_entry(child)
             if child_entry and not in_entry:
                 cleaner.has_entry = True
             child_scopes, child_own = self._scope_of(child, scopes)
@@ -454,10 +291,10 @@ def blocks_of(html: str | bytes) -> tuple[list[Block], bool]:
     body = root.find("body")
     if body is None:
         body = root
-    cleaner = _Cleaner(body)
+    cleaner = Cleaner(body)
     blocks = _Walker(cleaner).walk(body)
     # an entry-content on an inline element is not walked into; no element has that class when its
     # name is nowhere in the bytes (nor a character reference that could spell it)
     has_entry = cleaner.has_entry or ((_ENTRY_BYTES in data or b"&#" in data) and any(
-        _is_entry(el) and _survives(el, body, False) for el in cleaner.may_mark()))
+        is_entry(el) and survives(el, body, False) for el in cleaner.may_mark()))
     return blocks, has_entry

@@ -15,7 +15,7 @@ from scrapers.parse.page import PARSER_VERSION, parse_narrative
 # The modules whose code decides what a page parses to: their source is part of the store's key,
 # so an edited parser never serves stale entries even when PARSER_VERSION was not bumped.
 PARSER_MODULES = ("parse/page", "parse/tiers", "parse/tier_text", "parse/names", "parse/sections", "parse/text",
-                  "parse/decode", "parse/jobs", "models", "countries")
+                  "parse/decode", "parse/jobs", "parse/blocks", "parse/furniture", "models", "countries")
 
 
 @dataclass(frozen=True)
