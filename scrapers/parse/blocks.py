@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from scrapers.parse.furniture import BACK_TO_TOP, CONTENT_ROOT, ENTRY, INLINE_TAGS, Cleaner, is_entry, survives
+from scrapers.parse.furniture import BACK_TO_TOP, CONTENT_ROOT, INLINE_TAGS, Cleaner, is_entry, survives
 from scrapers.parse.text import normalise_text
 
 # libxml2 stops at this nesting depth (with its "huge" option on); the rest of the page is lost.
@@ -22,10 +22,9 @@ _BLOCK_TAGS = frozenset({"p", "li", "blockquote", "pre", "dt", "dd", "td", "th",
 _BOLD_TAGS = frozenset({"b", "strong"})
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.IGNORECASE)
 _SCOPE_TAGS = frozenset({"main", "article"})
-_ENTRY_BYTES = ENTRY.encode()
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One paragraph-like piece of the page in document order."""
 
@@ -291,10 +290,9 @@ def blocks_of(html: str | bytes) -> tuple[list[Block], bool]:
     body = root.find("body")
     if body is None:
         body = root
-    cleaner = Cleaner(body)
+    cleaner = Cleaner(body, data)
     blocks = _Walker(cleaner).walk(body)
-    # an entry-content on an inline element is not walked into; no element has that class when its
-    # name is nowhere in the bytes (nor a character reference that could spell it)
-    has_entry = cleaner.has_entry or ((_ENTRY_BYTES in data or b"&#" in data) and any(
+    # an entry-content on an inline element is not walked into
+    has_entry = cleaner.has_entry or (cleaner.entry_possible and any(
         is_entry(el) and survives(el, body, False) for el in cleaner.may_mark()))
     return blocks, has_entry

@@ -37,6 +37,7 @@ _ASSESSMENT = re.compile(
     re.IGNORECASE,
 )
 _MAX_HEADING_WORDS = 14
+_HEAD_CHARS = 400
 # Sections that only a real narrative prints (INTRODUCTION and OTHER are what any page would give).
 _REPORT_SECTIONS = frozenset({RECOMMENDATIONS, PROSECUTION, PROTECTION, PREVENTION, PROFILE})
 
@@ -70,14 +71,14 @@ _TIER_LINE = re.compile(r"[\w\s():-]+")
 def _heading_candidates(blocks: list[Block], country: Country, tier_only: bool = False) -> list[_Start]:
     starts: list[_Start] = []
     for i, block in enumerate(blocks):
-        if block.linked or _words(block.text) > _MAX_HEADING_WORDS:
+        if block.linked or _over_heading_words(block.text):
             continue
         if heading_tier(block.text, country):
             starts.append(_Start(i, block.text, block.level))
     if starts or tier_only:
         return starts
     for i, block in enumerate(blocks):  # a heading with the name only ("China"), maybe a tier line next
-        if block.linked or not (block.level or block.all_bold) or _words(block.text) > _MAX_HEADING_WORDS:
+        if block.linked or not (block.level or block.all_bold) or _over_heading_words(block.text):
             continue
         name = _NAME_SPLIT.split(block.text)[-1]
         if country.matches_name(block.text) or (country.matches_name(name) and _REPORT_WORD.search(block.text)):
@@ -135,7 +136,7 @@ def _next_name_heading(block: Block, start: _Start) -> bool:
 def _is_heading_like(block: Block) -> bool:
     if block.level:
         return True
-    return (block.all_bold and _words(block.text) <= _MAX_HEADING_WORDS
+    return (block.all_bold and not _over_heading_words(block.text)
             and not block.text.rstrip().endswith((".", "?", "!", '."')))
 
 
@@ -145,9 +146,14 @@ def _is_assessment(paragraph: str) -> bool:
     return ("fully" in low or "minimum" in low or "tier" in low) and bool(_ASSESSMENT.search(paragraph))
 
 
-def _words(text: str) -> int:
-    """Words of normalised text (single spaces, stripped)."""
-    return text.count(" ") + 1 if text else 0
+def _over_heading_words(text: str) -> bool:
+    """Whether normalised text (single spaces, stripped) has more than _MAX_HEADING_WORDS words. The
+    spaces of its first _HEAD_CHARS characters are counted first: a paragraph has enough there, and
+    its whole length is never scanned (this runs for every block, once per country looked for)."""
+    spaces = text.count(" ", 0, _HEAD_CHARS)
+    if spaces < _MAX_HEADING_WORDS and len(text) > _HEAD_CHARS:
+        spaces = text.count(" ")
+    return spaces >= _MAX_HEADING_WORDS
 
 
 def _sections(blocks: list[Block]) -> list[Section]:
@@ -330,7 +336,7 @@ def parse_all_narratives(html: str, year: int, source_url: str, names,
     found: list[tuple[str, Narrative]] = []
     taken: set[str] = set()
     for index, block in enumerate(blocks):
-        if block.linked or _words(block.text) > _MAX_HEADING_WORDS:
+        if block.linked or _over_heading_words(block.text):
             continue
         parts = parse_tier_heading(block.text)
         if parts is None:

@@ -57,7 +57,7 @@ def heading_tier(text: str, country: Country) -> str | None:
     return parts.tier
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=1024)  # every country of a world build (16 made the regional pages recompile them)
 def _placement_patterns(country: Country) -> list[re.Pattern[str]]:
     subj = country.name_regex
     adv = r"(?:(?:therefore|thus|hereby|accordingly|consequently|again|now)\s*,?\s+)"
