@@ -55,7 +55,7 @@ def parse_group(jobs: Sequence[PageJob]) -> list[PageOutcome]:
     if len(jobs) == 1:
         return [dataclasses.replace(parse_text(text, job, replaced, utf8), synthetic=synthetic)]
     found: dict[str, Narrative] = {}
-    if text.strip() and looks_complete(text):  # else parse_narrative says why, per country
+    if text and not text.isspace() and looks_complete(text):  # else parse_narrative says why, per country
         try:
             names = {get_country(j.country).name: j.country for j in jobs}
             for name, narrative in parse_all_narratives(text, job.year, job.source_url, list(names), utf8):

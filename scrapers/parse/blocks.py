@@ -290,9 +290,8 @@ def blocks_of(html: str | bytes) -> tuple[list[Block], bool]:
     body = root.find("body")
     if body is None:
         body = root
-    cleaner = Cleaner(body, data)
+    cleaner = Cleaner(body)
     blocks = _Walker(cleaner).walk(body)
     # an entry-content on an inline element is not walked into
-    has_entry = cleaner.has_entry or (cleaner.entry_possible and any(
-        is_entry(el) and survives(el, body, False) for el in cleaner.may_mark()))
+    has_entry = cleaner.has_entry or any(is_entry(el) and survives(el, body, False) for el in cleaner.may_mark())
     return blocks, has_entry

@@ -41,8 +41,6 @@ _SHORT_LINK_TEXT = 80  # a 'back to top' link text is short; longer link texts a
 # giving its element (getparent): an attribute-axis scan is several times faster in libxml2 than
 # testing each element (".//*[@id or contains(@class, 'entry-content')]"), with the same elements.
 _MAY_MARK = etree.XPath(".//*/@id | .//*/@class[contains(., 'entry-content')]")
-_IDS = etree.XPath(".//*/@id")  # the same when no class can hold 'entry-content'
-ENTRY_BYTES = b"entry-content"
 
 
 @lru_cache(maxsize=4096)
@@ -98,11 +96,8 @@ class Cleaner:
     """Decides which elements are page furniture (the rules of the original bs4 cleaner) and which
     kept elements hold block-level content; results are memoised per element."""
 
-    def __init__(self, body, data: bytes):
+    def __init__(self, body):
         self.body = body
-        # no class attribute can hold 'entry-content' when the page's bytes hold neither it nor a
-        # character reference that could spell it
-        self.entry_possible = ENTRY_BYTES in data or b"&#" in data
         self.holds: dict = {}  # furniture-looking element -> holds the content (entry-content, #centerblock)
         self.blocky: dict = {}  # element -> some kept descendant is block-level
         self.has_entry = False  # some entry-content block survives cleaning
@@ -112,7 +107,7 @@ class Cleaner:
     def may_mark(self) -> list:
         """The descendants of the body with an id or a class holding 'entry-content' (found once)."""
         if self.candidates is None:
-            self.candidates = [value.getparent() for value in (_MAY_MARK if self.entry_possible else _IDS)(self.body)]
+            self.candidates = [value.getparent() for value in _MAY_MARK(self.body)]
         return self.candidates
 
     def _content_markers(self) -> list:

@@ -256,7 +256,7 @@ def _names_another(start: _Start, narrative: list[Block], country: Country) -> s
 
 def find_country_heading(html: str, country: Country) -> str | None:
     """The country's own heading with its tier in `html` (e.g. 'CHINA (TIER 2)'), or None if there is none."""
-    if not html or not html.strip():
+    if not html or html.isspace():  # (not html.strip(), which copies the page)
         return None
     try:
         blocks, _ = blocks_of(html)
@@ -272,7 +272,7 @@ def parse_narrative(html: str, *, country: Country, year: int, source_url: str,
 
     `utf8`, when given, is `html` as UTF-8 bytes (decode.decode_page's third value): parsed as they
     are, saving the encoding of the text."""
-    if not html or not html.strip():
+    if not html or html.isspace():  # (not html.strip(), which copies the page)
         raise _not_found(country, source_url, "the page is empty", hint=False)
     if not looks_complete(html):
         raise _not_found(country, source_url, "the page appears truncated (it ends without </body> or </html>)",
@@ -326,7 +326,7 @@ def parse_all_narratives(html: str, year: int, source_url: str, names,
     whose heading is on the page. The page is parsed once (its `utf8` bytes when given, as in
     parse_narrative). NarrativeNotFound when none is there."""
     names = list(names)
-    if not html or not html.strip():
+    if not html or html.isspace():  # (not html.strip(), which copies the page)
         raise NarrativeNotFound(f"no narrative found in {source_url}: the page is empty")
     try:
         blocks, has_entry = blocks_of(html if utf8 is None else utf8)

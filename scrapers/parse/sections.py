@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from analysis.schema import INTRODUCTION, PREVENTION, PROFILE, PROSECUTION, PROTECTION, RECOMMENDATIONS
 from scrapers.parse.text import normalise_text
@@ -28,6 +29,7 @@ def clean_title(title: str) -> str:
     return normalise_text(title).strip(_PUNCT)
 
 
+@lru_cache(maxsize=8192)  # the same headings recur on every page
 def normalise_section(title: str) -> str | None:
     """Normalised section name for a printed heading, or None when it is not a known section."""
     key = clean_title(title)
