@@ -66,11 +66,9 @@ def _parse(groups) -> list:
     return [outcome for group in groups for outcome in parse_group(group)]
 
 
-def _digest(outcomes) -> str:
-    digest = hashlib.sha256()
+def _digest(digest, outcomes) -> None:
     for outcome in outcomes:
         digest.update(json.dumps(dataclasses.asdict(outcome), sort_keys=True, default=str).encode("utf-8"))
-    return digest.hexdigest()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,17 +89,21 @@ def main(argv: list[str] | None = None) -> int:
         cProfile.runctx("_parse(groups)", globals(), {"groups": groups, "_parse": _parse}, str(args.profile))
     for run in range(args.runs):
         floor = parser = 0.0
-        outcomes = []
+        jobs = 0
+        digest = hashlib.sha256()
         for group in groups:  # page by page, so that the machine's load weighs on both alike
             start = time.thread_time()
             _floor([group[0].path])
             middle = time.thread_time()
-            outcomes += _parse([group])
+            outcomes = _parse([group])  # not kept: a pool worker keeps one batch's, not all
             floor, parser = floor + middle - start, parser + time.thread_time() - middle
-        line = {"run": run + 1, "pages": len(paths), "jobs": len(outcomes), "floor_cpu": round(floor, 2),
+            jobs += len(outcomes)
+            if args.digest and run == 0:
+                _digest(digest, outcomes)
+        line = {"run": run + 1, "pages": len(paths), "jobs": jobs, "floor_cpu": round(floor, 2),
                 "parser_cpu": round(parser, 2), "ratio": round(parser / floor, 2)}
         if args.digest and run == 0:
-            line["digest"] = _digest(outcomes)
+            line["digest"] = digest.hexdigest()
         print(json.dumps(line), flush=True)
     return 0
 
