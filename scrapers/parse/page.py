@@ -36,6 +36,7 @@ _ASSESSMENT = re.compile(
     r"|(?:placed|remained|remains|downgraded|upgraded)\s+(?:on|to)\s+(?:the\s+)?tier)",
     re.IGNORECASE,
 )
+_ASSESSMENT_LOW = re.compile(_ASSESSMENT.pattern)  # the same on lowercased ASCII text
 _MAX_HEADING_WORDS = 14
 _HEAD_CHARS = 400
 # Sections that only a real narrative prints (INTRODUCTION and OTHER are what any page would give).
@@ -143,7 +144,14 @@ def _is_heading_like(block: Block) -> bool:
 def _is_assessment(paragraph: str) -> bool:
     """Whether a paragraph assesses the government against the minimum standards (or places it)."""
     low = paragraph.lower()
-    return ("fully" in low or "minimum" in low or "tier" in low) and bool(_ASSESSMENT.search(paragraph))
+    if not ("fully" in low or "minimum" in low or "tier" in low):
+        return False
+    if not paragraph.isascii():
+        return bool(_ASSESSMENT.search(paragraph))
+    # ASCII text: matching it case-insensitively is matching its lowercase (same positions), and the
+    # tier alternative needs one of its verbs besides "tier"
+    return ("fully" in low or "minimum" in low or "placed" in low or "remain" in low or "graded" in low) \
+        and bool(_ASSESSMENT_LOW.search(low))
 
 
 def _over_heading_words(text: str) -> bool:
