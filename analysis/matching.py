@@ -130,7 +130,7 @@ def _paragraph_hits(text: str, sentences: list[Sentence], lexicon: Lexicon, memo
     ends = [s.end for s in sentences]
     prefilter = AnchorFilter.of(lexicon)
     if present is None:
-        present = [a for a in prefilter.anchors if a in hay]
+        present = prefilter.found_in(hay)
     candidates: dict[int, set[int]] = {}  # sentence -> groups to try there (indexes in lexicon order)
     for a in present:
         groups = prefilter.groups_of[a]
