@@ -183,7 +183,7 @@ def sentence_groups(sentence: str, lexicon: Lexicon) -> set[str]:
 def classify_kinds(sentence: str, lexicon: Lexicon) -> tuple[str, ...]:
     """Kinds of exploitation named in a sentence, in lexicon order; the fallback kind if none."""
     folded = fold(sentence)
-    found = tuple(k.slug for k in lexicon.kinds.values() if not k.fallback and any(p.search(folded) for p in k.patterns))
+    found = tuple(k.slug for k in lexicon.kinds.values() if not k.fallback and k.named_in(folded))
     if found:
         return found
     return tuple(k.slug for k in lexicon.kinds.values() if k.fallback)
