@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from analysis.anchors import AnchorFilter, lower_folded
 from analysis.lexicon import Lexicon
@@ -20,9 +21,9 @@ from analysis.sentences import Sentence, split_sentences
 from analysis.text import collapse_whitespace, fold
 
 
-@dataclass(frozen=True)
-class Match:
-    """One hit of a group: text[start:end] as printed; term is that text with whitespace collapsed."""
+class Match(NamedTuple):
+    """One hit of a group: text[start:end] as printed; term is that text with whitespace collapsed.
+    (A named tuple, like analysis.sentences.Sentence: made several times faster than a dataclass.)"""
 
     start: int
     end: int

@@ -41,4 +41,6 @@ def fold(text: str) -> str:
 
 def collapse_whitespace(text: str) -> str:
     """Return text with every run of whitespace replaced by one space, stripped at both ends."""
+    if "  " not in text and text.isascii() and text.isprintable():  # its only whitespace: single spaces
+        return text.strip(" ")
     return _WHITESPACE_RE.sub(" ", text).strip()
