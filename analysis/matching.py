@@ -164,6 +164,9 @@ def scan_paragraph(text: str, lexicon: Lexicon, memo: dict[str, SentenceHits] | 
         return ParagraphScan(sentences, [])
     matches: list[list[Match]] = []
     for sent, hits in zip(sentences, _paragraph_hits(text, sentences, lexicon, memo, present)):
+        if not hits:  # most sentences of a paragraph
+            matches.append([])
+            continue
         at = sent.start
         matches.append([Match(at + s, at + e, slug, collapse_whitespace(text[at + s : at + e])) for s, e, slug in hits])
     return ParagraphScan(sentences, matches)

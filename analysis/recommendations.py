@@ -198,16 +198,22 @@ def recommendations_table(paragraphs: pd.DataFrame, narratives: pd.DataFrame | N
                                       narratives["source_url"].tolist()):
             sources[(str(country), as_int(year, "narratives", "year"))] = as_text(url)
     items = narrative_items(paragraphs)
+    by_country: dict[str, dict[int, list[Item]]] = {}
+    for (country, year), its in items.items():
+        by_country.setdefault(country, {})[year] = its
+    matched: dict[str, tuple[str, str]] = {}  # item text -> (groups, kinds): items repeat from year to year
     rows = []
-    for country in sorted({c for c, _ in items}):
-        years = {y: its for (c, y), its in items.items() if c == country}
+    for country in sorted(by_country):
+        years = by_country[country]
         threads = thread_items(years, country)
         for year in sorted(years):
             for item in years[year]:
                 thread, first_year = threads[(year, item.rank)]
-                rows.append((country, year, item.rank, item.text,
-                             RECOMMENDATIONS_JOIN.join(item_groups(item.text, lexicon)),
-                             RECOMMENDATIONS_JOIN.join(classify_kinds(item.text, lexicon)),
+                found = matched.get(item.text)
+                if found is None:
+                    found = matched[item.text] = (RECOMMENDATIONS_JOIN.join(item_groups(item.text, lexicon)),
+                                                  RECOMMENDATIONS_JOIN.join(classify_kinds(item.text, lexicon)))
+                rows.append((country, year, item.rank, item.text, *found,
                              thread, first_year, sources.get((country, year), ""), item.paragraph_index))
     frame = pd.DataFrame(rows, columns=RECOMMENDATIONS_COLUMNS)
     return frame.astype({"year": "int64", "rank": "int64", "first_year": "int64", "paragraph_index": "int64"})

@@ -76,7 +76,16 @@ def split_sentences(text: str) -> list[Sentence]:
         raise TypeError(f"split_sentences expects a str, got {type(text).__name__}")
     out: list[Sentence] = []
     start = 0
-    for cut in _cuts(text):
+    cuts = _cuts(text)
+    if "\n" not in text:
+        # every cut but the last ends a sentence-end match, so the piece before it holds that match and
+        # ends with it (not whitespace): only its start needs stripping
+        for cut in cuts[:-1]:
+            rest = text[start:cut].lstrip()
+            out.append(Sentence(cut - len(rest), cut, rest))
+            start = cut
+        cuts = cuts[-1:]
+    for cut in cuts:
         chunk = text[start:cut]
         stripped = chunk.strip()
         if stripped:
