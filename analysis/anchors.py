@@ -10,8 +10,10 @@ count). Groups without anchors are tried on every text: a lexicon with one has n
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
+
+from ahocorasick_rs import AhoCorasick
 
 from analysis.lexicon import Lexicon
 from analysis.text import fold
@@ -52,6 +54,8 @@ class AnchorFilter:
     slugs: tuple[str, ...]  # the groups in lexicon order
     groups_of: dict[str, tuple[int, ...]]  # anchor -> the groups using it (indexes into slugs)
     unanchored: tuple[int, ...]  # the groups tried on every sentence (indexes into slugs)
+    # every occurrence of every anchor in one pass over a text (Aho-Corasick), None without anchors
+    automaton: AhoCorasick | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, lexicon: Lexicon) -> AnchorFilter:
@@ -72,12 +76,20 @@ class AnchorFilter:
         slugs = tuple(group_anchors)
         groups_of = {a: tuple(i for i, slug in enumerate(slugs) if a in group_anchors[slug]) for a in anchors}
         unanchored = tuple(i for i, slug in enumerate(slugs) if not group_anchors[slug])
-        return cls(anchors, bool(unanchored), plain, group_anchors, slugs, groups_of, unanchored)
+        automaton = AhoCorasick(list(anchors)) if anchors else None
+        return cls(anchors, bool(unanchored), plain, group_anchors, slugs, groups_of, unanchored, automaton)
 
     def present(self, text: str) -> list[str]:
         """The anchors occurring in anchor_text(text), in the order of `anchors`."""
-        hay = text.lower() if self.plain and text.isascii() else anchor_text(text)
-        return [a for a in self.anchors if a in hay]
+        return self.found_in(text.lower() if self.plain and text.isascii() else anchor_text(text))
+
+    def found_in(self, hay: str) -> list[str]:
+        """The anchors occurring in hay (an anchor_text), in the order of `anchors`: one pass over hay
+        reporting every occurrence, overlapping ones included (so an anchor inside another counts)."""
+        if self.automaton is None:
+            return []
+        found = {index for index, _start, _end in self.automaton.find_matches_as_indexes(hay, overlapping=True)}
+        return [self.anchors[index] for index in sorted(found)]
 
     def may_match(self, text: str) -> bool:
         """True when some group pattern might match in text (one of the anchors occurs in it)."""

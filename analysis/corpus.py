@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -22,9 +23,9 @@ PARAGRAPH_COLUMNS = ["country", "year", "paragraph_index", "section", "text"]
 NARRATIVE_COLUMNS = ["country", "year"]
 
 
-@dataclass(frozen=True)
-class SentenceHit:
-    """A sentence that counts for one group, with what was found in it."""
+class SentenceHit(NamedTuple):
+    """A sentence that counts for one group, with what was found in it. (A named tuple: one is made
+    for every sentence x group hit, several times faster than a dataclass.)"""
 
     country: str
     year: int

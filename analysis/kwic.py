@@ -17,13 +17,13 @@ def kwic_table(scan: CorpusScan, lexicon: Lexicon) -> pd.DataFrame:
     matched phrase as printed, sentence is the sentence with whitespace collapsed."""
     order = {slug: i for i, slug in enumerate(lexicon.groups)}
     hits = sorted(scan.hits, key=lambda h: (h.country, h.year, h.paragraph_index, h.sentence_index, order.get(h.group, len(order))))
-    rows = [
-        (
-            h.country, h.year, h.group, JOIN.join(h.kinds), JOIN.join(h.quantifiers), h.section,
-            h.paragraph_index, h.sentence_index, JOIN.join(h.terms), h.sentence,
-            scan.years[(h.country, h.year)].source_url,
-        )
-        for h in hits
-    ]
-    df = pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    urls = {key: yf.source_url for key, yf in scan.years.items()}
+    columns = {
+        "country": [h.country for h in hits], "year": [h.year for h in hits], "group": [h.group for h in hits],
+        "kinds": [JOIN.join(h.kinds) for h in hits], "quantifiers": [JOIN.join(h.quantifiers) for h in hits],
+        "section": [h.section for h in hits], "paragraph_index": [h.paragraph_index for h in hits],
+        "sentence_index": [h.sentence_index for h in hits], "term": [JOIN.join(h.terms) for h in hits],
+        "sentence": [h.sentence for h in hits], "source_url": [urls[(h.country, h.year)] for h in hits],
+    }
+    df = pd.DataFrame({name: columns[name] for name in KWIC_COLUMNS})
     return df.astype({"year": "int64", "paragraph_index": "int64", "sentence_index": "int64"})

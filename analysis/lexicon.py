@@ -63,6 +63,14 @@ class Kind:
     description: str
     patterns: tuple[re.Pattern, ...]
     fallback: bool = False  # assigned when no other kind matches
+    # one regex matching where any of the patterns does (any_of_patterns); None when there is none
+    any_of: re.Pattern | None = field(default=None, repr=False, compare=False)
+
+    def named_in(self, folded: str) -> bool:
+        """Whether one of the kind's patterns matches somewhere in a folded text."""
+        if self.any_of is not None:
+            return self.any_of.search(folded) is not None
+        return any(p.search(folded) for p in self.patterns)
 
 
 @dataclass(frozen=True)
@@ -284,6 +292,18 @@ def _parse_plain_patterns(table: dict, vocab: dict[str, str], where: str, requir
     return tuple(_compile(p, vocab, f"{where}.patterns[{i}]") for i, p in enumerate(raw))
 
 
+def any_of_patterns(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
+    r"""One regex that matches somewhere in a text exactly when one of `patterns` (each made by _compile:
+    (?<!\w)(?:BODY)(?!\w), IGNORECASE) does: the bodies as alternatives inside one pair of word
+    boundaries, which the engine tests at each position once instead of once per pattern. None when
+    there are no patterns, or when one has capturing groups (its group numbers would shift)."""
+    prefix, suffix = r"(?<!\w)(?:", r")(?!\w)"
+    if not patterns or any(p.groups or not (p.pattern.startswith(prefix) and p.pattern.endswith(suffix)) for p in patterns):
+        return None
+    bodies = [p.pattern[len(prefix):-len(suffix)] for p in patterns]
+    return re.compile(prefix + "|".join(f"(?:{b})" for b in bodies) + suffix, _FLAGS)
+
+
 def parse_lexicon(toml_text: str) -> Lexicon:
     """Parse and validate lexicon TOML text; raise LexiconError naming the bad entry."""
     if not isinstance(toml_text, str):
@@ -318,9 +338,10 @@ def parse_lexicon(toml_text: str) -> Lexicon:
         fallback = table.get("fallback", False)
         if not isinstance(fallback, bool):
             raise LexiconError(f"{where}.fallback: expected true or false")
+        kind_patterns = _parse_plain_patterns(table, vocab, where, required=not fallback)
         kinds[slug] = Kind(
             slug, _text(table, "label", where), _text(table, "description", where, required=False),
-            _parse_plain_patterns(table, vocab, where, required=not fallback), fallback,
+            kind_patterns, fallback, any_of_patterns(kind_patterns),
         )
     fallbacks = [k.slug for k in kinds.values() if k.fallback]
     if kinds and len(fallbacks) != 1:

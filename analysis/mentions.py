@@ -21,7 +21,6 @@ from analysis.schema import MENTION_SECTIONS_TABLE, MENTIONS_TABLE
 DECIMALS = 4  # rounding of per_1000_words, share_of_sentences and first_position
 
 _NO_HITS = (0, 0, (), None)  # term_hits, sentences, paragraphs, first paragraph of a group with no hit
-_NO_SECTION_HITS = _NO_HITS[:3]
 MENTIONS_COLUMNS = list(MENTIONS_TABLE.columns)
 MENTION_SECTIONS_COLUMNS = list(MENTION_SECTIONS_TABLE.columns)
 
@@ -39,6 +38,11 @@ def first_position(first_index: int | None, paragraph_count: int | None) -> floa
     return round(first_index / (paragraph_count - 1), DECIMALS)
 
 
+def _frame(columns: dict[str, list], names: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
+    """A table made from its columns (lists, in the order of names), typed as dtypes says."""
+    return pd.DataFrame({name: columns[name] for name in names}).astype(dtypes)
+
+
 def mentions_table(scan: CorpusScan, lexicon: Lexicon) -> pd.DataFrame:
     """One row per country-year-group, zeros included, sorted by country, year, lexicon order."""
     agg: dict[tuple[str, int, str], list] = {}  # -> [term_hits, sentences, paragraph set, first]
@@ -49,20 +53,25 @@ def mentions_table(scan: CorpusScan, lexicon: Lexicon) -> pd.DataFrame:
         a[2].add(h.paragraph_index)
         if a[3] is None or h.paragraph_index < a[3]:
             a[3] = h.paragraph_index
-    rows = []
+    groups = list(lexicon.groups)
+    cols: dict[str, list] = {name: [] for name in MENTIONS_COLUMNS}
     for key in sorted(scan.years):
         yf = scan.years[key]
-        for group in lexicon.groups:
+        for name, value in (("country", yf.country), ("year", yf.year), ("total_sentences", yf.total_sentences),
+                            ("word_count", yf.word_count)):
+            cols[name].extend([value] * len(groups))
+        cols["group"].extend(groups)
+        for group in groups:
             term_hits, sentences, paras, first = agg.get((yf.country, yf.year, group), _NO_HITS)
             words = (sentences / yf.word_count * 1000) if yf.word_count else None
-            rows.append((
-                yf.country, yf.year, group, term_hits, sentences, len(paras),
-                round(words, DECIMALS) if words is not None else None,
-                _ratio(sentences, yf.total_sentences), first,
-                first_position(first, yf.paragraph_count), yf.total_sentences, yf.word_count,
-            ))
-    df = pd.DataFrame(rows, columns=MENTIONS_COLUMNS)
-    return df.astype({
+            cols["term_hits"].append(term_hits)
+            cols["sentences"].append(sentences)
+            cols["paragraphs"].append(len(paras))
+            cols["per_1000_words"].append(round(words, DECIMALS) if words is not None else None)
+            cols["share_of_sentences"].append(_ratio(sentences, yf.total_sentences))
+            cols["first_paragraph_index"].append(first)
+            cols["first_position"].append(first_position(first, yf.paragraph_count))
+    return _frame(cols, MENTIONS_COLUMNS, {
         "year": "int64", "term_hits": "int64", "sentences": "int64", "paragraphs": "int64",
         "per_1000_words": "float64", "share_of_sentences": "float64",
         "first_paragraph_index": "Int64", "first_position": "float64",
@@ -74,18 +83,31 @@ def mention_sections_table(scan: CorpusScan, lexicon: Lexicon) -> pd.DataFrame:
     """One row per country-year-group-section for the sections present that year (zeros kept).
 
     Sections come in printed order (order of first appearance in the year's narrative)."""
-    agg: dict[tuple[str, int, str, str], list] = {}
+    agg: dict[tuple[str, int], dict[tuple[str, str], list]] = {}  # (country, year) -> (group, section) -> counts
     for h in scan.hits:
-        a = agg.setdefault((h.country, h.year, h.group, h.section), [0, 0, set()])
+        a = agg.setdefault((h.country, h.year), {}).setdefault((h.group, h.section), [0, 0, set()])
         a[0] += h.term_hits
         a[1] += 1
         a[2].add(h.paragraph_index)
-    rows = []
+    groups = list(lexicon.groups)
+    group_at = {group: i for i, group in enumerate(groups)}
+    cols: dict[str, list] = {name: [] for name in MENTION_SECTIONS_COLUMNS}
     for key in sorted(scan.years):
         yf = scan.years[key]
-        for group in lexicon.groups:
-            for section, section_sentences in yf.section_sentences.items():
-                term_hits, sentences, paras = agg.get((yf.country, yf.year, group, section), _NO_SECTION_HITS)
-                rows.append((yf.country, yf.year, group, section, term_hits, sentences, len(paras), section_sentences))
-    df = pd.DataFrame(rows, columns=MENTION_SECTIONS_COLUMNS)
-    return df.astype({"year": "int64", "term_hits": "int64", "sentences": "int64", "paragraphs": "int64", "section_sentences": "int64"})
+        sections = list(yf.section_sentences)
+        n = len(sections) * len(groups)  # the year's rows: each group, then each section
+        base = len(cols["country"])
+        cols["country"].extend([yf.country] * n)
+        cols["year"].extend([yf.year] * n)
+        for group in groups:
+            cols["group"].extend([group] * len(sections))
+        cols["section"].extend(sections * len(groups))
+        cols["section_sentences"].extend(list(yf.section_sentences.values()) * len(groups))
+        for name in ("term_hits", "sentences", "paragraphs"):
+            cols[name].extend([0] * n)
+        section_at = {section: i for i, section in enumerate(sections)}
+        for (group, section), (term_hits, sentences, paras) in agg.get((yf.country, yf.year), {}).items():
+            row = base + group_at[group] * len(sections) + section_at[section]
+            cols["term_hits"][row], cols["sentences"][row], cols["paragraphs"][row] = term_hits, sentences, len(paras)
+    return _frame(cols, MENTION_SECTIONS_COLUMNS, {"year": "int64", "term_hits": "int64", "sentences": "int64",
+                                                   "paragraphs": "int64", "section_sentences": "int64"})

@@ -127,28 +127,43 @@ class _Thread:
 
 
 def thread_items(years: dict[int, list[Item]], country: str) -> dict[tuple[int, int], tuple[str, int]]:
-    """{(year, rank): (thread id, first year of the thread)} for one country's items by year."""
+    """{(year, rank): (thread id, first year of the thread)} for one country's items by year.
+
+    Only pairs at or above THREAD_THRESHOLD (> 0) can be taken, and a pair sharing no word scores 0:
+    so an item is compared only with the threads whose latest wording shares a word with it (an
+    index word -> threads), which takes the same pairs in the same order as comparing all of them."""
     threads: list[_Thread] = []
+    holding: dict[str, set[int]] = {}  # word -> the threads whose latest wording holds it
     out: dict[tuple[int, int], tuple[str, int]] = {}
     for year in sorted(years):
         items = years[year]
         item_words = {item.rank: words(item.text) for item in items}
-        pairs = sorted(
-            ((similarity(item_words[item.rank], t.latest), item.rank, n) for item in items for n, t in enumerate(threads)),
-            key=lambda p: (-p[0], p[1], p[2]))
+        pairs = []
+        for item in items:
+            mine = item_words[item.rank]
+            for n in set().union(*(holding.get(word, ()) for word in mine)):
+                score = similarity(mine, threads[n].latest)
+                if score >= THREAD_THRESHOLD:
+                    pairs.append((score, item.rank, n))
+        pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
         taken: dict[int, int] = {}  # thread number -> rank of the item it continues this year
-        for score, rank, n in pairs:
-            if score < THREAD_THRESHOLD:
-                break
+        for _score, rank, n in pairs:
             if rank in taken.values() or n in taken:
                 continue
             taken[n] = rank
             out[(year, rank)] = (threads[n].thread, threads[n].first_year)
         for n, rank in taken.items():
-            threads[n].latest = item_words[rank]
+            old, new = threads[n].latest, item_words[rank]
+            for word in old - new:
+                holding[word].discard(n)
+            for word in new - old:
+                holding.setdefault(word, set()).add(n)
+            threads[n].latest = new
         for item in items:
             if (year, item.rank) not in out:
                 thread = _Thread(f"{country}:{year}:{item.rank}", year, item_words[item.rank])
+                for word in thread.latest:
+                    holding.setdefault(word, set()).add(len(threads))
                 threads.append(thread)
                 out[(year, item.rank)] = (thread.thread, year)
     return out
@@ -158,7 +173,7 @@ def narrative_items(paragraphs: pd.DataFrame) -> dict[tuple[str, int], list[Item
     """{(country, year): items} of every narrative with a recommendations section in `paragraphs`
     (the paragraphs table: country, year, paragraph_index, section, text)."""
     require_columns(paragraphs, ["country", "year", "paragraph_index", "section", "text"], "paragraphs")
-    rows = paragraphs[paragraphs["section"].astype(str) == RECOMMENDATIONS]
+    rows = paragraphs.loc[paragraphs["section"].astype(str) == RECOMMENDATIONS, ["country", "year", "paragraph_index", "text"]]
     grouped: dict[tuple[str, int], list[tuple[int, str]]] = {}
     for country, year, index, text in zip(rows["country"].tolist(), rows["year"].tolist(),
                                           rows["paragraph_index"].tolist(), rows["text"].tolist()):
@@ -183,16 +198,22 @@ def recommendations_table(paragraphs: pd.DataFrame, narratives: pd.DataFrame | N
                                       narratives["source_url"].tolist()):
             sources[(str(country), as_int(year, "narratives", "year"))] = as_text(url)
     items = narrative_items(paragraphs)
+    by_country: dict[str, dict[int, list[Item]]] = {}
+    for (country, year), its in items.items():
+        by_country.setdefault(country, {})[year] = its
+    matched: dict[str, tuple[str, str]] = {}  # item text -> (groups, kinds): items repeat from year to year
     rows = []
-    for country in sorted({c for c, _ in items}):
-        years = {y: its for (c, y), its in items.items() if c == country}
+    for country in sorted(by_country):
+        years = by_country[country]
         threads = thread_items(years, country)
         for year in sorted(years):
             for item in years[year]:
                 thread, first_year = threads[(year, item.rank)]
-                rows.append((country, year, item.rank, item.text,
-                             RECOMMENDATIONS_JOIN.join(item_groups(item.text, lexicon)),
-                             RECOMMENDATIONS_JOIN.join(classify_kinds(item.text, lexicon)),
+                found = matched.get(item.text)
+                if found is None:
+                    found = matched[item.text] = (RECOMMENDATIONS_JOIN.join(item_groups(item.text, lexicon)),
+                                                  RECOMMENDATIONS_JOIN.join(classify_kinds(item.text, lexicon)))
+                rows.append((country, year, item.rank, item.text, *found,
                              thread, first_year, sources.get((country, year), ""), item.paragraph_index))
     frame = pd.DataFrame(rows, columns=RECOMMENDATIONS_COLUMNS)
     return frame.astype({"year": "int64", "rank": "int64", "first_year": "int64", "paragraph_index": "int64"})

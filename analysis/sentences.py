@@ -37,6 +37,7 @@ def _abbreviation_lookbehinds() -> str:
     return lookbehinds
 
 
+_END_MARKS = frozenset(".!?" + _CLOSERS)  # what a sentence-end match is made of (and a backslash)
 _END_FOLLOWS = rf"[{_CLOSERS}]*(?=\s+[{_STARTERS}]|\s*$)"
 
 
@@ -75,7 +76,16 @@ def split_sentences(text: str) -> list[Sentence]:
         raise TypeError(f"split_sentences expects a str, got {type(text).__name__}")
     out: list[Sentence] = []
     start = 0
-    for cut in _cuts(text):
+    cuts = _cuts(text)
+    if "\n" not in text:
+        # every cut but the last ends a sentence-end match, so the piece before it holds that match and
+        # ends with it (not whitespace): only its start needs stripping
+        for cut in cuts[:-1]:
+            rest = text[start:cut].lstrip()
+            out.append(Sentence(cut - len(rest), cut, rest))
+            start = cut
+        cuts = cuts[-1:]
+    for cut in cuts:
         chunk = text[start:cut]
         stripped = chunk.strip()
         if stripped:
@@ -91,14 +101,19 @@ def count_sentences(text: str) -> int:
     Without a line break the cuts are the ends of sentence-end matches and the end of the text.
     Each match begins with ".", "!" or "?" at or after the previous cut, so the text up to its end
     is never blank: there are as many sentences as matches, plus one when text is left after the
-    last. With line breaks (blank-line cuts can leave blank pieces) the pieces are tested."""
+    last, i.e. unless a match ends the text (found by one search over the end marks that end it).
+    With line breaks (blank-line cuts can leave blank pieces) the pieces are tested."""
     if not isinstance(text, str):
         raise TypeError(f"count_sentences expects a str, got {type(text).__name__}")
     if "\n" not in text:
-        count, last = 0, 0
-        for m in _END_RE.finditer(text):
-            count += 1
-            last = m.end()
-        return count + (1 if text[last:].strip() else 0)
+        count = len(_END_RE.findall(text))  # counted in C
+        end = len(text.rstrip())
+        run = end  # the run of end marks and closers that ends the text
+        while run and text[run - 1] in _END_MARKS:
+            run -= 1
+        # a match is made of end marks and closers and followed by whitespace or the end, so a match
+        # that ends the text starts inside that run (and search from its start meets what finditer does)
+        closed = run < end and _END_RE.search(text, run) is not None
+        return count + (1 if end and not closed else 0)
     cuts = _cuts(text)
     return sum(1 for start, cut in zip([0] + cuts, cuts) if text[start:cut].strip())

@@ -34,10 +34,13 @@ def fold(text: str) -> str:
     The result has exactly the same length as the input, so match offsets apply to the original.
     """
     if text.isascii():  # the common case, without a per-character table lookup
-        return _ASCII_WHITESPACE_RE.sub(" ", text)
+        # printable ASCII holds no control character, so no whitespace but " ": nothing to fold
+        return text if text.isprintable() else _ASCII_WHITESPACE_RE.sub(" ", text)
     return text.translate(_TABLE)
 
 
 def collapse_whitespace(text: str) -> str:
     """Return text with every run of whitespace replaced by one space, stripped at both ends."""
+    if "  " not in text and text.isascii() and text.isprintable():  # its only whitespace: single spaces
+        return text.strip(" ")
     return _WHITESPACE_RE.sub(" ", text).strip()

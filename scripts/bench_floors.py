@@ -12,10 +12,11 @@ reaped children):
   text     (b) over every paragraph of tables/paragraphs: a substring test of the lexicon's
            anchors (lowercased text) and a count of sentence ends ([.!?] before whitespace or the end)
   writers  (c) pyarrow's CSV and Parquet writers on every table of tables/
-  count    not a floor: the build's counting step (analysis.tables.build_count_tables) on the same
-           paragraphs and narratives, one process; with --baseline REF also the counting code of git
-           REF (its analysis/ extracted to a temporary directory) on the same input, and whether
-           the two give byte-identical tables
+  count    not a floor: the build's counting step (analysis.tables.build_count_tables: cpu) and the
+           recommendations made beside it in the pool (build_recommendations_table: recommendations_cpu)
+           on the same paragraphs and narratives, one process; with --baseline REF also the counting
+           code of git REF (its analysis/ extracted to a temporary directory) on the same input, and
+           whether the two give byte-identical tables (the three count tables and recommendations)
 
 Prints one JSON object per measurement (name, cpu, wall and details). scripts/bench_world.py runs
 this after each cold build. These are timings, not tests.
@@ -132,19 +133,22 @@ def floor_writers(data_dir: Path) -> dict:
 
 
 def count_tables(data_dir: Path) -> dict:
-    """The counting step on the build's paragraphs and narratives; digests of the three tables."""
+    """The counting step and the recommendations on the build's paragraphs and narratives; digests of the four tables."""
     import hashlib
 
     from analysis.lexicon import parse_lexicon
-    from analysis.tables import build_count_tables
+    from analysis.tables import build_count_tables, build_recommendations_table
 
     paragraphs, narratives = _table(data_dir, "paragraphs"), _table(data_dir, "narratives")
     lexicon = parse_lexicon(LEXICON.read_text(encoding="utf-8"))
     start = _cpu()
     tables = build_count_tables(paragraphs, narratives, lexicon)
     cpu = _cpu() - start
+    start = _cpu()
+    tables["recommendations"] = build_recommendations_table(paragraphs, narratives, lexicon)
+    rec_cpu = _cpu() - start
     digests = {name: hashlib.sha256(df.to_csv(index=False).encode("utf-8")).hexdigest() for name, df in tables.items()}
-    return {"cpu": cpu, "paragraphs": len(paragraphs), "digests": digests}
+    return {"cpu": cpu, "recommendations_cpu": rec_cpu, "paragraphs": len(paragraphs), "digests": digests}
 
 
 def child(name: str, data_dir: Path, workers: int) -> dict:

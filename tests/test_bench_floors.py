@@ -40,9 +40,9 @@ def test_floors_cover_every_page_paragraph_and_table(built):
     assert 0 < results["text"]["anchored"] < len(paragraphs)  # North Korea's narrative names Korea; not every paragraph
     assert results["pages"]["paragraphs"] > 0 and results["pages"]["chars"] > 0
     assert results["writers"]["tables"] == len(list((built / "tables").glob("*.parquet")))
-    assert set(results["count"]["digests"]) == {"mentions", "mention_sections", "kwic"}
+    assert set(results["count"]["digests"]) == {"mentions", "mention_sections", "kwic", "recommendations"}
     assert results["count@HEAD"]["identical"] is True
-    assert all(results[name]["cpu"] > 0 for name in ("pages", "text", "count"))
+    assert all(results[name]["cpu"] > 0 for name in ("pages", "text", "count")) and results["count"]["recommendations_cpu"] > 0
 
 
 def test_floors_refuse_a_directory_without_a_build(tmp_path):

@@ -218,3 +218,21 @@ def test_a_paragraph_without_anchors_adds_only_its_sentences(lexicon):
     assert scan.years[("china", 2020)].total_sentences == 4
     assert {h.group for h in scan.hits} == {"north_korea_state", "tibetan"}
     assert all(h.paragraph_index == 1 for h in scan.hits)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.one_of(st.sampled_from(["korea", "dprk", "d.p.r.k.", "LAOS", "laotian", "Viet", "burma", "KACHIN"]),
+                          st.sampled_from(ODD), st.text(max_size=6)), max_size=10).map("".join))
+def test_present_finds_every_anchor_a_substring_test_finds(lexicon, text):
+    """One Aho-Corasick pass reports exactly the anchors a substring test of each would: each once, in
+    the order of `anchors`, overlapping ones and one inside another included."""
+    prefilter = AnchorFilter.of(lexicon)
+    assert prefilter.present(text) == [a for a in prefilter.anchors if a in anchor_text(text)]
+
+
+def test_present_reports_an_anchor_inside_another_and_overlapping_ones():
+    lex = parse_lexicon('[groups.a]\nlabel = "A"\nanchors = ["ab", "b", "bc", "abcd"]\npatterns = ["abcd"]\n')
+    prefilter = AnchorFilter.of(lex)
+    assert prefilter.present("xABCDx") == ["ab", "b", "bc", "abcd"]
+    assert prefilter.present("bcb") == ["b", "bc"]
+    assert prefilter.present("nothing") == []

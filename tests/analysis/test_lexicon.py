@@ -1,10 +1,14 @@
 """Parsing and validating the lexicon TOML; the repository lexicon's structure."""
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from analysis.lexicon import Lexicon, LexiconError, parse_lexicon
 from analysis.matching import find_matches
+from analysis.text import fold
 
 MINIMAL = """
 [vocab]
@@ -115,3 +119,36 @@ def test_synthetic_formal_name_with_its_abbreviation(lexicon, sentence, groups):
 
     found = {m.group for m in find_matches(sentence, lexicon)}
     assert found & {"north_korean", "north_korea_state"} == groups, sentence
+
+
+def _sentences(name: str) -> list[str]:
+    with open(Path(__file__).parent / name, encoding="utf-8") as fh:
+        return [row["sentence"] for row in csv.DictReader(line for line in fh if not line.startswith("#"))]
+
+
+def test_a_kinds_one_regex_matches_where_one_of_its_patterns_does(lexicon):
+    """Kind.any_of (the patterns' bodies in one alternation) finds a kind in exactly the sentences
+    where a pattern of it matches, on the real and labelled sentences and on each pattern's words."""
+    sentences = _sentences("real_sentences.csv") + _sentences("labelled_sentences.csv")
+    kinds = [k for k in lexicon.kinds.values() if k.patterns]
+    assert kinds and all(k.any_of is not None for k in kinds)
+    sentences += ["They were " + s for k in kinds for s in ("forced labourers", "sold into marriage", "repatriated")]
+    for kind in kinds:
+        named = [fold(s) for s in sentences if any(p.search(fold(s)) for p in kind.patterns)]
+        assert named, kind.slug  # the comparison is not vacuous
+        for s in sentences:
+            assert kind.named_in(fold(s)) == any(p.search(fold(s)) for p in kind.patterns), (kind.slug, s)
+
+
+def test_a_kind_with_capturing_groups_is_matched_pattern_by_pattern():
+    lx = parse_lexicon('kinds_for = ["demo"]\n' + MINIMAL + """
+[kinds.sold]
+label = "Sold"
+patterns = ["(sold|bought) (\\\\w+) twice", "traded"]
+[kinds.other]
+label = "Other"
+fallback = true
+""")
+    sold = lx.kinds["sold"]
+    assert sold.any_of is None
+    assert sold.named_in("women sold girls twice") and sold.named_in("they traded") and not sold.named_in("sold once")

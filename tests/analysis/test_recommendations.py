@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.frames import InputTableError
 from analysis.recommendations import (
@@ -132,6 +134,48 @@ def test_two_items_of_one_year_never_share_a_thread():
 def test_items_of_one_year_do_not_thread_with_each_other():
     threads = thread_items({2020: [Item(1, "Train officials.", 1), Item(2, "Train officials.", 2)]}, "china")
     assert threads[(2020, 1)] != threads[(2020, 2)]
+
+
+def _thread_items_comparing_every_pair(years, country):
+    """The threading rule written plainly (module docstring): every item scored against every earlier
+    thread, pairs taken greedily. thread_items compares only threads sharing a word and must agree."""
+    threads, out = [], {}  # threads: [thread id, first year, latest word set]
+    for year in sorted(years):
+        item_words = {item.rank: words(item.text) for item in years[year]}
+        pairs = sorted(((similarity(item_words[item.rank], t[2]), item.rank, n) for item in years[year]
+                        for n, t in enumerate(threads)), key=lambda p: (-p[0], p[1], p[2]))
+        taken = {}
+        for score, rank, n in pairs:
+            if score < THREAD_THRESHOLD:
+                break
+            if rank not in taken.values() and n not in taken:
+                taken[n] = rank
+                out[(year, rank)] = (threads[n][0], threads[n][1])
+        for n, rank in taken.items():
+            threads[n][2] = item_words[rank]
+        for item in years[year]:
+            if (year, item.rank) not in out:
+                threads.append([f"{country}:{year}:{item.rank}", year, item_words[item.rank]])
+                out[(year, item.rank)] = (threads[-1][0], year)
+    return out
+
+
+_WORDS = ["train", "officials", "police", "refugees", "return", "forcible", "cease", "victims", "labor", "north",
+          "korean", "screen", "identify", "the", "and", "of"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.integers(2001, 2025),
+                       st.lists(st.lists(st.sampled_from(_WORDS), max_size=6).map(" ".join), max_size=6), max_size=8))
+def test_threads_equal_those_of_comparing_every_pair(texts):
+    """Generated item wordings from a small vocabulary (many near and equal wordings, empty ones too)."""
+    years = {year: [Item(rank, text, rank) for rank, text in enumerate(items, start=1)] for year, items in texts.items()}
+    assert thread_items(years, "china") == _thread_items_comparing_every_pair(years, "china")
+
+
+def test_threads_of_the_fixtures_equal_those_of_comparing_every_pair():
+    years = {2019 + i: [Item(1, before, 1), Item(2, after, 2)] for i, (before, after, _same) in enumerate(REWORDINGS)}
+    assert thread_items(years, "china") == _thread_items_comparing_every_pair(years, "china")
 
 
 # ---------------------------------------------------------------------------------------------

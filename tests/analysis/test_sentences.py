@@ -88,6 +88,19 @@ def test_count_equals_the_split_with_and_without_line_breaks(text):
     assert count_sentences(text) == len(split_sentences(text))
 
 
+TAILS = ["", ".", "!", "?", "...", "?!", ".)", ".\u201d", "\u2019.", "]", ")", ".]\"", " ", "\u00a0", "\t", " x", "3.5"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET[:-10] + ["U.S.", "No.", "e.g.", "etc.", " J.", "A."]), max_size=12).map("".join),
+       st.lists(st.sampled_from(TAILS), max_size=6).map("".join))
+def test_count_equals_the_split_whatever_ends_the_text(body, tail):
+    """The counter decides whether text is left after the last sentence end from the run of end marks
+    and closers that ends the text: try many such runs, after abbreviations and initials too."""
+    text = (body + tail).replace("\n", " ")
+    assert count_sentences(text) == len(split_sentences(text))
+
+
 @pytest.mark.parametrize("text, count", [
     ("Rain fell. Then snow.", 2), ("Rain fell. Then snow", 2), ("Rain.   ", 1), ("A. B.", 1),
     ("Dr. Kim left. U.S. aid.", 2), ("x", 1), ("", 0), ("  ", 0), ("Rain\n\n\n\nSnow", 2), ("\n\n\n\n", 0), ("Done!\u201d Next?", 2),

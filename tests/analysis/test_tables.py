@@ -1,13 +1,16 @@
 """build_analysis_tables on small synthetic corpora: zeros, positions, rates, section and kwic totals."""
 from __future__ import annotations
 
+import gc
+
 import pandas as pd
 import pytest
 
 from analysis.frames import InputTableError
 from analysis.lexicon import LexiconError
 from analysis.tables import (
-    CLAIMS_COLUMNS, KWIC_COLUMNS, MENTION_SECTIONS_COLUMNS, MENTIONS_COLUMNS, build_analysis_tables,
+    CLAIMS_COLUMNS, KWIC_COLUMNS, MENTION_SECTIONS_COLUMNS, MENTIONS_COLUMNS, build_analysis_tables, build_count_tables,
+    paused_gc,
 )
 
 from .conftest import make_corpus, make_tiers
@@ -155,3 +158,19 @@ def test_output_is_deterministic(lexicon):
     b = build_analysis_tables(paragraphs.sample(frac=1, random_state=3), narratives, None, lexicon, None)
     for key in ("mentions", "mention_sections", "kwic"):
         pd.testing.assert_frame_equal(a[key], b[key].reset_index(drop=True))
+
+
+def test_the_counting_pauses_the_garbage_collector_and_leaves_it_as_it_found_it(lexicon):
+    paras, narr = make_corpus({2020: ["North Korean women were sold."]})
+    seen = []
+    with paused_gc():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        build_count_tables(paras, narr, lexicon)
+        assert not gc.isenabled()  # not switched on behind the caller's back
+    finally:
+        gc.enable()
+    build_count_tables(paras, narr, lexicon)
+    assert gc.isenabled()
