@@ -25,7 +25,7 @@ from scrapers.errors import CacheFileError, FetchError
 from scrapers.parse.decode import decode_html
 from scrapers.store.atomic import TEMPORARY, atomic_write_bytes
 from scrapers.store.csv_files import CsvProblem, csv_bytes, read_csv
-from scrapers.store.paths import GZ, PAGES, stored_form, page_body, relpath_to_url, url_to_relpath
+from scrapers.store.paths import GZ, PAGES, RealPaths, stored_form, page_body, relpath_to_url, url_to_relpath
 from scrapers.web.http import FetchResult, utc_now_iso
 
 MANIFEST = "manifest.csv"
@@ -109,6 +109,7 @@ class RawCache:
         self.rebuilt = False  # True when the manifest was rebuilt from the pages on disk (not yet written)
         self._entries: dict[str, CacheEntry] = {}
         self._guessed: dict[str, str] = {}  # rebuilt entries: cache path -> URL guessed from it
+        self.real_paths = RealPaths(self.root)  # manifest paths checked against raw/, each folder resolved once
         self._load_manifest()
         self._failures: dict[str, FailedAttempt] = {}
         for _line, r in self._read_log(FAILURES, ("url",)):
@@ -172,7 +173,7 @@ class RawCache:
             if problem:
                 raise CacheFileError(path, f"line {line}: malformed row ({problem}); delete the file and "
                                            "the next run rebuilds it from the pages on disk")
-            if self._resolve(entry.path) is None:
+            if self.real_paths.inside(entry.path) is None:
                 self.warnings.append(f"{path} line {line}: path {entry.path!r} of {entry.url} points "
                                      "outside raw/; that entry is treated as corrupt")
             self._entries[entry.url] = entry

@@ -18,12 +18,12 @@ pages verified earlier by size, mtime and inode, so an unchanged page is not has
 rewrite of the file changes its stat and it is hashed again), parses each page once for all the
 countries it holds, and writes its index files once at the end (ParseStore.batch). The store's
 summary (KEY/summary.json: each outcome's tier and source, no text) lets a build tell that nothing
-changed without reading every narrative.
+changed without reading every narrative; the records of the summary and of the locations are checked
+one by one only when their file is not byte for byte what the store wrote (scrapers.store.written).
 """
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import stat as stat_module
@@ -37,12 +37,12 @@ from scrapers.models import Narrative, TierReading
 from scrapers.parse.decode import decode_html_counted
 from scrapers.parse.jobs import PageOutcome, parser_key
 from scrapers.store.cache import FIX_COMMAND, RawCache
-from scrapers.store.atomic import atomic_write_bytes
 from scrapers.store.batches import (
     BATCHES, INDEX, NoRecord, Place, dataclass_from_dict, narrative_from_dict, narrative_to_dict, read_record, record_check, valid_place,
     write_batch,
 )
 from scrapers.store.paths import GZ
+from scrapers.store.written import WrittenFiles, json_dict
 from scrapers.web.discover import DISCOVERY_VERSION
 
 PARSED_DIR = "parsed"
@@ -76,12 +76,12 @@ class ParseStore:
         self._batch = 0
         self._texts: dict[tuple[str, str], str] = {}  # (url, sha256) -> decoded page, for walks
         self._raw = str(cache.root)
-        self._real_raw = os.path.realpath(self._raw)
-        self._folders: dict[str, str] = {}  # directory -> its realpath
         self._batch_checked: dict[str, str] = {}  # url -> intact() answer, while a batch runs
         self._resolved: set[tuple[str, str, str]] = set()  # (url, path, sha256) whose file is inside raw/
         self.mismatches: list[str] = []  # stored records not bound to their page: parsed (located) again
         self.verify = verify  # hash every page, trusting no stamp (parse --verify)
+        self._written = WrittenFiles(self.root)
+        self._trusted: set[str] = set()  # 'summary', 'locations': files as this store wrote them
 
     # batching
     @contextmanager
@@ -104,11 +104,12 @@ class ParseStore:
                           "stamps": (self._stamps, self.root / STAMPS),
                           "summary": (self._summary, self.root / self.key / SUMMARY)}[name]
             try:
-                atomic_write_bytes(path, json.dumps(data, sort_keys=True, indent=0 if name != "summary" else None,
-                                                    ensure_ascii=False).encode("utf-8"))
+                self._written.write(path, json.dumps(data, sort_keys=True, indent=0 if name != "summary" else None,
+                                                     ensure_ascii=False).encode("utf-8"))
             except OSError:
                 pass  # the store only saves time; a full disk must not fail the run
         self._dirty.clear()
+        self._written.save()
 
     def _changed(self, name: str) -> None:
         self._dirty.add(name)
@@ -129,37 +130,17 @@ class ParseStore:
         return row
 
     def _plain_file_inside(self, rel: str) -> bool:
-        """True when raw/REL is a regular file (no symlink) in a directory that resolves inside raw/:
-        cache.entry's check, with each directory resolved once (False: ask cache.entry)."""
-        full = os.path.normpath(os.path.join(self._raw, rel))
-        folder, _name = os.path.split(full)
-        real = self._real_folder(folder)
+        """True when raw/REL is a regular file (no symlink) that resolves inside raw/: cache.entry's
+        check, with each directory resolved once (False: ask cache.entry)."""
+        real = self.cache.real_paths.inside(rel)
         try:
-            mode = os.lstat(full).st_mode
+            return real is not None and stat_module.S_ISREG(os.lstat(real).st_mode)
         except OSError:
             return False
-        return stat_module.S_ISREG(mode) and (real + os.sep).startswith(self._real_raw + os.sep)
-
-    def _real_folder(self, folder: str) -> str:
-        """os.path.realpath(folder), one lstat per directory: its parent's answer plus its name
-        unless it is a symlink."""
-        real = self._folders.get(folder)
-        if real is None:
-            parent, name = os.path.split(folder)
-            try:
-                linked = stat_module.S_ISLNK(os.lstat(folder).st_mode)
-            except OSError:
-                linked = True  # realpath says what it is
-            if linked or not name or parent == folder or folder == self._raw:
-                real = os.path.realpath(folder)
-            else:
-                real = os.path.join(self._real_folder(parent), name)
-            self._folders[folder] = real
-        return real
 
     def _load_stamps(self) -> dict[str, list]:
         if self._stamps is None:
-            self._stamps = _json_dict(self.root / STAMPS)
+            self._stamps = json_dict(self.root / STAMPS)
         return self._stamps
 
     def _stat_key(self, url: str):
@@ -245,7 +226,7 @@ class ParseStore:
 
     def _load_index(self) -> dict[str, list]:
         if self._index is None:
-            self._index = _json_dict(self.root / self.key / INDEX)
+            self._index = json_dict(self.root / self.key / INDEX)
         return self._index
 
     def get(self, country: str, year: int, sha256: str, url: str = "") -> PageOutcome | None:
@@ -290,9 +271,17 @@ class ParseStore:
         return (f"{len(self.mismatches)} parse-store record(s) did not match the page they came from (edited?) and "
                 f"were read again from the page: {first}")
 
+    def _read_trusted(self, name: str, path: Path) -> dict:
+        """The store's JSON file `name` (summary, locations); its records are trusted without their
+        checks when the file is byte for byte what this store wrote (scrapers.store.written)."""
+        found, as_written = self._written.read(path)
+        if as_written:
+            self._trusted.add(name)
+        return found
+
     def _load_summary(self) -> dict[str, dict]:
         if self._summary is None:
-            self._summary = _json_dict(self.root / self.key / SUMMARY)
+            self._summary = self._read_trusted("summary", self.root / self.key / SUMMARY)
         return self._summary
 
     def get_light(self, country: str, year: int, sha256: str, url: str = "") -> PageOutcome | None:
@@ -303,8 +292,8 @@ class ParseStore:
         place = valid_place(self._load_index().get(key))
         if not isinstance(record, dict) or place is None or not self._batch_file_exists(place[0]):
             return None
-        if record.get("check") != record_check("summary", country, year, sha256, record) or (
-                url and record.get("source_url") not in (None, url)):
+        if ("summary" not in self._trusted and record.get("check") != record_check("summary", country, year, sha256, record)
+                or (url and record.get("source_url") not in (None, url))):
             self._mismatch(f"{PARSED_DIR}/{self.key}/{SUMMARY} (the entry of {country} {year})")
             return None
         try:
@@ -373,7 +362,7 @@ class ParseStore:
 
     def _load_locations(self) -> dict[str, dict]:
         if self._locations is None:
-            self._locations = _json_dict(self._locations_path())
+            self._locations = self._read_trusted("locations", self._locations_path())
         return self._locations
 
     def location(self, country: str, year: int) -> tuple[str, str] | None:
@@ -382,7 +371,7 @@ class ParseStore:
         record = self._load_locations().get(f"{country}/{year}")
         if not isinstance(record, dict) or not (record.get("url") or record.get("not_listed")):
             return None
-        if record.get("check") != record_check("location", country, year, "", record):
+        if "locations" not in self._trusted and record.get("check") != record_check("location", country, year, "", record):
             self._mismatch(f"{self._locations_path().relative_to(self.cache.root)} (the location of {country} {year})")
             return None
         for url, sha in record.get("walked", {}).items():
@@ -406,16 +395,6 @@ class ParseStore:
             return
         locations[f"{country}/{year}"] = record
         self._changed("locations")
-
-
-def _json_dict(path: Path) -> dict:
-    """The JSON object in `path`, or {} when it is missing, unreadable or not an object (the store
-    only saves time: a damaged index file means parsing again)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def intact(cache: RawCache, url: str) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import re
+import stat
 import zlib
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
@@ -13,6 +15,51 @@ PAGES = "pages"
 
 _MAX_SEGMENT = 150
 GZ = ".gz"  # a page stored compressed: raw/pages/HOST/PATH.gz (sha256 and bytes are of the page itself)
+
+
+class RealPaths:
+    """os.path.realpath of paths under one root, each directory resolved once (by its parent's
+    answer and one lstat of its own) instead of one lstat per component of every path: what
+    checking thousands of manifest paths against the root costs. Answers are those of the file
+    system when each directory was first asked about (a directory turned into a symlink later in
+    the same run is not seen: access checks resolve again)."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = os.path.realpath(root)
+        self._folders: dict[str, str] = {}
+
+    def folder(self, folder: str) -> str:
+        """os.path.realpath(folder) for an absolute, normalised folder."""
+        real = self._folders.get(folder)
+        if real is None:
+            parent, name = os.path.split(folder)
+            try:
+                linked = stat.S_ISLNK(os.lstat(folder).st_mode)
+            except OSError:
+                linked = True  # realpath says what it is
+            if linked or not name or parent == folder or folder == self.root:
+                real = os.path.realpath(folder)
+            else:
+                real = os.path.join(self.folder(parent), name)
+            self._folders[folder] = real
+        return real
+
+    def inside(self, rel: str) -> str | None:
+        """The real path of root/REL (a manifest path) when it lies inside the root and is not the
+        root itself, else None: Path.resolve's answer, a path with '..', '.' or a leading '/'
+        resolved by os.path.realpath itself."""
+        parts = rel.split("/")
+        if rel.startswith("/") or any(part in ("", ".", "..") for part in parts):
+            real = os.path.realpath(os.path.join(self.root, rel))
+        else:
+            folder = self.folder(os.path.join(self.root, *parts[:-1])) if len(parts) > 1 else self.root
+            real = os.path.join(folder, parts[-1])
+            try:
+                if stat.S_ISLNK(os.lstat(real).st_mode):
+                    real = os.path.realpath(real)
+            except OSError:
+                pass  # missing: realpath keeps the name
+        return real if real != self.root and real.startswith(self.root + os.sep) else None
 
 
 def page_body(file: Path | str) -> bytes:
