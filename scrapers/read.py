@@ -21,7 +21,7 @@ from scrapers.parse.jobs import PageJob, PageOutcome, looks_synthetic, parse_tex
 from scrapers.pool import cache_error, parse_many, pool_store
 from scrapers.store.cache import FIX_COMMAND, CacheCorrupt
 from scrapers.store.parse_store import ParseStore
-from scrapers.web.discover import list_countries, locate_narrative
+from scrapers.web.discover import landing_urls, list_countries, locate_narrative
 from scrapers.workers import run_in_pool
 
 # Locate in a process pool when at least this many country-years have no stored location.
@@ -128,15 +128,29 @@ def _locate_task(task: tuple[str, list[int]]) -> list[Located]:
 
 
 def _locate_all(store: ParseStore, pending: list[tuple[Country, int]]) -> list[Located]:
-    """_locate for every (country, year), by country in a process pool when there are many."""
+    """_locate for every (country, year), by country in a process pool when there are many that
+    have a table of contents to walk (a year with no landing page cached, such as the year not
+    published yet, ends at its first fetch: located here, never worth a pool)."""
+    landed: dict[int, bool] = {}
+    for _country, year in pending:
+        if year not in landed:
+            landed[year] = any(store.entry(url) is not None for url in landing_urls(year))
+    found: dict[tuple[str, int], Located] = {}
     by_country: dict[str, list[int]] = {}
     for country, year in pending:
-        by_country.setdefault(country.slug, []).append(year)
+        if landed[year]:
+            by_country.setdefault(country.slug, []).append(year)
+        else:
+            found[(country.slug, year)] = _locate(store, country, year)
+    walks = sum(len(years) for years in by_country.values())
     workers = min(os.cpu_count() or 1, len(by_country))
-    if workers < 2 or len(pending) < POOL_MIN_LOCATE:
-        return [_locate(store, country, year) for country, year in pending]
-    results = run_in_pool(_locate_task, list(by_country.items()), store, workers)
-    found = {(slug, year): r for (slug, years), rs in zip(by_country.items(), results) for year, r in zip(years, rs)}
+    if workers < 2 or walks < POOL_MIN_LOCATE:
+        found.update(((country.slug, year), _locate(store, country, year)) for country, year in pending
+                     if (country.slug, year) not in found)
+    else:
+        results = run_in_pool(_locate_task, list(by_country.items()), store, workers)
+        found.update(((slug, year), r) for (slug, years), rs in zip(by_country.items(), results)
+                     for year, r in zip(years, rs))
     return [found[(country.slug, year)] for country, year in pending]
 
 

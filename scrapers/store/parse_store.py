@@ -26,7 +26,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import stat as stat_module
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -77,7 +76,9 @@ class ParseStore:
         self._texts: dict[tuple[str, str], str] = {}  # (url, sha256) -> decoded page, for walks
         self._raw = str(cache.root)
         self._batch_checked: dict[str, str] = {}  # url -> intact() answer, while a batch runs
+        self._batch_walked: dict[tuple[str, str], bool] = {}  # (url, sha256) -> _walked_intact, likewise
         self._resolved: set[tuple[str, str, str]] = set()  # (url, path, sha256) whose file is inside raw/
+        self._fresh_stats: dict[str, os.stat_result] = {}  # path -> its stat just taken by entry(), for _stat_key
         self.mismatches: list[str] = []  # stored records not bound to their page: parsed (located) again
         self.verify = verify  # hash every page, trusting no stamp (parse --verify)
         self._written = WrittenFiles(self.root)
@@ -94,6 +95,7 @@ class ParseStore:
             self._batch -= 1
             if not self._batch:
                 self._batch_checked.clear()
+                self._batch_walked.clear()
                 self.flush()
 
     def flush(self) -> None:
@@ -131,12 +133,12 @@ class ParseStore:
 
     def _plain_file_inside(self, rel: str) -> bool:
         """True when raw/REL is a regular file (no symlink) that resolves inside raw/: cache.entry's
-        check, with each directory resolved once (False: ask cache.entry)."""
-        real = self.cache.real_paths.inside(rel)
-        try:
-            return real is not None and stat_module.S_ISREG(os.lstat(real).st_mode)
-        except OSError:
-            return False
+        check, with each directory resolved once (False: ask cache.entry). Its stat serves the
+        stamp check that follows (_stat_key) once."""
+        found = self.cache.real_paths.regular_file(rel)
+        if found is not None:
+            self._fresh_stats[rel] = found
+        return found is not None
 
     def _load_stamps(self) -> dict[str, list]:
         if self._stamps is None:
@@ -149,7 +151,7 @@ class ParseStore:
         if entry is None:
             return None, None, None
         try:
-            stat = os.stat(os.path.join(self._raw, entry.path))
+            stat = self._fresh_stats.pop(entry.path, None) or os.stat(os.path.join(self._raw, entry.path))
             seen = [stat.st_size, stat.st_mtime_ns, stat.st_ino, entry.sha256]
         except OSError:
             seen = None
@@ -296,6 +298,8 @@ class ParseStore:
                 or (url and record.get("source_url") not in (None, url))):
             self._mismatch(f"{PARSED_DIR}/{self.key}/{SUMMARY} (the entry of {country} {year})")
             return None
+        if "summary" not in self._trusted:
+            self._written.passed(self.root / self.key / SUMMARY, key)
         try:
             if record.get("error"):
                 return PageOutcome(None, str(record["error"]), int(record.get("replaced_bytes", 0)))
@@ -374,11 +378,23 @@ class ParseStore:
         if "locations" not in self._trusted and record.get("check") != record_check("location", country, year, "", record):
             self._mismatch(f"{self._locations_path().relative_to(self.cache.root)} (the location of {country} {year})")
             return None
+        if "locations" not in self._trusted:
+            self._written.passed(self._locations_path(), f"{country}/{year}")
         for url, sha in record.get("walked", {}).items():
-            entry = self.entry(url)
-            if entry is None or entry.sha256 != sha or self.intact(url):
+            if not self._walked_intact(url, sha):
                 return None
         return (str(record.get("url") or ""), str(record.get("not_listed") or ""))
+
+    def _walked_intact(self, url: str, sha256: str) -> bool:
+        """True when a page a location walked is still cached, intact, with this sha256 (inside a
+        batch, answered once per page: every country of a year walked the same pages)."""
+        known = self._batch_walked.get((url, sha256)) if self._batch else None
+        if known is None:
+            entry = self.entry(url)
+            known = entry is not None and entry.sha256 == sha256 and not self.intact(url)
+            if self._batch:
+                self._batch_walked[(url, sha256)] = known
+        return known
 
     def remember_location(self, country: str, year: int, url: str, walked: Iterable[str],
                           not_listed: str = "") -> None:

@@ -3,8 +3,10 @@ is byte for byte what the store last wrote: raw/parsed/written.json keeps the sh
 of every file as the store wrote it. A file found unchanged holds only records the store made, so
 their one-by-one checks (scrapers.store.batches.record_check, a JSON encoding and a sha256 per
 record) can be skipped; a file edited, copied from elsewhere or written by an older version does
-not match, and every record in it is checked as before. written.json is written after the files
-it names: a run killed between the two leaves a digest that no longer matches, never a wrong one.
+not match, and every record in it is checked as before; once every record of such a file has
+passed its check in a run (and the file was not written meanwhile), its digest is recorded too, so
+the next run trusts it. written.json is written after the files it names: a run killed between the
+two leaves a digest that no longer matches, never a wrong one.
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ class WrittenFiles:
         self.root = root
         self._digests: dict[str, str] | None = None
         self._changed = False
+        self._unproven: dict[str, tuple[str, set[str]]] = {}  # file -> (digest read, keys not yet checked)
 
     def _load(self) -> dict[str, str]:
         if self._digests is None:
@@ -58,18 +61,35 @@ class WrittenFiles:
         except OSError:
             return {}, False
         found = _object(data)
-        known = self._load().get(self._name(path))
-        return found, bool(found) and known == hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(data).hexdigest()
+        if bool(found) and self._load().get(self._name(path)) == digest:
+            return found, True
+        if found:
+            self._unproven[self._name(path)] = (digest, set(found))
+        return found, False
+
+    def passed(self, path: Path, key: str) -> None:
+        """Record that `key` of the untrusted file `path` (as read) passed its check."""
+        unproven = self._unproven.get(self._name(path))
+        if unproven is not None:
+            unproven[1].discard(key)
 
     def write(self, path: Path, data: bytes) -> None:
         """Write `data` to `path` (atomically) and remember its digest; OSError when it cannot be written."""
         self._load().pop(self._name(path), None)
+        self._unproven.pop(self._name(path), None)
         self._changed = True
         atomic_write_bytes(path, data)
         self._digests[self._name(path)] = hashlib.sha256(data).hexdigest()
 
     def save(self) -> None:
-        """Write written.json when a file was written since the last save (after the files it names)."""
+        """Write written.json when a file was written since the last save, or every record of a file
+        read untrusted has passed its check (after the files it names)."""
+        for name, (digest, left) in list(self._unproven.items()):
+            if not left:
+                self._load()[name] = digest
+                self._changed = True
+                del self._unproven[name]
         if not self._changed:
             return
         self._changed = False
