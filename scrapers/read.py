@@ -183,15 +183,18 @@ def read_years_many(store: ParseStore, wanted: Sequence[tuple[Country, Iterable[
         for (country, year), found in zip(pending, _locate_all(store, pending)):
             located[(country.slug, year)] = _remember(store, country, year, found)
             walked.update(found.walked)
-        # every page checked (and stamped) once: the narratives, and the tables of contents walked
-        store.check_all([*(url for url, _, _ in located.values() if url), *sorted(walked)])
+        # every page checked (and stamped) once: the tables of contents walked, and the narratives
+        # the store holds a record of; a page with none is hashed by the parse pool as it parses it
+        recorded = {(c.slug, y): _has_record(store, c.slug, y, located[(c.slug, y)][0]) for c, y in order}
+        store.check_all([*(url for (c, y), (url, _, _) in located.items() if url and recorded[(c, y)]),
+                         *sorted(walked)])
         jobs: list[PageJob] = []
         for country, year in order:
             url, status, why = located[(country.slug, year)]
             if url is None:
                 out[country.slug][year] = YearParse(year, status, why)
                 continue
-            problem = store.intact(url)
+            problem = store.intact(url) if recorded[(country.slug, year)] else store.intact_or_defer(url)
             if problem:
                 status = NOT_CACHED if problem.endswith("is not cached") else CACHE_CORRUPT
                 out[country.slug][year] = YearParse(year, status, problem, url)
@@ -208,14 +211,21 @@ def read_years_many(store: ParseStore, wanted: Sequence[tuple[Country, Iterable[
             jobs.append(PageJob(str(cache.root / entry.path), entry.content_type, country.slug, year, url,
                                 entry.sha256))
         for job, outcome in zip(jobs, parse_many(jobs, store)):
-            if cache_error(outcome):
-                out[job.country][job.year] = YearParse(job.year, CACHE_CORRUPT, f"{outcome.error}: {job.source_url}",
-                                                       job.source_url)
+            problem = store.parsed_intact(job.source_url, not cache_error(outcome))
+            if problem or cache_error(outcome):
+                problem = problem or f"{outcome.error}: {job.source_url}"
+                status = NOT_CACHED if problem.endswith("is not cached") else CACHE_CORRUPT
+                out[job.country][job.year] = YearParse(job.year, status, problem, job.source_url)
                 continue
             store.parsed_now += 1
             store.remember_summary(job.country, job.year, job.sha256, outcome)
             out[job.country][job.year] = _year_parse(job.year, job.source_url, job.sha256, outcome)
     return {slug: dict(sorted(years.items())) for slug, years in out.items()}
+
+
+def _has_record(store: ParseStore, country: str, year: int, url: str | None) -> bool:
+    entry = store.entry(url) if url else None
+    return entry is not None and store.has_record(country, year, entry.sha256)
 
 
 def full_narratives(store: ParseStore, pages: dict[int, YearParse]) -> dict[int, YearParse]:

@@ -34,14 +34,16 @@ the next start.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from analysis.schema import TABLES
 from scrapers.store.atomic import current_umask
@@ -51,8 +53,8 @@ from scrapers.store.setpointer import (  # noqa: F401 - re-exported: the table s
     tables_root,
 )
 from scrapers.store.tablefiles import (  # noqa: F401 - TableInfo, TableSetChanged, TableSetManifest, table_bytes: re-exported
-    MANIFEST, TableInfo, TableSet, TableSetChanged, TableSetError, TableSetManifest, load_set, manifest_of,
-    read_bytes, sha256, table_bytes, typed,
+    MANIFEST, TableInfo, TableSet, TableSetChanged, TableSetError, TableSetManifest, arrow_table, load_set, manifest_of,
+    read_bytes, sha256, table_bytes, table_chunks, typed,
 )
 
 
@@ -110,6 +112,21 @@ def _write_file(path: Path, data: bytes, mode: int) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.chmod(path, mode)
+
+
+def _write_chunks(path: Path, chunks: Iterable[bytes | memoryview], mode: int) -> tuple[int, str]:
+    """_write_file of the bytes `chunks` make, never joined in memory: (size, sha256)."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+            digest.update(chunk)
+            size += len(chunk)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(path, mode)
+    return size, digest.hexdigest()
 
 
 def _replace(staged: Path, target: Path) -> None:
@@ -198,13 +215,13 @@ def publish(data_dir: Path | str, frames: Mapping[str, pd.DataFrame], *, inputs_
         for table, frame in sorted(frames.items()):
             schema = TABLES.get(table)
             file = schema.file if schema else f"{table}.csv"
-            data = table_bytes(frame)
-            _write_file(tmp / file, data, file_mode)
+            arrow = arrow_table(frame, table)  # the Parquet copy's table; its text serves the CSV too
+            size, digest = _write_chunks(tmp / file, table_chunks(frame, arrow), file_mode)
             parquet = f"{Path(file).stem}.parquet"
-            typed(frame, table).to_parquet(tmp / parquet, index=False, compression="zstd")
+            pq.write_table(arrow, tmp / parquet, compression="zstd")  # what DataFrame.to_parquet does with it
+            del arrow
             os.chmod(tmp / parquet, file_mode)
-            infos[table] = TableInfo(file, len(frame), len(data), sha256(data), parquet,
-                                     (tmp / parquet).stat().st_size)
+            infos[table] = TableInfo(file, len(frame), size, digest, parquet, (tmp / parquet).stat().st_size)
         manifest = TableSetManifest(generation, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                                     inputs_key, synthetic, infos)
         _write_file(tmp / MANIFEST, manifest.to_json().encode("utf-8"), file_mode)
