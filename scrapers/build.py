@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
-from analysis.schema import (
-    CACHE_CORRUPT, COVERAGE_TABLE, NOT_LISTED, NARRATIVES_TABLE, PARAGRAPHS_TABLE,
-    PARSE_FAILED, PARSED, TABLES, TIERS_TABLE, TableSchema,
-)
+from analysis.schema import CACHE_CORRUPT, NOT_LISTED, PARAGRAPHS_TABLE, PARSE_FAILED, PARSED, TABLES, TableSchema
 from analysis.recommendations import NO_RECOMMENDATIONS_DETAIL, has_recommendations
 from scrapers.countries import Country
 from scrapers.counting import analysis_tables
@@ -59,6 +57,18 @@ def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
     `paragraph_columns` ({column: list}, for years with no damaged page), paragraphs are appended to
     those lists instead (one frame for all countries is cheaper than one per country, then concat).
     `entry_of(url)` looks up cached pages (default cache.entry; the parse store's remembers them)."""
+    rows, disagreements = corpus_rows(country, years, cache, reference, kelley, previous, records=records,
+                                      paragraph_columns=paragraph_columns, entry_of=entry_of)
+    return {name: _frame(found, TABLES[name]) for name, found in rows.items()}, disagreements
+
+
+def corpus_rows(country: str, years: dict[int, YearParse], cache: RawCache,
+                reference: dict[int, ReferenceTier], kelley: dict[int, ReferenceTier],
+                previous: tableset.TableSet | None, *, records: dict | None = None,
+                paragraph_columns: dict[str, list] | None = None, entry_of=None,
+                ) -> tuple[dict[str, list[dict]], list[TierDisagreement]]:
+    """corpus_tables' rows, unsorted ({table: [row]}): the rows of many countries make one frame
+    per table (one sort), cheaper than a frame per country and a concat."""
     entry_of = entry_of or cache.entry
     narratives, paragraphs, coverage = [], [], []
     parsed = {y: p for y, p in years.items() if p.status == PARSED and p.narrative is not None}
@@ -77,7 +87,7 @@ def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
             "country": country, "year": year, "source_url": narrative.source_url or page.source_url,
             "fetched_url": entry.fetched_url if entry else "", "fetched_at": entry.fetched_at if entry else "",
             "sha256": page.sha256 or (entry.sha256 if entry else ""),
-            "word_count": sum(word_count(text) for _, _, text in rows),
+            "word_count": words_in(text for _, _, text in rows),
             "paragraph_count": len(rows), "section_count": len(narrative.sections),
             "synthetic": page.synthetic,
         })
@@ -108,13 +118,25 @@ def corpus_tables(country: str, years: dict[int, YearParse], cache: RawCache,
                              "detail": record.detail, "source_url": record.url})
     kept_tier_years = {int(r["year"]) for r in kept["tiers"]}
     tiers, disagreements = tier_rows(country, years, reference, kelley, skip=kept_tier_years)
-    frames = {
-        "tiers": _frame(tiers + kept["tiers"], TIERS_TABLE),
-        "narratives": _frame(narratives + kept["narratives"], NARRATIVES_TABLE),
-        "paragraphs": _frame(paragraphs + kept["paragraphs"], PARAGRAPHS_TABLE),
-        "coverage": _frame(coverage, COVERAGE_TABLE),
-    }
-    return frames, disagreements
+    found = {"tiers": tiers + kept["tiers"], "narratives": narratives + kept["narratives"],
+             "paragraphs": paragraphs + kept["paragraphs"], "coverage": coverage}
+    return found, disagreements
+
+
+_SPACES = np.zeros(256, dtype=bool)  # the ASCII characters str.split() splits at
+_SPACES[[ord(c) for c in " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"]] = True
+
+
+def words_in(texts: Iterable[str]) -> int:
+    """sum(word_count(text) for text in texts), the words str.split() finds (parse.text.word_count),
+    counted over the ASCII bytes with numpy when the texts are ASCII (no string made per word)."""
+    joined = "\n".join(texts)  # a line end between two texts joins no words
+    if not joined.isascii():
+        return word_count(joined)
+    spaces = _SPACES[np.frombuffer(joined.encode("ascii"), dtype=np.uint8)]
+    starts = ~spaces
+    starts[1:] &= spaces[:-1]
+    return int(starts.sum())
 
 
 def _append_paragraphs(columns: dict[str, list], country: str, year: int, rows) -> None:
@@ -160,19 +182,25 @@ def rebuild_tables(data_dir: Path, countries: Sequence[Country], pages: dict[str
     notes: list[str] = []
     disagreements: list[TierDisagreement] = []
     parts: dict[str, list[pd.DataFrame]] = {}
-    # one paragraphs frame for all countries, unless a damaged page keeps rows from the previous set
+    # One frame per table for all countries (one sort), unless a damaged page keeps rows from the
+    # previous set (their types may differ from a fresh row's: a frame per country, then concat).
     damaged = any(p.status == CACHE_CORRUPT for years in pages.values() for p in years.values())
     columns: dict[str, dict[str, list]] = {}
+    rows: dict[str, list[dict]] = {}
     for country in countries:
         own = None if damaged else columns.setdefault(country.slug, {c: [] for c in PARAGRAPHS_TABLE.columns})
-        frames, found = corpus_tables(country.slug, pages[country.slug], cache, *references[country.slug],
-                                      previous, records=records.get(country.slug), paragraph_columns=own,
-                                      entry_of=store.entry)
+        found_rows, found = corpus_rows(country.slug, pages[country.slug], cache, *references[country.slug],
+                                        previous, records=records.get(country.slug), paragraph_columns=own,
+                                        entry_of=store.entry)
         disagreements += found
-        for name, frame in frames.items():
-            if name != "paragraphs" or damaged:
-                parts.setdefault(name, []).append(frame)
+        for name, table_rows in found_rows.items():
+            if damaged:
+                parts.setdefault(name, []).append(_frame(table_rows, TABLES[name]))
+            elif name != "paragraphs":
+                rows.setdefault(name, []).extend(table_rows)
     frames = {name: _concat(name, chunks) for name, chunks in parts.items()}
+    frames.update({name: _frame(table_rows, TABLES[name]) for name, table_rows in rows.items()})
+    del rows
     if not damaged:
         frames["paragraphs"] = _paragraphs_frame([columns[slug] for slug in sorted(columns)])
         del columns
