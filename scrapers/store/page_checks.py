@@ -56,6 +56,8 @@ class PageChecks:
             if not self._plain_file_inside(row.path) and self.cache.entry(url) is None:
                 return None
             self._resolved.add(key)
+        else:
+            self._fresh_stats.pop(row.path, None)  # a stat is fresh only right after it was taken
         return row
 
     def _plain_file_inside(self, rel: str) -> bool:
