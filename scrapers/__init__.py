@@ -2,8 +2,9 @@
 
 Layers, lowest first. A module may import modules of its own layer and of lower layers, never of a
 higher one; there is no import cycle, and no import of a scrapers module inside a function (which
-would hide one), except the CLI's lazy imports of rarely used commands (start-up time), listed in
-LAZY_IMPORTS. tests/test_layers.py checks all of this, and that no module is over 450 lines.
+would hide one), except the CLI's lazy imports of rarely used commands (start-up time) and the one
+import of the rebuild (scrapers.build, which loads pandas and pyarrow) by scrapers.uptodate when the
+tables are out of date (a run with nothing to rebuild never loads them), listed in LAZY_IMPORTS. tests/test_layers.py checks all of this, and that no module is over 450 lines.
 
   base       errors, models, workers        what every layer shares: error types, parse results,
                                             worker processes that die with their run
@@ -19,7 +20,7 @@ LAZY_IMPORTS. tests/test_layers.py checks all of this, and that no module is ove
   store      store.*                        what is kept on disk: atomic files, the raw archive (its
                                             paths, CSV files), the parse store, the table set, the lock
   top        everything else                reading years from the cache (read, pool), the tables
-                                            (build, counting, tier_table), refresh, status, summary, cli
+                                            (uptodate, build, counting, tier_table), refresh, status, summary, cli
 """
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -33,5 +34,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("top", ("scrapers",)),
 )
 # (importing module, imported module) pairs imported inside a function on purpose: `python -m
-# scrapers` starts without them (commands most runs never use).
-LAZY_IMPORTS = frozenset({("scrapers.cli", "scrapers.summary"), ("scrapers.cli", "scrapers.bench")})
+# scrapers` starts without them (commands most runs never use; the rebuild, which a run with nothing
+# changed never needs: pandas and pyarrow cost more than the rest of such a run).
+LAZY_IMPORTS = frozenset({("scrapers.cli", "scrapers.summary"), ("scrapers.cli", "scrapers.bench"),
+                          ("scrapers.uptodate", "scrapers.build")})

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from analysis.schema import NOT_LISTED, PARSED
-from scrapers.build import BuildResult, fix_command
+from scrapers.uptodate import BuildResult, fix_command
 from scrapers.countries import parse_countries
-from scrapers.datadir import RULE, default_data_dir
+from scrapers.datadir import RULE, SUMMARY_DIR, default_data_dir
 from scrapers.tier_table import label
 from scrapers.errors import ScraperError
 from scrapers.web.config import USER_AGENT, WAYBACK_PREFIX, FetchConfig, normalise_mirror
@@ -19,7 +19,6 @@ from scrapers.store.lists import bounded, bounded_lines
 from scrapers.store.lock import RunLocked
 from scrapers.refresh import RefreshResult, YearOutcome, parse, refresh
 from scrapers.status import CountrySummary, StatusReport, status, status_overview
-from scrapers.summary import SUMMARY_DIR
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 FETCH_DEFAULTS = FetchConfig()  # the one set of fetch defaults: the command line shows and uses these

@@ -36,8 +36,10 @@ Rules:
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import difflib
+import itertools
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -238,21 +240,25 @@ def build_registry(rows: Iterable[_Row]) -> _Registry:
                 names.append(n)
         names_of[row.slug] = names
     entries: dict[str, Country] = {}
+    # Every entry's names, keyed once, in one text (one padded key a line) searched for each entry's
+    # own keys: contains_key over every pair of entries, in C.
+    named = [(row.slug, n, name_key(n)) for row in rows for n in names_of[row.slug]]
+    text = "".join(f" {key} \n" for _, _, key in named)
+    starts = list(itertools.accumulate((len(key) + 3 for _, _, key in named), initial=0))
     for row in rows:
         names = names_of[row.slug]
-        own_keys = {name_key(n) for n in names}
         excluded = list(row.excluded)
+        hits: set[int] = set()
+        for own in {name_key(n) for n in names}:
+            at = text.find(f" {own} ")
+            while at >= 0:
+                hits.add(bisect.bisect_right(starts, at) - 1)
+                at = text.find(f" {own} ", at + 1)
         # Names of other entries that contain one of ours ("South Sudan" for Sudan, "Democratic
         # People's Republic of Korea" for South Korea's "Republic of Korea"): separate narratives.
-        for other in rows:
-            if other.slug == row.slug:
-                continue
-            for n in names_of[other.slug]:
-                k = name_key(n)
-                if any(contains_key(k, own) for own in own_keys) and not any(
-                    contains_key(k, name_key(x)) for x in excluded
-                ):
-                    excluded.append(n)
+        for slug, n, key in (named[i] for i in sorted(hits)):
+            if slug != row.slug and not any(contains_key(key, name_key(x)) for x in excluded):
+                excluded.append(n)
         url_slugs = tuple(dict.fromkeys(s for s in [row.slug] + [slugify(n) for n in names] if s))
         excluded_names = tuple(dict.fromkeys(excluded))
         entries[row.slug] = Country(

@@ -12,6 +12,7 @@ from pathlib import Path
 from scrapers.inputs import REPO_DATA
 
 ENV_VAR = "TIPDASH_DATA_DIR"
+SUMMARY_DIR = "world"  # DATA_DIR/world holds the world summary's table set (scrapers.summary)
 RULE = (f"${ENV_VAR} if set, else the repository's data/ ({REPO_DATA}), whatever the working "
         "directory; the dashboard reads the same one")
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -66,14 +68,30 @@ def input_path(data_dir: Path | str, relative: str) -> Path | None:
     return None
 
 
+# A file's digest is remembered in this process by its stat (path, size, mtime, inode), only once the
+# file is older than this (one written again within the same clock tick keeps its mtime: git's rule).
+DIGEST_MIN_AGE_NS = 2_000_000_000
+_DIGESTS: dict[tuple, str] = {}
+
+
 def file_digest(path: Path | None) -> str:
-    """sha256 of a file's bytes ('' for None or an unreadable file): part of the inputs key."""
+    """sha256 of a file's bytes ('' for None or an unreadable file): part of the inputs key. Read
+    once per process while the file's stat is unchanged (Kelley's panel is asked for per country)."""
     if path is None:
         return ""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        st = os.stat(path)
+        key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+        if key in _DIGESTS:
+            return _DIGESTS[key]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
+    if st.st_mtime_ns < time.time_ns() - DIGEST_MIN_AGE_NS:
+        if len(_DIGESTS) > 64:
+            _DIGESTS.clear()
+        _DIGESTS[key] = digest
+    return digest
 
 
 def _read_csv(path: Path, required: set[str]) -> list[dict[str, str]]:

@@ -21,7 +21,7 @@ from scrapers.parse.jobs import PageJob, PageOutcome, looks_synthetic, parse_tex
 from scrapers.pool import cache_error, parse_many, pool_store
 from scrapers.store.cache import FIX_COMMAND, CacheCorrupt
 from scrapers.store.parse_store import ParseStore
-from scrapers.web.discover import list_countries, locate_narrative
+from scrapers.web.discover import landing_urls, list_countries, locate_narrative
 from scrapers.workers import run_in_pool
 
 # Locate in a process pool when at least this many country-years have no stored location.
@@ -128,15 +128,29 @@ def _locate_task(task: tuple[str, list[int]]) -> list[Located]:
 
 
 def _locate_all(store: ParseStore, pending: list[tuple[Country, int]]) -> list[Located]:
-    """_locate for every (country, year), by country in a process pool when there are many."""
+    """_locate for every (country, year), by country in a process pool when there are many that
+    have a table of contents to walk (a year with no landing page cached, such as the year not
+    published yet, ends at its first fetch: located here, never worth a pool)."""
+    landed: dict[int, bool] = {}
+    for _country, year in pending:
+        if year not in landed:
+            landed[year] = any(store.entry(url) is not None for url in landing_urls(year))
+    found: dict[tuple[str, int], Located] = {}
     by_country: dict[str, list[int]] = {}
     for country, year in pending:
-        by_country.setdefault(country.slug, []).append(year)
+        if landed[year]:
+            by_country.setdefault(country.slug, []).append(year)
+        else:
+            found[(country.slug, year)] = _locate(store, country, year)
+    walks = sum(len(years) for years in by_country.values())
     workers = min(os.cpu_count() or 1, len(by_country))
-    if workers < 2 or len(pending) < POOL_MIN_LOCATE:
-        return [_locate(store, country, year) for country, year in pending]
-    results = run_in_pool(_locate_task, list(by_country.items()), store, workers)
-    found = {(slug, year): r for (slug, years), rs in zip(by_country.items(), results) for year, r in zip(years, rs)}
+    if workers < 2 or walks < POOL_MIN_LOCATE:
+        found.update(((country.slug, year), _locate(store, country, year)) for country, year in pending
+                     if (country.slug, year) not in found)
+    else:
+        results = run_in_pool(_locate_task, list(by_country.items()), store, workers)
+        found.update(((slug, year), r) for (slug, years), rs in zip(by_country.items(), results)
+                     for year, r in zip(years, rs))
     return [found[(country.slug, year)] for country, year in pending]
 
 
@@ -169,15 +183,18 @@ def read_years_many(store: ParseStore, wanted: Sequence[tuple[Country, Iterable[
         for (country, year), found in zip(pending, _locate_all(store, pending)):
             located[(country.slug, year)] = _remember(store, country, year, found)
             walked.update(found.walked)
-        # every page checked (and stamped) once: the narratives, and the tables of contents walked
-        store.check_all([*(url for url, _, _ in located.values() if url), *sorted(walked)])
+        # every page checked (and stamped) once: the tables of contents walked, and the narratives
+        # the store holds a record of; a page with none is hashed by the parse pool as it parses it
+        recorded = {(c.slug, y): _has_record(store, c.slug, y, located[(c.slug, y)][0]) for c, y in order}
+        store.check_all([*(url for (c, y), (url, _, _) in located.items() if url and recorded[(c, y)]),
+                         *sorted(walked)])
         jobs: list[PageJob] = []
         for country, year in order:
             url, status, why = located[(country.slug, year)]
             if url is None:
                 out[country.slug][year] = YearParse(year, status, why)
                 continue
-            problem = store.intact(url)
+            problem = store.intact(url) if recorded[(country.slug, year)] else store.intact_or_defer(url)
             if problem:
                 status = NOT_CACHED if problem.endswith("is not cached") else CACHE_CORRUPT
                 out[country.slug][year] = YearParse(year, status, problem, url)
@@ -194,14 +211,21 @@ def read_years_many(store: ParseStore, wanted: Sequence[tuple[Country, Iterable[
             jobs.append(PageJob(str(cache.root / entry.path), entry.content_type, country.slug, year, url,
                                 entry.sha256))
         for job, outcome in zip(jobs, parse_many(jobs, store)):
-            if cache_error(outcome):
-                out[job.country][job.year] = YearParse(job.year, CACHE_CORRUPT, f"{outcome.error}: {job.source_url}",
-                                                       job.source_url)
+            problem = store.parsed_intact(job.source_url, not cache_error(outcome))
+            if problem or cache_error(outcome):
+                problem = problem or f"{outcome.error}: {job.source_url}"
+                status = NOT_CACHED if problem.endswith("is not cached") else CACHE_CORRUPT
+                out[job.country][job.year] = YearParse(job.year, status, problem, job.source_url)
                 continue
             store.parsed_now += 1
             store.remember_summary(job.country, job.year, job.sha256, outcome)
             out[job.country][job.year] = _year_parse(job.year, job.source_url, job.sha256, outcome)
     return {slug: dict(sorted(years.items())) for slug, years in out.items()}
+
+
+def _has_record(store: ParseStore, country: str, year: int, url: str | None) -> bool:
+    entry = store.entry(url) if url else None
+    return entry is not None and store.has_record(country, year, entry.sha256)
 
 
 def full_narratives(store: ParseStore, pages: dict[int, YearParse]) -> dict[int, YearParse]:

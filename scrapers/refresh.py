@@ -1,7 +1,7 @@
 """The scraper's commands that change a data directory: refresh (fetch what is missing, or with
 --revalidate ask the server what changed, then build) and parse (build from the raw cache alone).
 
-Both hold the data directory's lock (scrapers.store.lock) and end in one scrapers.build.build, which
+Both hold the data directory's lock (scrapers.store.lock) and end in one scrapers.uptodate.build, which
 publishes the table set atomically and only when its inputs changed. A good cached page is never
 replaced by a page that fails to parse; a refetched page that is kept aside goes to raw/rejected/.
 """
@@ -15,8 +15,8 @@ from typing import Callable, Protocol, Sequence
 from urllib.parse import urldefrag
 
 from analysis.schema import FETCH_FAILED, NO_PAGE, NOT_LISTED, PARSE_FAILED, PARSED
-from scrapers.store import tableset
-from scrapers.build import BuildResult, build, countries_in, tier_unread_detail, years_to_scan
+from scrapers.store import setpointer
+from scrapers.uptodate import BuildResult, build, countries_in, tier_unread_detail, years_to_scan
 from scrapers.store.cache import RawCache
 from scrapers.parse.decode import decode_html
 from scrapers.store.atomic import atomic_write_bytes, cleanup_temporaries
@@ -102,7 +102,7 @@ class _NoProgress:
 
 def _start_run(data_dir: Path) -> None:
     """Remove what killed runs left behind (temporary files and table directories)."""
-    tableset.clean_leftovers(data_dir)
+    setpointer.clean_leftovers(data_dir)
     cleanup_temporaries(data_dir)
 
 

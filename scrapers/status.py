@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.schema import CACHE_CORRUPT, NOT_LISTED, PARSE_FAILED, PARSED
-from scrapers.store import tableset
-from scrapers.build import fix_command, tier_unread_detail, years_to_scan
+from scrapers.store import setpointer
+from scrapers.store.setfiles import TableFiles
+from scrapers.uptodate import fix_command, tier_unread_detail, years_to_scan
 from scrapers.tier_table import TierDisagreement, tier_rows
 from scrapers.store.cache import RawCache
 from scrapers.countries import DEFAULT_COUNTRY, get_country, parse_countries
@@ -40,7 +41,7 @@ class StatusReport:
     disagreements: tuple[TierDisagreement, ...]
     unread_tier_years: tuple[int, ...]
     cached_pages: int
-    tables: tableset.TableSet | None = None
+    tables: TableFiles | None = None
     warnings: tuple[str, ...] = ()
     parsed_years: tuple[int, ...] = ()  # years whose narrative parsed (tier read or not)
 
@@ -55,7 +56,7 @@ def status(data_dir: Path | str = "data", country: str = "china") -> StatusRepor
     notes = [] if ref_path else [f"no reference/{country}_tiers.csv found: no cross-check"]
     pages = read_years(ParseStore(cache), country_obj, years_to_scan(cache, country_obj.slug))
     rows, disagreements = tier_rows(country_obj.slug, pages, reference, kelley)
-    current = tableset.current(data_dir)
+    current = setpointer.current(data_dir)
     if current is None:
         notes.append(f"no tables in {data_dir} yet: run `python -m scrapers parse` or `refresh`")
     by_year: dict[int, list[TierDisagreement]] = {}

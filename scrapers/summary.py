@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scrapers.datadir import SUMMARY_DIR  # noqa: F401 - re-exported (the dashboard imports it from here)
 from scrapers.store import tableset
 from scrapers.errors import ScraperError
 from scrapers.store.lock import run_lock
 
-SUMMARY_DIR = "world"  # DATA_DIR/world holds the summary set
 WHOLE_TABLES = ("tiers", "narratives", "coverage", "mentions")
 KWIC_GROUPS = ("north_korean", "north_korea_state")
 

@@ -1,6 +1,7 @@
 """Benchmark `python -m scrapers parse` on a SYNTHETIC world cache (about 190 countries x 25 years of
 real-size pages, scripts/make_world_cache.py) against its floors, all in the same run, --runs times:
-cold (empty raw/parsed/ store, no tables), warm (nothing changed), the import floor (`import
+cold (empty raw/parsed/ store, no tables; also the CPU seconds of its main process alone, the serial
+part of the build), warm (nothing changed), the import floor (`import
 scrapers.cli` in a fresh interpreter), and the floors of scripts/bench_floors.py on the cold build's
 own pages and tables ((a) read + gunzip + sha256 + lxml + <p> text, (b) anchor substring test +
 sentence-end count, (c) pyarrow's CSV and Parquet writers) with the counting step on the same
@@ -124,9 +125,27 @@ def run_child(argv: list[str]) -> ChildRun:
     return ChildRun(proc.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, peak[0], text)
 
 
-def run_parse(data_dir: Path) -> ChildRun:
-    """`python -m scrapers parse --data-dir DATA_DIR` in a child."""
+MAIN_CPU_TAG = "bench_world main-process CPU s: "
+# The cold build through scrapers.cli.main in a child that says, last, its own CPU seconds (threads
+# included, forked workers not): the serial part of the build.
+_PARSE_TELLING_MAIN_CPU = (
+    "import resource, sys\nfrom scrapers.cli import main\ncode = main(sys.argv[1:])\n"
+    "u = resource.getrusage(resource.RUSAGE_SELF)\n"
+    f"print({MAIN_CPU_TAG!r} + format(u.ru_utime + u.ru_stime, '.3f'), flush=True)\nsys.exit(code)")
+
+
+def run_parse(data_dir: Path, *, main_cpu: bool = False) -> ChildRun:
+    """`python -m scrapers parse --data-dir DATA_DIR` in a child (with `main_cpu`, through
+    scrapers.cli.main in a child that prints its own CPU seconds: main_cpu() reads them)."""
+    if main_cpu:
+        return run_child([sys.executable, "-c", _PARSE_TELLING_MAIN_CPU, "parse", "--data-dir", str(data_dir)])
     return run_child([sys.executable, "-m", "scrapers", "parse", "--data-dir", str(data_dir)])
+
+
+def main_cpu(run: ChildRun) -> float:
+    """The main process's own CPU seconds of a run_parse(main_cpu=True), from its last line."""
+    lines = [line for line in run.output.splitlines() if line.startswith(MAIN_CPU_TAG)]
+    return float(lines[-1][len(MAIN_CPU_TAG):]) if lines else float("nan")
 
 
 def run_import() -> ChildRun:
@@ -171,7 +190,7 @@ def one_run(data_dir: Path, workers: int, baseline: str | None) -> Run:
     """Empty the parse store and tables, build cold, run warm, then measure the floors."""
     shutil.rmtree(data_dir / "raw" / "parsed", ignore_errors=True)
     shutil.rmtree(data_dir / "tables", ignore_errors=True)
-    cold = run_parse(data_dir)
+    cold = run_parse(data_dir, main_cpu=True)
     warm = run_parse(data_dir)
     imported = run_import()
     for name, run in (("cold", cold), ("warm", warm), ("import", imported)):
@@ -189,6 +208,7 @@ def report(runs: list[Run], baseline: str | None) -> list[tuple[str, str, str, s
     peak = [r.cold.peak_tree for r in runs]
     rows = [
         ("parse, cold: CPU s (wall s)", f"{_spread([r.cold.cpu for r in runs], '.1f')} ({_spread([r.cold.wall for r in runs], '.1f')})", "", ""),
+        ("parse, cold: main process alone (the serial part), CPU s", _spread([main_cpu(r.cold) for r in runs], ".2f"), "", ""),
         ("floor (a) pages: read+gunzip+sha256+lxml+<p> text, CPU s", _spread([x["pages"]["cpu"] for x in f], ".2f"), "", ""),
         ("floor (b) text: anchor substring test + sentence ends, CPU s", _spread([x["text"]["cpu"] for x in f], ".2f"), "", ""),
         ("floor (c) writers: pyarrow CSV + Parquet, CPU s", _spread([x["writers"]["cpu"] for x in f], ".2f"), "", ""),

@@ -25,7 +25,7 @@ from scrapers.errors import CacheFileError, FetchError
 from scrapers.parse.decode import decode_html
 from scrapers.store.atomic import TEMPORARY, atomic_write_bytes
 from scrapers.store.csv_files import CsvProblem, csv_bytes, read_csv
-from scrapers.store.paths import GZ, PAGES, stored_form, page_body, relpath_to_url, url_to_relpath
+from scrapers.store.paths import GZ, PAGES, RealPaths, stays_inside, stored_form, page_body, relpath_to_url, url_to_relpath
 from scrapers.web.http import FetchResult, utc_now_iso
 
 MANIFEST = "manifest.csv"
@@ -109,11 +109,13 @@ class RawCache:
         self.rebuilt = False  # True when the manifest was rebuilt from the pages on disk (not yet written)
         self._entries: dict[str, CacheEntry] = {}
         self._guessed: dict[str, str] = {}  # rebuilt entries: cache path -> URL guessed from it
+        self.real_paths = RealPaths(self.root)  # pages' paths resolved against raw/, each folder once (ParseStore)
         self._load_manifest()
         self._failures: dict[str, FailedAttempt] = {}
         for _line, r in self._read_log(FAILURES, ("url",)):
             self._failures[r["url"]] = FailedAttempt(**{f.name: r.get(f.name, "") for f in fields(FailedAttempt)})
         self._years: dict[tuple[str, int], YearRecord] = {}
+        self._by_country: dict[str, dict[int, YearRecord]] | None = None  # _years by country, once asked
         bad_years = 0
         for _line, r in self._read_log(YEARS, ("country", "year", "status")):
             try:
@@ -172,7 +174,7 @@ class RawCache:
             if problem:
                 raise CacheFileError(path, f"line {line}: malformed row ({problem}); delete the file and "
                                            "the next run rebuilds it from the pages on disk")
-            if self._resolve(entry.path) is None:
+            if not stays_inside(entry.path):
                 self.warnings.append(f"{path} line {line}: path {entry.path!r} of {entry.url} points "
                                      "outside raw/; that entry is treated as corrupt")
             self._entries[entry.url] = entry
@@ -390,6 +392,7 @@ class RawCache:
         record = YearRecord(country=country, year=year, status=status, detail=detail, url=url,
                             when=utc_now_iso())
         self._years[(country, year)] = record
+        self._by_country = None
         rows = [asdict(self._years[k]) for k in sorted(self._years)]
         atomic_write_bytes(self.root / YEARS, csv_bytes(rows, [f.name for f in fields(YearRecord)]))
         return record
@@ -399,5 +402,9 @@ class RawCache:
         return {country for country, _year in self._years}
 
     def year_records(self, country: str) -> dict[int, YearRecord]:
-        """Latest recorded outcome per year for one country."""
-        return {y: r for (c, y), r in self._years.items() if c == country}
+        """Latest recorded outcome per year for one country (a copy)."""
+        if self._by_country is None:  # grouped once: a world build asks for every country's
+            self._by_country = {}
+            for (c, y), r in self._years.items():
+                self._by_country.setdefault(c, {})[y] = r
+        return dict(self._by_country.get(country, {}))

@@ -18,43 +18,35 @@ pages verified earlier by size, mtime and inode, so an unchanged page is not has
 rewrite of the file changes its stat and it is hashed again), parses each page once for all the
 countries it holds, and writes its index files once at the end (ParseStore.batch). The store's
 summary (KEY/summary.json: each outcome's tier and source, no text) lets a build tell that nothing
-changed without reading every narrative.
+changed without reading every narrative; the records of the summary and of the locations are checked
+one by one only when their file is not byte for byte what the store wrote (scrapers.store.written).
 """
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
-import stat as stat_module
-import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from scrapers.models import Narrative, TierReading
-from scrapers.parse.decode import decode_html_counted
 from scrapers.parse.jobs import PageOutcome, parser_key
-from scrapers.store.cache import FIX_COMMAND, RawCache
-from scrapers.store.atomic import atomic_write_bytes
+from scrapers.store.cache import RawCache
+from scrapers.store.page_checks import STAMP_MIN_AGE_NS, STAMPS, PageChecks, intact  # noqa: F401 - re-exported
 from scrapers.store.batches import (
     BATCHES, INDEX, NoRecord, Place, dataclass_from_dict, narrative_from_dict, narrative_to_dict, read_record, record_check, valid_place,
     write_batch,
 )
-from scrapers.store.paths import GZ
+from scrapers.store.written import WrittenFiles, json_dict
 from scrapers.web.discover import DISCOVERY_VERSION
 
 PARSED_DIR = "parsed"
-STAMPS = "stamps.json"  # raw/parsed/stamps.json: pages whose sha256 was verified, by file stat
 SUMMARY = "summary.json"  # raw/parsed/KEY/summary.json: each stored outcome without its text
-# A page's stat is trusted only when the file was older than this when it was hashed (a file written
-# again within the same clock tick keeps its mtime: git's "racy" rule).
-STAMP_MIN_AGE_NS = 2_000_000_000
 
 
 # -- the cache on disk ----------------------------------------------------------------------------
-class ParseStore:
+class ParseStore(PageChecks):
     """Parsed narratives and year locations of one raw cache (DATA_DIR/raw/parsed/).
 
     Within one instance, each cached page is checked against its sha256 once (and not at all when
@@ -62,26 +54,18 @@ class ParseStore:
     inode, git's rule); inside batch(), locations, stamps and the summary are written once at the end."""
 
     def __init__(self, cache: RawCache, *, verify: bool = False) -> None:
-        self.cache = cache
-        self.root = cache.root / PARSED_DIR
+        super().__init__(cache, cache.root / PARSED_DIR, verify=verify)
         self._locations: dict[str, dict] | None = None
         self.parsed_now = 0  # pages parsed (not served from the store) by this instance
         self.key = parser_key()
-        self._checked: dict[tuple, str] = {}  # (url, path, file stat, sha256) -> problem ('' intact)
-        self._stamps: dict[str, list] | None = None
         self._summary: dict[str, dict] | None = None
         self._index: dict[str, list] | None = None  # record key -> [batch file, offset, length]
         self._batch_files: dict[str, bool] = {}  # batch file name -> it exists (get_light's check)
         self._dirty: set[str] = set()  # 'index', 'locations', 'stamps', 'summary': written at a batch's end
-        self._batch = 0
-        self._texts: dict[tuple[str, str], str] = {}  # (url, sha256) -> decoded page, for walks
-        self._raw = str(cache.root)
-        self._real_raw = os.path.realpath(self._raw)
-        self._folders: dict[str, str] = {}  # directory -> its realpath
-        self._batch_checked: dict[str, str] = {}  # url -> intact() answer, while a batch runs
-        self._resolved: set[tuple[str, str, str]] = set()  # (url, path, sha256) whose file is inside raw/
+        self._batch_walked: dict[tuple[str, str], bool] = {}  # (url, sha256) -> _walked_intact, likewise
         self.mismatches: list[str] = []  # stored records not bound to their page: parsed (located) again
-        self.verify = verify  # hash every page, trusting no stamp (parse --verify)
+        self._written = WrittenFiles(self.root)
+        self._trusted: set[str] = set()  # 'summary', 'locations': files as this store wrote them
 
     # batching
     @contextmanager
@@ -94,6 +78,7 @@ class ParseStore:
             self._batch -= 1
             if not self._batch:
                 self._batch_checked.clear()
+                self._batch_walked.clear()
                 self.flush()
 
     def flush(self) -> None:
@@ -104,137 +89,17 @@ class ParseStore:
                           "stamps": (self._stamps, self.root / STAMPS),
                           "summary": (self._summary, self.root / self.key / SUMMARY)}[name]
             try:
-                atomic_write_bytes(path, json.dumps(data, sort_keys=True, indent=0 if name != "summary" else None,
-                                                    ensure_ascii=False).encode("utf-8"))
+                self._written.write(path, json.dumps(data, sort_keys=True, indent=0 if name != "summary" else None,
+                                                     ensure_ascii=False).encode("utf-8"))
             except OSError:
                 pass  # the store only saves time; a full disk must not fail the run
         self._dirty.clear()
+        self._written.save()
 
     def _changed(self, name: str) -> None:
         self._dirty.add(name)
         if not self._batch:
             self.flush()
-
-    # checking cached pages
-    def entry(self, url: str):
-        """cache.entry(url), its path checked once per manifest row (not resolved again each call)."""
-        row = self.cache._lookup(url)  # the manifest row as is; entry() adds the file checks
-        if row is None:
-            return None
-        key = (url, row.path, row.sha256)
-        if key not in self._resolved:  # only a found file is remembered: a missing one may be stored later
-            if not self._plain_file_inside(row.path) and self.cache.entry(url) is None:
-                return None
-            self._resolved.add(key)
-        return row
-
-    def _plain_file_inside(self, rel: str) -> bool:
-        """True when raw/REL is a regular file (no symlink) in a directory that resolves inside raw/:
-        cache.entry's check, with each directory resolved once (False: ask cache.entry)."""
-        full = os.path.normpath(os.path.join(self._raw, rel))
-        folder, _name = os.path.split(full)
-        real = self._real_folder(folder)
-        try:
-            mode = os.lstat(full).st_mode
-        except OSError:
-            return False
-        return stat_module.S_ISREG(mode) and (real + os.sep).startswith(self._real_raw + os.sep)
-
-    def _real_folder(self, folder: str) -> str:
-        """os.path.realpath(folder), one lstat per directory: its parent's answer plus its name
-        unless it is a symlink."""
-        real = self._folders.get(folder)
-        if real is None:
-            parent, name = os.path.split(folder)
-            try:
-                linked = stat_module.S_ISLNK(os.lstat(folder).st_mode)
-            except OSError:
-                linked = True  # realpath says what it is
-            if linked or not name or parent == folder or folder == self._raw:
-                real = os.path.realpath(folder)
-            else:
-                real = os.path.join(self._real_folder(parent), name)
-            self._folders[folder] = real
-        return real
-
-    def _load_stamps(self) -> dict[str, list]:
-        if self._stamps is None:
-            self._stamps = _json_dict(self.root / STAMPS)
-        return self._stamps
-
-    def _stat_key(self, url: str):
-        """(manifest row, memo key, stat as stamped) of a cached URL; row None when not cached."""
-        entry = self.entry(url)
-        if entry is None:
-            return None, None, None
-        try:
-            stat = os.stat(os.path.join(self._raw, entry.path))
-            seen = [stat.st_size, stat.st_mtime_ns, stat.st_ino, entry.sha256]
-        except OSError:
-            seen = None
-        return entry, (url, entry.path, *(seen or [entry.sha256])), seen  # a file written again: new key
-
-    def _known(self, url: str) -> tuple[str | None, tuple | None, list | None, object]:
-        """The memoised or stamped answer of intact(url) (None when the page must be hashed)."""
-        entry, key, seen = self._stat_key(url)
-        if entry is None:
-            return intact(self.cache, url), None, None, None
-        known = self._checked.get(key)
-        if known is None and not self.verify and seen is not None and (seen[0] == entry.bytes or entry.path.endswith(GZ)) \
-                and self._load_stamps().get(entry.path) == seen:
-            known = self._checked[key] = ""
-        return known, key, seen, entry
-
-    def intact(self, url: str) -> str:
-        """intact(cache, url), each page checked once per store (and trusted by its stamp); inside a
-        batch (which fetches nothing), a page's answer is kept without a new stat."""
-        if self._batch and url in self._batch_checked:
-            return self._batch_checked[url]
-        known, key, seen, entry = self._known(url)
-        if known is None:
-            known = self._hash_check(url, key, seen, entry)
-        if self._batch:
-            self._batch_checked[url] = known
-        return known
-
-    def _hash_check(self, url: str, key: tuple, seen: list | None, entry) -> str:
-        problem = intact(self.cache, url)
-        if not problem and seen is not None and seen[1] < time.time_ns() - STAMP_MIN_AGE_NS:
-            self._load_stamps()[entry.path] = seen
-            self._changed("stamps")
-        self._checked[key] = problem
-        return problem
-
-    def check_all(self, urls: Iterable[str]) -> None:
-        """intact() of many pages: stamped ones by their stat, the others hashed by two threads
-        (hashlib releases the GIL)."""
-        self._load_stamps()
-        todo = []
-        for url in dict.fromkeys(urls):
-            known, key, seen, entry = self._known(url)
-            if known is None:
-                todo.append((url, key, seen, entry))
-            elif self._batch:
-                self._batch_checked[url] = known
-        if len(todo) < 8:
-            for args in todo:
-                self._hash_check(*args)
-            return
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(lambda args: self._hash_check(*args), todo))
-
-    def page_text(self, url: str) -> str:
-        """A cached page decoded (CacheCorrupt when damaged); landing pages are remembered decoded,
-        since every country of a year walks the same ones."""
-        entry = self.entry(url)
-        key = (url, entry.sha256 if entry else "")
-        text = self._texts.get(key)
-        if text is None:
-            text = decode_html_counted(self.cache.read_bytes(url), entry.content_type if entry else "")[0]
-            if len(self._texts) >= 64:  # a year's landing and index pages, for every year
-                self._texts.clear()
-            self._texts[key] = text
-        return text
 
     # narratives
     def _record_key(self, country: str, year: int, sha256: str) -> str:
@@ -245,8 +110,12 @@ class ParseStore:
 
     def _load_index(self) -> dict[str, list]:
         if self._index is None:
-            self._index = _json_dict(self.root / self.key / INDEX)
+            self._index = json_dict(self.root / self.key / INDEX)
         return self._index
+
+    def has_record(self, country: str, year: int, sha256: str) -> bool:
+        """True when the store's index names a record of this page for country-year."""
+        return valid_place(self._load_index().get(self._record_key(country, year, sha256))) is not None
 
     def get(self, country: str, year: int, sha256: str, url: str = "") -> PageOutcome | None:
         """The stored outcome of the page with this sha256 for country-year (its source `url` when
@@ -290,9 +159,17 @@ class ParseStore:
         return (f"{len(self.mismatches)} parse-store record(s) did not match the page they came from (edited?) and "
                 f"were read again from the page: {first}")
 
+    def _read_trusted(self, name: str, path: Path) -> dict:
+        """The store's JSON file `name` (summary, locations); its records are trusted without their
+        checks when the file is byte for byte what this store wrote (scrapers.store.written)."""
+        found, as_written = self._written.read(path)
+        if as_written:
+            self._trusted.add(name)
+        return found
+
     def _load_summary(self) -> dict[str, dict]:
         if self._summary is None:
-            self._summary = _json_dict(self.root / self.key / SUMMARY)
+            self._summary = self._read_trusted("summary", self.root / self.key / SUMMARY)
         return self._summary
 
     def get_light(self, country: str, year: int, sha256: str, url: str = "") -> PageOutcome | None:
@@ -303,10 +180,12 @@ class ParseStore:
         place = valid_place(self._load_index().get(key))
         if not isinstance(record, dict) or place is None or not self._batch_file_exists(place[0]):
             return None
-        if record.get("check") != record_check("summary", country, year, sha256, record) or (
-                url and record.get("source_url") not in (None, url)):
+        if ("summary" not in self._trusted and record.get("check") != record_check("summary", country, year, sha256, record)
+                or (url and record.get("source_url") not in (None, url))):
             self._mismatch(f"{PARSED_DIR}/{self.key}/{SUMMARY} (the entry of {country} {year})")
             return None
+        if "summary" not in self._trusted:
+            self._written.passed(self.root / self.key / SUMMARY, key)
         try:
             if record.get("error"):
                 return PageOutcome(None, str(record["error"]), int(record.get("replaced_bytes", 0)))
@@ -373,7 +252,7 @@ class ParseStore:
 
     def _load_locations(self) -> dict[str, dict]:
         if self._locations is None:
-            self._locations = _json_dict(self._locations_path())
+            self._locations = self._read_trusted("locations", self._locations_path())
         return self._locations
 
     def location(self, country: str, year: int) -> tuple[str, str] | None:
@@ -382,14 +261,26 @@ class ParseStore:
         record = self._load_locations().get(f"{country}/{year}")
         if not isinstance(record, dict) or not (record.get("url") or record.get("not_listed")):
             return None
-        if record.get("check") != record_check("location", country, year, "", record):
+        if "locations" not in self._trusted and record.get("check") != record_check("location", country, year, "", record):
             self._mismatch(f"{self._locations_path().relative_to(self.cache.root)} (the location of {country} {year})")
             return None
+        if "locations" not in self._trusted:
+            self._written.passed(self._locations_path(), f"{country}/{year}")
         for url, sha in record.get("walked", {}).items():
-            entry = self.entry(url)
-            if entry is None or entry.sha256 != sha or self.intact(url):
+            if not self._walked_intact(url, sha):
                 return None
         return (str(record.get("url") or ""), str(record.get("not_listed") or ""))
+
+    def _walked_intact(self, url: str, sha256: str) -> bool:
+        """True when a page a location walked is still cached, intact, with this sha256 (inside a
+        batch, answered once per page: every country of a year walked the same pages)."""
+        known = self._batch_walked.get((url, sha256)) if self._batch else None
+        if known is None:
+            entry = self.entry(url)
+            known = entry is not None and entry.sha256 == sha256 and not self.intact(url)
+            if self._batch:
+                self._batch_walked[(url, sha256)] = known
+        return known
 
     def remember_location(self, country: str, year: int, url: str, walked: Iterable[str],
                           not_listed: str = "") -> None:
@@ -406,25 +297,3 @@ class ParseStore:
             return
         locations[f"{country}/{year}"] = record
         self._changed("locations")
-
-
-def _json_dict(path: Path) -> dict:
-    """The JSON object in `path`, or {} when it is missing, unreadable or not an object (the store
-    only saves time: a damaged index file means parsing again)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def intact(cache: RawCache, url: str) -> str:
-    """'' when url's cached file exists and matches its manifest sha256, else what is wrong."""
-    if not cache.listed(url):
-        return f"{url} is not cached"
-    problem = cache.problem(url)
-    if problem is None:
-        return ""
-    return str(problem).replace(f"; fetch it again with `{FIX_COMMAND}`", "")  # callers name the fix
-
-

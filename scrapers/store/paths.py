@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import re
+import stat
 import zlib
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
@@ -13,6 +15,67 @@ PAGES = "pages"
 
 _MAX_SEGMENT = 150
 GZ = ".gz"  # a page stored compressed: raw/pages/HOST/PATH.gz (sha256 and bytes are of the page itself)
+
+
+def stays_inside(rel: str) -> bool:
+    """True when a manifest path names a file under raw/ by its text: relative, and no '..' leads
+    out (raw/ itself is not a file). A symlink leading out is found when the page is read
+    (RawCache resolves the path then)."""
+    if not rel or rel.startswith("/") or os.path.isabs(rel):
+        return False
+    parts: list[str] = []
+    for part in rel.split("/"):
+        if part == "..":
+            if not parts:
+                return False
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return bool(parts)
+
+
+class RealPaths:
+    """Files under one root checked to be there and inside it, each directory resolved once (by its
+    parent's answer and one lstat of its own) instead of one lstat per component of every path:
+    what checking thousands of cached pages costs. Directories are answered as the file system was
+    when each was first asked about (one turned into a symlink later in the same run is not seen:
+    reading a page resolves its path again, RawCache._resolve)."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = os.path.realpath(root)
+        self._folders: dict[str, str] = {}
+
+    def folder(self, folder: str) -> str:
+        """os.path.realpath(folder) for an absolute, normalised folder."""
+        real = self._folders.get(folder)
+        if real is None:
+            parent, name = os.path.split(folder)
+            try:
+                linked = stat.S_ISLNK(os.lstat(folder).st_mode)
+            except OSError:
+                linked = True  # realpath says what it is
+            if linked or not name or parent == folder or folder == self.root:
+                real = os.path.realpath(folder)
+            else:
+                real = os.path.join(self.folder(parent), name)
+            self._folders[folder] = real
+        return real
+
+    def regular_file(self, rel: str) -> os.stat_result | None:
+        """os.lstat of root/REL when it is a regular file (not a symlink) in a folder that resolves
+        inside the root, else None (a path with '..', '.', an empty part or a leading '/' too: the
+        caller resolves those the slow way)."""
+        parts = rel.split("/")
+        if rel.startswith("/") or any(part in ("", ".", "..") for part in parts):
+            return None
+        folder = self.folder(os.path.join(self.root, *parts[:-1])) if len(parts) > 1 else self.root
+        if folder != self.root and not folder.startswith(self.root + os.sep):
+            return None
+        try:
+            found = os.lstat(os.path.join(folder, parts[-1]))
+        except OSError:
+            return None
+        return found if stat.S_ISREG(found.st_mode) else None
 
 
 def page_body(file: Path | str) -> bytes:

@@ -1,14 +1,11 @@
-"""One table set on disk: its manifest, reading its tables (TableSet), and the exact bytes its
-tables are written as (CSV, and the typed frames of their Parquet copies). Which set is current and
-how a set is published: scrapers.store.tableset.
+"""Reading a table set's tables (TableSet: the set's files, scrapers.store.setfiles, with readers)
+and the exact bytes its tables are written as (CSV, and the typed frames of their Parquet copies).
+Which set is current: scrapers.store.setpointer; how a set is published: scrapers.store.tableset.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Mapping
+from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -16,102 +13,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.schema import TABLES
-from scrapers.errors import ScraperError
+from scrapers.store.setfiles import (  # noqa: F401 - re-exported: where these were before the split
+    MANIFEST, Stamp, TableFiles, TableInfo, TableSetChanged, TableSetError, TableSetManifest, load_set, manifest_of,
+    read_bytes, sha256,
+)
 
-MANIFEST = "manifest.json"
 FLOAT_FORMAT = "%.10g"
 
 
-class TableSetError(ScraperError):
-    """The table set cannot be written or read; the message names the path and the problem."""
-
-
-class TableSetChanged(TableSetError):
-    """A table file of a resolved set was replaced since it was resolved: resolve the set again."""
-
-
 @dataclass(frozen=True)
-class TableInfo:
-    """One table of a set: its CSV file (name, size, sha256), row count, and its Parquet copy (the
-    typed working format the dashboard reads; '' in sets written before it existed)."""
-
-    file: str
-    rows: int
-    bytes: int
-    sha256: str
-    parquet: str = ""
-    parquet_bytes: int = 0
-
-
-@dataclass(frozen=True)
-class TableSetManifest:
-    """What a set holds: generation number, creation time (UTC), the key of its inputs, tables."""
-
-    generation: int
-    created_at: str
-    inputs_key: str
-    synthetic: bool
-    tables: dict[str, TableInfo]
-
-    def to_json(self) -> str:
-        body = {"generation": self.generation, "created_at": self.created_at, "inputs_key": self.inputs_key,
-                "synthetic": self.synthetic,
-                "tables": {n: vars(t) for n, t in sorted(self.tables.items())}}
-        return json.dumps(body, indent=2, sort_keys=False) + "\n"
+class TableSet(TableFiles):
+    """A complete, published set whose tables can be read (from `dir` only)."""
 
     @classmethod
-    def from_json(cls, text: str) -> "TableSetManifest":
-        raw = json.loads(text)
-        tables = {str(n): TableInfo(str(t["file"]), int(t["rows"]), int(t["bytes"]), str(t["sha256"]),
-                                    str(t.get("parquet", "")), int(t.get("parquet_bytes", 0)))
-                  for n, t in raw["tables"].items()}
-        return cls(int(raw["generation"]), str(raw["created_at"]), str(raw.get("inputs_key", "")),
-                   bool(raw.get("synthetic", False)), tables)
-
-
-Stamp = tuple[int, int, int]  # (inode, size, mtime in ns) of a file when its set was resolved
-
-
-@dataclass(frozen=True)
-class TableSet:
-    """A complete, published set: read its tables from `dir` only (a generation directory, or
-    DATA_DIR/tables itself for the stable copy)."""
-
-    dir: Path
-    manifest: TableSetManifest
-    stamps: Mapping[str, Stamp] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def generation(self) -> int:
-        return self.manifest.generation
-
-    @property
-    def key(self) -> str:
-        """Changes whenever the set changes (a cache key for readers)."""
-        return f"{self.dir}:{self.manifest.generation}:{self.manifest.inputs_key}"
-
-    def path(self, name: str) -> Path:
-        info = self.manifest.tables.get(name)
-        return self.dir / (info.file if info else f"{name}.csv")
-
-    def has(self, name: str) -> bool:
-        return name in self.manifest.tables
-
-    def changed(self, name: str) -> bool:
-        """True when a file of table `name` is no longer the one this set was resolved with (a later
-        publish replaced the stable copy under it, or it is gone): resolve the set again."""
-        info = self.manifest.tables.get(name)
-        files = [f for f in ((info.file, info.parquet) if info else ()) if f]
-        return any(_stamp(self.dir / f) != self.stamps.get(f, _stamp(self.dir / f)) for f in files)
-
-    def _checked(self, path: Path) -> Path:
-        """`path`, unless it exists and is another file than when the set was resolved (a missing
-        file is left to the read, which raises FileNotFoundError)."""
-        now = _stamp(path)
-        if now is not None and now != self.stamps.get(path.name, now):
-            raise TableSetChanged(f"{path} was replaced by a newer publish after its table set was "
-                                  "resolved; resolve the set again (tableset.current)")
-        return path
+    def of(cls, files: TableFiles | None) -> "TableSet | None":
+        """The set of `files` (as setpointer resolves it), readable; None stays None."""
+        if files is None or isinstance(files, cls):
+            return files
+        return cls(files.dir, files.manifest, files.stamps)
 
     def read(self, name: str) -> pd.DataFrame:
         """Table `name` as strings (empty cells ''), exactly as written; TableSetChanged when its
@@ -120,10 +39,6 @@ class TableSet:
         self._checked(self.path(name))
         return frame
 
-    def parquet_path(self, name: str) -> Path | None:
-        """The table's Parquet copy, or None when the set has none."""
-        info = self.manifest.tables.get(name)
-        return self.dir / info.parquet if info is not None and info.parquet else None
 
     def read_typed(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         """Table `name` with typed columns (numbers as numbers, text with '' for empty), from the
@@ -142,7 +57,7 @@ class TableSet:
 # one-column row quoted when empty), with booleans as true/false, made column by column with Arrow's
 # compute kernels (several times faster than to_csv at world scale; tests/scrapers/test_table_bytes.py
 # compares the two byte for byte).
-_NEEDS_QUOTES = '[,"\n]'
+_COMMA, _QUOTE, _LINE_END = b","[0], b'"'[0], b"\n"[0]  # the bytes that make a cell quoted
 _TEXT = pa.large_string()
 _CHUNK_ROWS = 20_000
 
@@ -164,35 +79,53 @@ def _object_cell(value: object) -> str:
     return str(value)
 
 
-def _cells(series: pd.Series) -> pa.Array:
-    """The column's cells as text, unquoted, no nulls (empty for a missing value)."""
+def _cells(series: pd.Series, alone: bool) -> tuple[pa.Array, bool]:
+    """The column's cells as text, unquoted, no nulls (empty for a missing value), and whether a
+    cell may need quotes (never one written from a number or a boolean, unless it is empty in a
+    one-column table)."""
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, pd.BooleanDtype):
-        return pa.array(np.where(series.to_numpy(), "true", "false"), _TEXT)
+        return pa.array(np.where(series.to_numpy(), "true", "false"), _TEXT), False
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        return pa.array(["" if v != v else FLOAT_FORMAT % v for v in series.tolist()], _TEXT)
+        return pa.array(["" if v != v else FLOAT_FORMAT % v for v in series.tolist()], _TEXT), alone
     if isinstance(dtype, np.dtype) and dtype.kind in "iu":
-        return pc.cast(pa.array(series.to_numpy()), _TEXT)
-    if isinstance(dtype, (pd.StringDtype, pd.Int64Dtype)) or (isinstance(dtype, pd.ArrowDtype)
-                                                               and pa.types.is_integer(dtype.pyarrow_dtype)):
-        return pc.fill_null(pc.cast(pa.array(series), _TEXT), "")
+        return pc.cast(pa.array(series.to_numpy()), _TEXT), False
+    if isinstance(dtype, pd.Int64Dtype) or (isinstance(dtype, pd.ArrowDtype) and pa.types.is_integer(dtype.pyarrow_dtype)):
+        return pc.fill_null(pc.cast(pa.array(series), _TEXT), ""), alone
+    if isinstance(dtype, pd.StringDtype):
+        return pc.fill_null(pc.cast(pa.array(series), _TEXT), ""), True
     values = series.tolist()
     if not all(type(v) is str for v in values):
         values = [_object_cell(v) for v in values]
-    return pa.array(values, _TEXT)
+    return pa.array(values, _TEXT), True
 
 
 def _quoted(cells: pa.Array, alone: bool) -> pa.Array:
     """CSV cells: quoted where they hold a comma, a quote or a line end (and, in a one-column
-    table, where they are empty)."""
-    needs = pc.match_substring_regex(cells, _NEEDS_QUOTES)
+    table, where they are empty); only the cells that need it are rewritten."""
+    offsets, data = _buffers(cells)
+    hits = np.flatnonzero((data == _COMMA) | (data == _QUOTE) | (data == _LINE_END)) + offsets[0]
+    needs = np.zeros(len(cells), dtype=bool)
+    needs[np.searchsorted(offsets, hits, side="right") - 1] = True  # the cell each of those bytes is in
     if alone:
-        needs = pc.or_(needs, pc.equal(cells, ""))
-    if not pc.any(needs).as_py():
+        needs |= offsets[1:] == offsets[:-1]
+    if not needs.any():
         return cells
+    mask = pa.array(needs)
+    picked = pc.filter(cells, mask)
+    if (data == _QUOTE).any():
+        picked = pc.replace_substring(picked, '"', '""')
     quote = pa.scalar('"', _TEXT)
-    wrapped = pc.binary_join_element_wise(quote, pc.replace_substring(cells, '"', '""'), quote, pa.scalar("", _TEXT))
-    return pc.if_else(needs, wrapped, cells)
+    return pc.replace_with_mask(cells, mask, pc.binary_join_element_wise(quote, picked, quote, pa.scalar("", _TEXT)))
+
+
+def _buffers(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, bytes) of a large_string array without nulls, as numpy views (no copy)."""
+    offsets = np.frombuffer(cells.buffers()[1], dtype=np.int64)[cells.offset:cells.offset + len(cells) + 1]
+    data = cells.buffers()[2]
+    if data is None or offsets[-1] == offsets[0]:
+        return offsets, np.zeros(0, dtype=np.uint8)
+    return offsets, np.frombuffer(data, dtype=np.uint8)[int(offsets[0]):int(offsets[-1])]
 
 
 def _header_cell(name: object, alone: bool) -> str:
@@ -205,95 +138,106 @@ def _header_cell(name: object, alone: bool) -> str:
 def table_bytes(df: pd.DataFrame) -> bytes:
     """The exact CSV bytes of a table: UTF-8, '\\n' line ends, no index, booleans as true/false,
     floats as FLOAT_FORMAT, empty cells for missing values (see the comment above)."""
+    return b"".join(table_chunks(df))
+
+
+def table_chunks(df: pd.DataFrame, arrow: pa.Table | None = None) -> Iterator[bytes | memoryview]:
+    """table_bytes in pieces (header, then the lines of each run of rows), to write or hash without
+    one copy of the whole. `arrow`: the frame's arrow_table, whose text columns are its text cells
+    (already in Arrow: not converted from Python strings a second time)."""
     if len(df.columns) == 0:
         raise ValueError("a table needs at least one column")
     alone = len(df.columns) == 1
-    header = ",".join(_header_cell(c, alone) for c in df.columns) + "\n"
-    if not len(df):
-        return header.encode("utf-8")
-    parts = [header.encode("utf-8")]
+    yield (",".join(_header_cell(c, alone) for c in df.columns) + "\n").encode("utf-8")
+    text = {i for i in range(len(df.columns))  # text kept as it is (a number column never is)
+            if arrow is not None and arrow.schema.field(i).type == pa.string() and _is_text(df.iloc[:, i])}
     for start in range(0, len(df), _CHUNK_ROWS):  # bounded temporaries: a few copies of one chunk
-        parts.append(_rows_bytes(df.iloc[start:start + _CHUNK_ROWS], alone))
-    return b"".join(parts)
+        chunk = df.iloc[start:start + _CHUNK_ROWS]
+        cells = [(pc.cast(arrow.column(i).slice(start, len(chunk)), _TEXT), True) if i in text
+                 else _cells(chunk.iloc[:, i], alone) for i in range(len(df.columns))]
+        yield _rows_bytes(cells, alone)
 
 
-def _rows_bytes(df: pd.DataFrame, alone: bool) -> bytes:
-    """The CSV lines of the frame's rows, each ending in '\\n'."""
-    columns = [_quoted(_cells(df.iloc[:, i]), alone) for i in range(len(df.columns))]
+def _is_text(series: pd.Series) -> bool:
+    """True when typed() keeps the column's cells as they are, as text (see arrow_table)."""
+    return isinstance(series.dtype, pd.StringDtype) or (series.dtype == object and _all_str(series))
+
+
+def _all_str(series: pd.Series) -> bool:
+    return set(map(type, series.tolist())) <= {str}
+
+
+def _rows_bytes(cells: list[tuple[pa.Array, bool]], alone: bool) -> memoryview:
+    """The CSV lines of rows given by their columns' cells (and whether a cell of each may need
+    quotes), each ending in '\\n'."""
+    columns = [_quoted(c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c, alone) if quote else c
+               for c, quote in cells]
     columns[-1] = pc.binary_join_element_wise(columns[-1], pa.scalar("", _TEXT), pa.scalar("\n", _TEXT))
     rows = pc.binary_join_element_wise(*columns, pa.scalar(",", _TEXT)) if not alone else columns[0]
     if isinstance(rows, pa.ChunkedArray):
         rows = rows.combine_chunks()
     offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset:rows.offset + len(rows) + 1]
-    return bytes(memoryview(rows.buffers()[2])[int(offsets[0]):int(offsets[-1])])
+    return memoryview(rows.buffers()[2])[int(offsets[0]):int(offsets[-1])]
+
+
+def arrow_table(frame: pd.DataFrame, name: str) -> pa.Table:
+    """pa.Table.from_pandas(typed(frame, name), preserve_index=False), the table typed(frame)
+    .to_parquet(index=False) writes, pandas metadata and all, made column by column: text that is
+    already in Arrow (pandas' str columns) stays there, and no text goes from Python strings to
+    Arrow and back (tests/scrapers/test_table_bytes.py compares the two)."""
+    if not len(frame) or not frame.columns.is_unique or not all(type(c) is str for c in frame.columns):
+        return pa.Table.from_pandas(typed(frame, name), preserve_index=False)
+    numeric = _numeric(name)
+    arrays: list[pa.Array] = []
+    first: dict[str, pd.Series] = {}  # the first row, typed: what the pandas metadata is made from
+    for column in frame.columns:
+        values = frame[column]
+        if column in numeric:
+            number = _typed_number(values)
+            arrays.append(pa.array(number, from_pandas=True))
+            first[column] = number.iloc[:1].reset_index(drop=True)
+            continue
+        if isinstance(values.dtype, pd.StringDtype):
+            array = pc.cast(pc.fill_null(pa.array(values), ""), pa.string())
+            if isinstance(array, pa.ChunkedArray):
+                array = array.combine_chunks()  # one chunk, as from_pandas makes it (Parquet pages follow chunks)
+        elif values.dtype == object and _all_str(values):
+            array = pa.array(values.tolist(), pa.string())
+        else:
+            array = pa.array(_typed_text(values).tolist(), pa.string())
+        arrays.append(array)
+        first[column] = pd.Series(array.slice(0, 1).to_pylist(), dtype=object)
+    schema = pa.Table.from_pandas(pd.DataFrame(first, columns=list(frame.columns)), preserve_index=False).schema
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _numeric(name: str) -> set[str]:
+    schema = TABLES.get(name)
+    return set(schema.numeric) if schema else set()
+
+
+def _typed_number(values: pd.Series) -> pd.Series:
+    """A number column as typed() makes it: nullable whole numbers (Int64) when every value is one."""
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":
+        return values.astype("Int64")  # what the general rule below makes of whole numbers
+    number = pd.to_numeric(values.replace("", None), errors="coerce")
+    whole = number.dropna()
+    return number.astype("Int64") if len(whole) == 0 or (whole == whole.round()).all() else number
+
+
+def _typed_text(values: pd.Series) -> pd.Series:
+    """A text column as typed() makes it (a column of Python strings, '' for empty)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return values.fillna("").astype(object)
+    if values.dtype == object and _all_str(values):
+        return values
+    return values.map(_cell_text).astype("string").fillna("").astype(object)
 
 
 def typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """The frame with the schema's number columns as numbers (nullable) and every other column as
     text ('' for empty): one type per column, as Parquet needs."""
-    schema = TABLES.get(name)
-    numeric = set(schema.numeric) if schema else set()
-    out = {}
-    for column in frame.columns:
-        values = frame[column]
-        if column in numeric and isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":
-            out[column] = values.astype("Int64")  # what the general rule below makes of whole numbers
-        elif column in numeric:
-            number = pd.to_numeric(values.replace("", None), errors="coerce")
-            whole = number.dropna()
-            out[column] = number.astype("Int64") if len(whole) == 0 or (whole == whole.round()).all() else number
-        elif isinstance(values.dtype, pd.StringDtype):
-            out[column] = values.fillna("").astype(object)
-        elif values.dtype == object and all(type(v) is str for v in values.tolist()):
-            out[column] = values
-        else:
-            out[column] = values.map(_cell_text).astype("string").fillna("").astype(object)
+    numeric = _numeric(name)
+    out = {column: _typed_number(frame[column]) if column in numeric else _typed_text(frame[column])
+           for column in frame.columns}
     return pd.DataFrame(out, columns=list(frame.columns))
-
-
-# -- one set's files ----------------------------------------------------------------------------
-def _stamp(path: Path) -> Stamp | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_ino, st.st_size, st.st_mtime_ns
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:  # missing, or a directory where a file should be
-        return None
-
-
-def manifest_of(data: bytes | None) -> TableSetManifest | None:
-    try:
-        return TableSetManifest.from_json(data.decode("utf-8")) if data is not None else None
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-
-
-def load_set(directory: Path, manifest_bytes: bytes | None = None) -> TableSet | None:
-    """The set in `directory` when it is complete (every file of its manifest there with its size;
-    `manifest_bytes`: the manifest already read), else None."""
-    if manifest_bytes is None:
-        manifest_bytes = read_bytes(directory / MANIFEST)
-    manifest = manifest_of(manifest_bytes)
-    if manifest is None:
-        return None
-    stamps: dict[str, Stamp] = {}
-    for info in manifest.tables.values():
-        for file, size in ((info.file, info.bytes), (info.parquet, info.parquet_bytes)):
-            stamp = _stamp(directory / file) if file else None
-            if file and (stamp is None or stamp[1] != size):
-                return None
-            if stamp is not None:
-                stamps[file] = stamp
-    return TableSet(directory, manifest, stamps)
-
-

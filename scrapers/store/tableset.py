@@ -34,119 +34,42 @@ the next start.
 """
 from __future__ import annotations
 
+import hashlib
 import os
-import re
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from analysis.schema import TABLES
 from scrapers.store.atomic import current_umask
-from scrapers.store.tablefiles import (  # noqa: F401 - TableInfo, TableSetChanged, TableSetManifest, table_bytes: re-exported
-    MANIFEST, TableInfo, TableSet, TableSetChanged, TableSetError, TableSetManifest, load_set, manifest_of,
-    read_bytes, sha256, table_bytes, typed,
+from scrapers.store import setpointer
+from scrapers.store.setpointer import (  # noqa: F401 - re-exported: the table set's one public module
+    LEGACY_CURRENT, POINTER, TABLES_DIR, Pointer, _GEN, _TMP_PREFIX, clean_leftovers, generations, read_pointer,
+    tables_root,
 )
-
-TABLES_DIR = "tables"
-POINTER = "CURRENT.txt"  # not "CURRENT": that is the old "current" on a case-insensitive filesystem
-LEGACY_CURRENT = "current"  # the old layout's symlink (or what a copy made of it)
-_GEN = re.compile(r"^g(\d{6,})$")
-_TMP_PREFIX = ".tmp-"
+from scrapers.store.tablefiles import (  # noqa: F401 - TableInfo, TableSetChanged, TableSetManifest, table_bytes: re-exported
+    MANIFEST, TableInfo, TableSet, TableSetChanged, TableSetError, TableSetManifest, arrow_table, load_set, manifest_of,
+    read_bytes, sha256, table_bytes, table_chunks, typed,
+)
 
 
 # -- reading ------------------------------------------------------------------------------------
-def tables_root(data_dir: Path | str) -> Path:
-    return Path(data_dir) / TABLES_DIR
-
-
-@dataclass(frozen=True)
-class Pointer:
-    """What CURRENT.txt says: the live generation's directory name, and the sha256 of the stable
-    copy's manifest.json as the publish that wrote the pointer left it ('' when unknown)."""
-
-    generation: str
-    mirror_sha256: str = ""
-
-    def text(self) -> str:
-        return f"{self.generation}\n{self.mirror_sha256}\n"
-
-
-def read_pointer(data_dir: Path | str) -> Pointer | None:
-    """DATA_DIR/tables/CURRENT.txt, or None when it is missing or does not name a generation."""
-    data = read_bytes(tables_root(data_dir) / POINTER)
-    lines = data.decode("utf-8", "replace").split() if data is not None else []
-    if not lines or not _GEN.match(lines[0]):
-        return None
-    mirror = lines[1] if len(lines) > 1 and re.fullmatch(r"[0-9a-f]{64}", lines[1]) else ""
-    return Pointer(lines[0], mirror)
-
-
-def _legacy(root: Path) -> TableSet | None:
-    """The old layout's `current`: a symlink to a generation, the text file a checkout without
-    symlinks makes of it (naming the generation), or the directory a copy made of it."""
-    path = root / LEGACY_CURRENT
-    if path.is_file():
-        name = (read_bytes(path) or b"").decode("utf-8", "replace").strip()
-        return load_set(root / name) if _GEN.match(name) else None
-    if path.is_dir():
-        found = load_set(path)
-        return TableSet(path.resolve(), found.manifest, found.stamps) if found is not None else None
-    return None
+def current(data_dir: Path | str) -> TableSet | None:
+    """The complete set that is current (see the module docstring), or None when there is none."""
+    return TableSet.of(setpointer.current(data_dir))
 
 
 def stable_copy(data_dir: Path | str) -> TableSet | None:
     """The stable copy at DATA_DIR/tables (what git commits) when it is complete, else None."""
-    return load_set(tables_root(data_dir))
-
-
-def current(data_dir: Path | str) -> TableSet | None:
-    """The complete set that is current (see the module docstring), or None when there is none."""
-    root = tables_root(data_dir)
-    pointer = read_pointer(data_dir)
-    mirror_bytes = read_bytes(root / MANIFEST)
-    live = load_set(root / pointer.generation) if pointer is not None else None
-    if live is not None:
-        if mirror_bytes is not None and pointer.mirror_sha256 and sha256(mirror_bytes) != pointer.mirror_sha256:
-            return load_set(root, mirror_bytes) or live  # git or a copy brought other tables
-        return live
-    found = load_set(root, mirror_bytes) if mirror_bytes is not None else None
-    found = found or _legacy(root)
-    for generation in reversed(generations(data_dir)):
-        if found is not None:
-            break
-        found = load_set(root / f"g{generation:06d}")
-    return found
-
-
-def generations(data_dir: Path | str) -> list[int]:
-    """Generation numbers present on disk, oldest first."""
-    root = tables_root(data_dir)
-    if not root.is_dir():
-        return []
-    return sorted(int(m.group(1)) for p in root.iterdir() if (m := _GEN.match(p.name)) and p.is_dir())
+    return TableSet.of(setpointer.stable_copy(data_dir))
 
 
 # -- writing ------------------------------------------------------------------------------------
-def clean_leftovers(data_dir: Path | str) -> list[Path]:
-    """Remove what killed runs left in DATA_DIR/tables (temporary directories and files); the paths."""
-    root = tables_root(data_dir)
-    removed: list[Path] = []
-    if not root.is_dir():
-        return removed
-    for path in root.iterdir():
-        if path.name.startswith(_TMP_PREFIX):
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
-
-
 def _prune(root: Path, keep: set[str]) -> None:
     """Remove every generation directory but those in `keep` (the new one and the one current
     before it, which readers that resolved it just before the switch are still reading)."""
@@ -189,6 +112,21 @@ def _write_file(path: Path, data: bytes, mode: int) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.chmod(path, mode)
+
+
+def _write_chunks(path: Path, chunks: Iterable[bytes | memoryview], mode: int) -> tuple[int, str]:
+    """_write_file of the bytes `chunks` make, never joined in memory: (size, sha256)."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+            digest.update(chunk)
+            size += len(chunk)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(path, mode)
+    return size, digest.hexdigest()
 
 
 def _replace(staged: Path, target: Path) -> None:
@@ -261,7 +199,7 @@ def publish(data_dir: Path | str, frames: Mapping[str, pd.DataFrame], *, inputs_
         root.mkdir(parents=True, exist_ok=True)
         clean_leftovers(data_dir)
         pointer = read_pointer(data_dir)
-        before = current(data_dir)
+        before = setpointer.current(data_dir)
         mirror_before = load_set(root)
         generation = max([0, *generations(data_dir), *(s.generation for s in (before, mirror_before) if s)]) + 1
         name = f"g{generation:06d}"
@@ -277,13 +215,13 @@ def publish(data_dir: Path | str, frames: Mapping[str, pd.DataFrame], *, inputs_
         for table, frame in sorted(frames.items()):
             schema = TABLES.get(table)
             file = schema.file if schema else f"{table}.csv"
-            data = table_bytes(frame)
-            _write_file(tmp / file, data, file_mode)
+            arrow = arrow_table(frame, table)  # the Parquet copy's table; its text serves the CSV too
+            size, digest = _write_chunks(tmp / file, table_chunks(frame, arrow), file_mode)
             parquet = f"{Path(file).stem}.parquet"
-            typed(frame, table).to_parquet(tmp / parquet, index=False, compression="zstd")
+            pq.write_table(arrow, tmp / parquet, compression="zstd")  # what DataFrame.to_parquet does with it
+            del arrow
             os.chmod(tmp / parquet, file_mode)
-            infos[table] = TableInfo(file, len(frame), len(data), sha256(data), parquet,
-                                     (tmp / parquet).stat().st_size)
+            infos[table] = TableInfo(file, len(frame), size, digest, parquet, (tmp / parquet).stat().st_size)
         manifest = TableSetManifest(generation, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                                     inputs_key, synthetic, infos)
         _write_file(tmp / MANIFEST, manifest.to_json().encode("utf-8"), file_mode)
@@ -323,4 +261,4 @@ def publish(data_dir: Path | str, frames: Mapping[str, pd.DataFrame], *, inputs_
     if before is not None and _GEN.match(before.dir.name):
         keep.add(before.dir.name)
     _prune(root, keep)
-    return load_set(final) or TableSet(final, manifest)
+    return TableSet.of(load_set(final)) or TableSet(final, manifest)

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from analysis.schema import PARSE_FAILED
-from scrapers.build import BuildResult
+from scrapers.uptodate import BuildResult
 from scrapers.cli import _print_build_report
 from scrapers.countries import resolve
 from scrapers.errors import PageNotFound

@@ -2,6 +2,7 @@
 tier precedence rule, the table set's bytes, parse and status of a data directory."""
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 import pandas as pd
@@ -14,7 +15,8 @@ from scrapers.web.http import FetchResult
 from scrapers.models import Narrative, Section, TierReading
 from analysis.schema import COVERAGE_TABLE, NARRATIVES_TABLE, PARAGRAPHS_TABLE, TIERS_TABLE
 from analysis.recommendations import NO_RECOMMENDATIONS_DETAIL
-from scrapers.build import corpus_tables
+from scrapers.build import corpus_tables, words_in
+from scrapers.parse.text import word_count
 from scrapers.inputs import ReferenceTier, YearsError, load_kelley, load_reference, parse_years
 from scrapers.read import YearParse
 from scrapers.refresh import parse
@@ -185,3 +187,15 @@ def test_status_of_an_empty_data_dir_lists_reference_years(data_dir):
     assert (first.year, first.cached, first.origin) == (2001, False, "reference")
     assert any("not cached" in p for p in first.problems)
     assert get_country("china").slug == report.country
+
+
+def test_words_in_counts_what_word_count_counts():
+    """build.words_in (numpy over ASCII text) against parse.text.word_count (str.split) on texts
+    with every ASCII whitespace str.split knows, and non-ASCII ones (split the slow way)."""
+    alphabet = "ab .,\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+    rng = random.Random(7)
+    cases = [[], [""], [" "], ["a"], [" a b  c ", "x\ty\n\nz"], ["é ü", "a\xa0b", "x\u2009y"], ["end.", "  lead", "trail  "]]
+    cases += [["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 15))) for _ in range(rng.randint(0, 4))]
+              for _ in range(500)]
+    for texts in cases:
+        assert words_in(texts) == sum(word_count(t) for t in texts), texts

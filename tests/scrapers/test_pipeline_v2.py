@@ -17,7 +17,7 @@ import pytest
 from mounts import tmpfs
 from table_paths import tables_dir
 
-import scrapers.build as build_module
+import scrapers.uptodate as build_module
 import scrapers.parse.jobs as jobs_module
 from scrapers.store import tableset
 from scrapers.store.lock import LOCK_FILE

@@ -12,7 +12,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from scrapers.store.tablefiles import FLOAT_FORMAT, table_bytes, typed
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from scrapers.store.tablefiles import FLOAT_FORMAT, arrow_table, table_bytes, table_chunks, typed
 
 
 def _oracle(df: pd.DataFrame) -> bytes:
@@ -80,3 +83,53 @@ def test_rows_written_in_chunks_join_into_the_same_bytes(monkeypatch):
     df = pd.DataFrame({"text": pd.Series(TRICKY, dtype=object), "n": np.arange(len(TRICKY), dtype=np.int64)})
     monkeypatch.setattr(tablefiles, "_CHUNK_ROWS", 3)
     assert table_bytes(df) == _oracle(df)
+
+
+def _parquet_bytes(table) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
+
+
+def _pandas_parquet(df: pd.DataFrame, name: str) -> bytes:
+    """What the earlier writer wrote: typed(frame).to_parquet(index=False, compression='zstd')."""
+    sink = io.BytesIO()
+    typed(df, name).to_parquet(sink, index=False, compression="zstd")
+    return sink.getvalue()
+
+
+def _as_read_from_csv(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame as TableSet.read gives it back: every column text (pandas' str), '' for empty."""
+    return pd.read_csv(io.BytesIO(table_bytes(df)), dtype=str, keep_default_na=False, na_values=[])
+
+
+@pytest.mark.parametrize("chunk_rows", [3, 20_000])
+def test_arrow_table_is_what_to_parquet_writes_and_its_text_writes_the_same_csv(monkeypatch, chunk_rows):
+    import scrapers.store.tablefiles as tablefiles
+    monkeypatch.setattr(tablefiles, "_CHUNK_ROWS", chunk_rows)
+    n = len(TRICKY)
+    built = pd.DataFrame({  # as the build makes a table (mentions' columns: several are numbers)
+        "country": pd.concat([pd.Series(TRICKY[:5], dtype="str"), pd.Series(TRICKY[5:], dtype="str")],
+                             ignore_index=True),  # pandas' str, in two Arrow chunks
+        "year": np.arange(n, dtype=np.int64) + 2001,
+        "group": pd.Series(TRICKY, dtype=object),
+        "per_1000_words": [1 / 3, 2.0, math.nan, 0.5, 1e-7, 3.0, 7.0, 0.1, 2.5, 1e20, 4.0, 6.0, 8.0],
+        "first_paragraph_index": pd.array([None if i % 3 == 0 else i for i in range(n)], dtype="Int64"),
+        "word_count": [float(i) for i in range(n)],  # whole floats: typed makes them Int64
+        "flag": [i % 2 == 0 for i in range(n)],
+        "mixed": pd.Series([True, None, math.nan, 2, "a,b", "", "x", 'q"', 0, 1.5, pd.NA, "é", False], dtype=object),
+    })
+    for df in (built, _as_read_from_csv(built)):
+        arrow = arrow_table(df, "mentions")
+        expected = pa.Table.from_pandas(typed(df, "mentions"), preserve_index=False)
+        assert arrow.equals(expected) and arrow.schema.equals(expected.schema, check_metadata=True)
+        assert _parquet_bytes(arrow) == _pandas_parquet(df, "mentions")
+        assert b"".join(table_chunks(df, arrow)) == table_bytes(df) == _oracle(df)
+
+
+def test_arrow_table_of_an_empty_or_one_column_table():
+    empty = pd.DataFrame({"country": pd.Series([], dtype=object), "year": pd.Series([], dtype=np.int64)})
+    assert _parquet_bytes(arrow_table(empty, "tiers")) == _pandas_parquet(empty, "tiers")
+    alone = pd.DataFrame({"only": pd.Series(["", "x", None, "a,b"], dtype=object)})
+    assert _parquet_bytes(arrow_table(alone, "other")) == _pandas_parquet(alone, "other")
+    assert b"".join(table_chunks(alone, arrow_table(alone, "other"))) == b'only\n""\nx\n""\n"a,b"\n'
