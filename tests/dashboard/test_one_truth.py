@@ -198,7 +198,7 @@ def test_heat_map_tells_zero_from_no_text(monkeypatch, full_dir):
     sections = current(full_dir).read_typed("mention_sections")
     fig = charts.section_heatmap(sections, "north_korean", source="s", years=(2004, 2021),
                                  corpus_years=[2004, 2013, 2020, 2021])
-    z = pd.DataFrame(fig.data[0].z, columns=cats)
+    z = pd.DataFrame(fig["data"][0]["z"], columns=cats)
     assert (z["2004"] == 0).any() and z["2005"].isna().all(), "a zero is a 0, a year without text is empty"
     assert "grey band: no text" in heat["layout"]["xaxis"]["title"]["text"]
 
