@@ -139,7 +139,7 @@ def mentions_trend(mentions: pd.DataFrame, groups: list[str], measure: str, *, s
         series = part.groupby("year")[col].sum().reindex(span) * scale  # NaN: year not in the corpus
         label = group_label(slug, labels)
         traces.append(dict(
-            type="scatter", x=span, y=[None if v != v else v for v in series.tolist()], mode="lines+markers",
+            type="scatter", x=span, y=series.tolist(), mode="lines+markers",
             name=label, connectgaps=False,
             line=dict(color=group_color(slug), width=3 if slug == SUBJECT_GROUP else 2),
             marker=dict(size=6), visible=True if visible is None or slug in visible else "legendonly",
