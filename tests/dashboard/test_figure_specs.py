@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from dashboard import charts, data, ui
+from dashboard import charts, reader, ui
 from dashboard.figures import spec_figure, stamp_synthetic
 from scrapers.store.tableset import current
 
@@ -30,8 +30,8 @@ def _validated(spec: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def tables(full_dir):
-    ts = current(full_dir)  # read as the pages read them (dashboard.data's types)
-    return {n: data.read_table(ts, n, country="china")[0] for n in ("mentions", "mention_sections", "kwic", "narratives")}
+    ts = current(full_dir)  # read as the pages read them (the loader's types)
+    return {n: reader.read_table(ts, n, country="china")[0] for n in ("mentions", "mention_sections", "kwic", "narratives")}
 
 
 def _specs(tables) -> dict[str, dict]:

@@ -14,7 +14,7 @@ from dashboard.bundle import build_zip
 from analysis.schema import MENTIONS_TABLE, TIERS_TABLE
 from dashboard.colors import group_color, group_mark, order_groups
 from dashboard.figures import spec_figure
-from dashboard.data import parse_table
+from dashboard.reader import parse_table
 from dashboard.ngo_estimates import estimates_from_claims
 from dashboard.sentence_diff import Change, compare_sentences, word_diff_markdown
 from dashboard.summaries import headline, tier_spells
