@@ -1,4 +1,7 @@
 """Plotly figures of the China pages: pure functions from tables to figures (no Streamlit here).
+The four Mentions charts, redrawn for every new year range, return plain figure specs (dicts,
+dashboard.figures.spec_figure makes a figure of one without plotly's validation); the others return
+graph-object figures. ui.show_chart draws either.
 
 Every figure has axis titles with units, group colours from dashboard.colors, and a source line
 inside the figure (dashboard.figures.base_layout) so that a PNG exported from the toolbar still says
