@@ -14,8 +14,16 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+import analysis.claims  # noqa: E402,F401 - the views' modules, imported before freeze_imports below
+from dashboard import (  # noqa: E402,F401
+    bundle, cached, charts, country, derived, fetch_panel, highlight, permalink, recommendations, search,
+    sentence_diff, status, summaries, tables, textsafe, ui, world_charts,
+)
 from dashboard.data import ENV_VAR, REFRESH_COMMAND, begin_render, data_dir, is_default_data_dir  # noqa: E402
 from dashboard.ngo_estimates import ESSAY_URL  # noqa: E402
+from dashboard.process import freeze_imports  # noqa: E402
+
+freeze_imports()  # once per server, before any table is read: the collection after each run skips the modules
 
 VIEWS = ROOT / "dashboard" / "views"
 

@@ -4,7 +4,8 @@
 `build()` runs on a miss only, and `st.cache_resource` hands back the same object on every hit (no
 copy, no unpickling), so a widget change reruns in milliseconds. Callers must treat what they get
 as read-only. The World and Compare aggregates (`load_world`) and the matched-sentence positions of
-the Mentions page are built here too, from tables read through dashboard.data (the one loader).
+the Mentions page are built here too, from tables read through dashboard.data (the one loader)
+and dashboard.reader (its reader of files).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, reader
 from dashboard import world as W
 
 MENTION_COLUMNS = ("country", "year", "group", *W.MEASURES, "word_count")
@@ -63,8 +64,8 @@ def build_from_set(ts, kelley: pd.DataFrame, *, with_sentences: bool = True,
         return W.build_world(None, None, None, None, kelley, shapes), pd.DataFrame(columns=list(KWIC_COLUMNS))
     frames = {}
     for name, cols in (("tiers", TIER_COLUMNS), ("narratives", NARRATIVE_COLUMNS), ("mentions", MENTION_COLUMNS)):
-        frames[name] = data.read_table(ts, name, columns=cols)[0] if ts.has(name) else None
-    kwic = data.read_table(ts, "kwic", columns=KWIC_COLUMNS, group=W.NK)[0] if with_sentences and ts.has("kwic") else None
+        frames[name] = reader.read_table(ts, name, columns=cols)[0] if ts.has(name) else None
+    kwic = reader.read_table(ts, "kwic", columns=KWIC_COLUMNS, group=W.NK)[0] if with_sentences and ts.has("kwic") else None
     return W.build_world(frames["tiers"], frames["narratives"], frames["mentions"], kwic, kelley, shapes), kwic
 
 
@@ -80,7 +81,7 @@ _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tipdash-world-kwic
 def _read_sentences(ts) -> tuple[pd.DataFrame | None, str]:
     if ts is None or not ts.has("kwic"):
         return pd.DataFrame(columns=list(KWIC_COLUMNS)), ""
-    return data.read_table(ts, "kwic", columns=KWIC_COLUMNS, group=W.NK)
+    return reader.read_table(ts, "kwic", columns=KWIC_COLUMNS, group=W.NK)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -1,4 +1,7 @@
 """Plotly figures of the China pages: pure functions from tables to figures (no Streamlit here).
+The four Mentions charts, redrawn for every new year range, return plain figure specs (dicts,
+dashboard.figures.spec_figure makes a figure of one without plotly's validation); the others return
+graph-object figures. ui.show_chart draws either.
 
 Every figure has axis titles with units, group colours from dashboard.colors, and a source line
 inside the figure (dashboard.figures.base_layout) so that a PNG exported from the toolbar still says
@@ -21,8 +24,8 @@ from analysis.schema import (
 )
 from dashboard.colors import REFERENCE_MARKER, SCRAPED_MARKER, group_color, group_label, order_groups
 from dashboard.figures import (
-    FONT, MISSING_FILL, MISSING_NOTE, base_layout, empty_figure, hover_text, shade_missing, tint, year_category_x,
-    year_span, year_ticks,
+    FONT, MISSING_FILL, MISSING_NOTE, base_layout, empty_figure, empty_spec, hover_text, merged, missing_bands, shade_missing,
+    spec_layout, tint, year_category_x, year_span, year_ticks,
 )
 from dashboard.ngo_estimates import Estimate
 
@@ -116,7 +119,7 @@ def tier_chart(tiers: pd.DataFrame, *, source: str) -> go.Figure:
 def mentions_trend(mentions: pd.DataFrame, groups: list[str], measure: str, *, source: str,
                    labels: dict[str, str] | None = None, visible: list[str] | None = None,
                    years: tuple[int, int] | None = None, corpus_years=None,
-                   legend_side: bool = False) -> go.Figure:
+                   legend_side: bool = False) -> dict:
     """Line chart of one measure per report year for each group; groups not in `visible` start hidden.
 
     Every report year of the range is on the axis; a year not in the corpus (`corpus_years`,
@@ -128,30 +131,35 @@ def mentions_trend(mentions: pd.DataFrame, groups: list[str], measure: str, *, s
     if years:
         df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
     if df.empty:
-        return empty_figure("No mentions for this selection.", source=source)
-    fig = go.Figure()
+        return empty_spec("No mentions for this selection.", source=source)
     scale = 100 if col == SHARE_OF_SENTENCES else 1
     unit = "%" if col == SHARE_OF_SENTENCES else ""
+    traces = []
     for slug in order_groups(groups):
         part = df[df["group"] == slug]
         if part.empty:
             continue
         series = part.groupby("year")[col].sum().reindex(span) * scale  # NaN: year not in the corpus
         label = group_label(slug, labels)
-        fig.add_trace(go.Scatter(
-            x=span, y=series.tolist(), mode="lines+markers", name=label, connectgaps=False,
+        traces.append(dict(
+            type="scatter", x=span, y=series.tolist(), mode="lines+markers",
+            name=label, connectgaps=False,
             line=dict(color=group_color(slug), width=3 if slug == SUBJECT_GROUP else 2),
             marker=dict(size=6), visible=True if visible is None or slug in visible else "legendonly",
             hovertemplate=f"<b>{html.escape(label)}</b><br>%{{x}}: %{{y:.3~f}}{unit}<extra></extra>",
         ))
-    shade_missing(fig, span, corpus)
-    fig.update_xaxes(dtick=1 if len(span) <= 12 else 2, range=[span[0] - 0.6, span[-1] + 0.6] if span else None)
-    fig.update_yaxes(rangemode="tozero")
-    fig = base_layout(fig, height=400, source=source, x_title="Report year", y_title=MEASURES[col][1])
+    xaxis = dict(dtick=1 if len(span) <= 12 else 2)
+    if span:
+        xaxis["range"] = [span[0] - 0.6, span[-1] + 0.6]
+    layout = dict(xaxis=xaxis, yaxis=dict(rangemode="tozero"))
+    bands = missing_bands(span, corpus)
+    if bands:
+        layout["shapes"] = bands
+    layout = spec_layout(layout, height=400, source=source, x_title="Report year", y_title=MEASURES[col][1])
     if legend_side:
-        fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02,
-                                      font=dict(size=11)), margin=dict(r=10))
-    return fig
+        layout = merged(layout, dict(legend=dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02,
+                                                 font=dict(size=11)), margin=dict(r=10)))
+    return {"data": traces, "layout": layout}
 
 
 @dataclass(frozen=True)
@@ -182,7 +190,7 @@ def concordance_data(kwic: pd.DataFrame, narratives: pd.DataFrame | None,
 
 def concordance(data: ConcordanceData, groups: list[str], *, source: str,
                 labels: dict[str, str] | None = None, years: tuple[int, int] | None = None,
-                corpus_years=None) -> go.Figure:
+                corpus_years=None) -> dict:
     """Where in each year's narrative the matched sentences fall (0 = first paragraph, 1 = last).
 
     Every report year of the range is a row; a row without ticks is a year with no matched sentence,
@@ -194,32 +202,34 @@ def concordance(data: ConcordanceData, groups: list[str], *, source: str,
     if years:
         df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
     if not span:
-        return empty_figure("No report years to show.", source=source)
-    fig = go.Figure()
+        return empty_spec("No report years to show.", source=source)
+    traces = []
     for slug in order_groups(groups):
         part = df[df["group"] == slug]
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=part["pos"], y=part["year"].astype(str), mode="markers", name=group_label(slug, labels),
+        traces.append(dict(
+            type="scatter", x=part["pos"].to_numpy(), y=part["year"].astype(str).tolist(), mode="markers",
+            name=group_label(slug, labels),
             marker=dict(symbol="line-ns-open", size=14, line=dict(width=2, color=group_color(slug)),
                         color=group_color(slug)),
-            hovertext=part["hover"], hoverinfo="text",
+            hovertext=part["hover"].tolist(), hoverinfo="text",
         ))
     values, ticks = year_ticks(span, corpus)
     # every year of the range on the axis, also those with no tick
-    fig.add_trace(go.Scatter(x=[None] * len(values), y=values, mode="markers", showlegend=False, hoverinfo="skip"))
-    fig.update_xaxes(range=[-0.02, 1.02], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1])
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=values, tickvals=values,
-                     ticktext=ticks, autorange="reversed", range=None)
-    return base_layout(fig, height=max(300, 120 + 18 * len(values)), source=source,
-                        x_title="Position in the narrative (0% = first paragraph, 100% = last)",
-                        y_title="Report year")
+    traces.append(dict(type="scatter", x=[None] * len(values), y=values, mode="markers", showlegend=False,
+                       hoverinfo="skip"))
+    layout = dict(xaxis=dict(range=[-0.02, 1.02], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1]),
+                  yaxis=dict(type="category", categoryorder="array", categoryarray=values, tickvals=values,
+                             ticktext=ticks, autorange="reversed"))
+    return {"data": traces, "layout": spec_layout(
+        layout, height=max(300, 120 + 18 * len(values)), source=source,
+        x_title="Position in the narrative (0% = first paragraph, 100% = last)", y_title="Report year")}
 
 
 def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
                     labels: dict[str, str] | None = None, years: tuple[int, int] | None = None,
-                    corpus_years=None) -> go.Figure:
+                    corpus_years=None) -> dict:
     """Heat map of sentences naming `group` by section (rows) and report year (columns). Every cell
     prints its count: a '0' cell is a section that names nobody of the group; a blank cell a section
     the year's narrative does not have; a grey band a report year without text in the data."""
@@ -229,7 +239,7 @@ def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
     if years:
         df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
     if df.empty:
-        return empty_figure("No section counts for this selection.", source=source)
+        return empty_spec("No section counts for this selection.", source=source)
     pivot = df.pivot_table(index="section", columns="year", values=SENTENCES, aggfunc="sum")
     pivot = pivot.reindex(columns=span)
     order = [s for s in SECTION_ORDER if s in pivot.index] + sorted(s for s in pivot.index if s not in SECTION_ORDER)
@@ -237,63 +247,80 @@ def section_heatmap(sections: pd.DataFrame, group: str, *, source: str,
     label = group_label(group, labels)
     values, ticks = year_ticks(span, corpus, compact=True)
     color = group_color(group)
-    fig = go.Figure(go.Heatmap(
-        z=pivot.to_numpy(), x=values, y=[s.title() for s in pivot.index],
+    heat = dict(
+        type="heatmap", z=pivot.to_numpy(), x=values,
+        y=[s.title() for s in pivot.index],
         colorscale=[[0, "#ffffff"], [1e-9, tint(color, 0.18)], [1, color]], zmin=0,
         texttemplate="%{z:d}", textfont=dict(size=10), hoverongaps=False,
         colorbar=dict(title=dict(text=SENTENCES, side="right")), xgap=2, ygap=2,
         hovertemplate=f"%{{y}}, %{{x}}: %{{z}} sentences naming {html.escape(label)}<extra></extra>",
-    ))
-    shade_missing(fig, span, corpus, categorical=True)
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(plot_bgcolor="rgba(0,0,0,0)")
-    fig = base_layout(fig, height=360, source=source,
-                       x_title="Report year (0: the section names nobody; blank: no such section that year; "
-                               "grey band: no text in the data)", y_title="Section")
-    year_category_x(fig, values, ticks)
-    return fig
+    )
+    layout = dict(yaxis=dict(autorange="reversed"), plot_bgcolor="rgba(0,0,0,0)")
+    bands = missing_bands(span, corpus, categorical=True)
+    if bands:
+        layout["shapes"] = bands
+    layout = spec_layout(layout, height=360, source=source,
+                         x_title="Report year (0: the section names nobody; blank: no such section that year; "
+                                 "grey band: no text in the data)", y_title="Section")
+    return {"data": [heat], "layout": year_category_x(layout, values, ticks)}
 
 
-def kinds_chart(kwic: pd.DataFrame, *, source: str, kind_labels: dict[str, str], years: tuple[int, int] | None = None,
-                corpus_years=None) -> go.Figure:
+@dataclass(frozen=True)
+class KindCounts:
+    """Sentences naming North Korean people per report year and kind (built once per kwic version)."""
+
+    counts: pd.DataFrame  # year, kind, n (a sentence naming several kinds counts under each)
+    years: frozenset[int]  # the years with such a sentence
+    kwic_years: frozenset[int]  # the years of every kwic row
+
+
+def kind_counts(kwic: pd.DataFrame) -> KindCounts:
+    """The per-year, per-kind counts `kinds_chart` draws, over every year of `kwic`."""
+    df = kwic[kwic["group"] == SUBJECT_GROUP]
+    kinds = df.assign(kind=df["kinds"].astype(str).replace("", KINDS[-1]).str.split(";")).explode("kind")  # KINDS[-1]: the fallback kind
+    kinds = kinds[kinds["kind"] != ""]
+    counts = kinds.groupby(["year", "kind"]).size().rename("n").reset_index()
+    return KindCounts(counts, frozenset(int(y) for y in df["year"].unique()),
+                      frozenset(int(y) for y in kwic["year"].unique()))
+
+
+def kinds_chart(kind: KindCounts, *, source: str, kind_labels: dict[str, str], years: tuple[int, int] | None = None,
+                corpus_years=None) -> dict:
     """Stacked bars: sentences naming North Korean people per year, by kind (a sentence may count under several).
 
     Every report year of the range is on the axis: a corpus year without such a sentence shows '0',
     a year not in the corpus is a grey band marked '(no text)'."""
-    corpus = sorted({int(y) for y in (corpus_years if corpus_years is not None else kwic["year"].unique())})
+    corpus = sorted({int(y) for y in (corpus_years if corpus_years is not None else kind.kwic_years)})
     span = year_span(years, corpus)
     if not span:
-        return empty_figure("No report years to show.", source=source)
-    df = kwic[kwic["group"] == SUBJECT_GROUP]
+        return empty_spec("No report years to show.", source=source)
+    counts, with_rows = kind.counts, kind.years
     if years:
-        df = df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
-    kinds = df.assign(kind=df["kinds"].astype(str).replace("", KINDS[-1]).str.split(";")).explode("kind")  # KINDS[-1]: the fallback kind
-    kinds = kinds[kinds["kind"] != ""]
-    counts = kinds.groupby(["year", "kind"]).size().rename("n").reset_index()
+        counts = counts[(counts["year"] >= years[0]) & (counts["year"] <= years[1])]
+        with_rows = {y for y in with_rows if years[0] <= y <= years[1]}
     values, ticks = year_ticks(span, corpus, compact=True)
-    fig = go.Figure()
+    traces = []
     for kind in KINDS:
         part = counts[counts["kind"] == kind]
         if part.empty:
             continue
-        fig.add_trace(go.Bar(
-            x=part["year"].astype(int).astype(str), y=part["n"], name=kind_labels.get(kind, kind),
-            marker_color=KIND_COLORS[kind],
+        traces.append(dict(
+            type="bar", x=part["year"].astype(int).astype(str).tolist(), y=part["n"].to_numpy(),
+            name=kind_labels.get(kind, kind), marker=dict(color=KIND_COLORS[kind]),
             hovertemplate=f"{html.escape(kind_labels.get(kind, kind))}<br>%{{x}}: %{{y}} sentences<extra></extra>",
         ))
-    with_rows = {int(y) for y in df["year"].unique()}
     zeros = [str(y) for y in span if y in set(corpus) and y not in with_rows]
-    fig.add_trace(go.Scatter(  # every year on the axis; '0' where the corpus year names no North Korean
-        x=values, y=[0] * len(values), mode="text", text=["0" if v in zeros else "" for v in values],
+    traces.append(dict(  # every year on the axis; '0' where the corpus year names no North Korean
+        type="scatter", x=values, y=[0] * len(values), mode="text", text=["0" if v in zeros else "" for v in values],
         textposition="top center", showlegend=False, hoverinfo="skip", textfont=dict(color="#6b6b6b"),
     ))
-    shade_missing(fig, span, corpus, categorical=True)
-    fig.update_layout(barmode="stack", legend_title_text="Kind")
-    fig.update_yaxes(rangemode="tozero")
-    fig = base_layout(fig, height=400, source=source, x_title="Report year (grey band: no text in the data)",
-                       y_title="Sentences naming North Koreans (count)")
-    year_category_x(fig, values, ticks)
-    return fig
+    layout = dict(barmode="stack", legend=dict(title=dict(text="Kind")), yaxis=dict(rangemode="tozero"))
+    bands = missing_bands(span, corpus, categorical=True)
+    if bands:
+        layout["shapes"] = bands
+    layout = spec_layout(layout, height=400, source=source, x_title="Report year (grey band: no text in the data)",
+                         y_title="Sentences naming North Koreans (count)")
+    return {"data": traces, "layout": year_category_x(layout, values, ticks)}
 
 
 def phrase_chart(counts: pd.DataFrame, phrase: str, *, source: str, years: tuple[int, int] | None = None) -> go.Figure:

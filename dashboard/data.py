@@ -1,44 +1,37 @@
-"""The dashboard's ONE loader: the only dashboard module that opens table files or knows the layout
-of the data directory.
+"""The dashboard's ONE loader: what a page gets of the data directory's tables and inputs. Files are
+opened by dashboard.reader alone (pure: the readers, the type convention, the plain-words problems);
+this module holds the rules of a render and the server-wide caches.
 
 Reader rule (one render, one generation): `begin_render()` (called by dashboard/app.py at the top of
-every script run) resolves the table sets ONCE, through `scrapers.store.tableset.current()`: the data
-directory's own set and its world summary (DATA_DIR/world, `python -m scrapers summary`). Every
-`load_table` of that run reads from the set resolved then, never resolved again, so a
-page never shows tables of two runs side by side. If a file of that set vanished (a newer set was
-published meanwhile and the old one pruned), the render starts again from the top on the new set
-(`st.rerun`), never mixing the two.
+every script run) resolves the table sets ONCE (`reader.resolve_sets`: the data directory's own set
+and its world summary, DATA_DIR/world, `python -m scrapers summary`). Every `load_table` of that run
+reads from the set resolved then, never resolved again, so a page never shows tables of two runs side
+by side. If a file of that set vanished (a newer set was published meanwhile and the old one pruned),
+the render starts again from the top on the new set (`st.rerun`), never mixing the two.
 
-Reads come from the set's Parquet copy when it has one (only the columns and the rows a view asks
-for: `columns=`, `country=`, `group=`), else from its CSV; either way with the schema's types
-(analysis.schema: `year` int64, the other number columns float64, text '' when empty). They are
-kept in ONE server-wide cache (st.cache_resource) keyed by the set's key: one copy per table
-generation and view, shared by every session, never modified in place. A damaged file gives the
-same `Loaded` record with a plain message on every page (`dashboard.ui.show_problem`), never a
-traceback. The inputs kept in the repository (reference tiers, essay claims, Kelley's panel, the
-lexicon) are read from their files, keyed by mtime and size.
+Reads take only the columns and the rows a view asks for (`columns=`, `country=`, `group=`; the
+Parquet copy when the set has one) with the schema's types, and are kept in ONE server-wide cache
+(st.cache_resource) keyed by the set's key: one copy per table generation and view, shared by every
+session, never modified in place. A damaged file gives the same `Loaded` record with a plain message
+on every page (`dashboard.ui.show_problem`), never a traceback. The inputs kept in the repository
+(reference tiers, essay claims, Kelley's panel, the lexicon) are read from their files, keyed by
+mtime and size.
 """
 from __future__ import annotations
 
-import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Sequence
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from analysis.lexicon import parse_lexicon
 from analysis.schema import INPUT_TABLES, NEEDS_DATA, ORIGIN_REFERENCE, TABLES
+from dashboard import reader
+from dashboard.reader import Sets, TableSet
 from scrapers.datadir import ENV_VAR, default_data_dir
 from scrapers.inputs import KELLEY_FILE, kelley_panel
-from scrapers.summary import SUMMARY_DIR
-from scrapers.store.tableset import TableSet, current
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
@@ -76,34 +69,7 @@ def is_default_data_dir() -> bool:
 
 
 # -- one resolution per render ------------------------------------------------------------------
-@dataclass(frozen=True)
-class Sets:
-    """The table sets one render reads: the data directory's own (`main`) and the one the World and
-    Compare pages read (`world`: the world summary when it holds more narratives, else `main`)."""
-
-    root: Path
-    main: TableSet | None
-    world: TableSet | None
-
-    def key(self, world: bool = False) -> str:
-        ts = self.world if world else self.main
-        return ts.key if ts is not None else f"none:{self.root}"
-
-
 _RENDER = "_tipdash_render_sets"
-
-
-def resolve_sets(root: Path) -> Sets:
-    """Resolve both sets of data directory `root` now (no caching)."""
-    main = current(root)
-    summary = current(root / SUMMARY_DIR)
-
-    def narratives(ts: TableSet) -> int:
-        info = ts.manifest.tables.get("narratives")
-        return info.rows if info is not None else 0
-
-    candidates = [ts for ts in (main, summary) if ts is not None]
-    return Sets(root, main, max(candidates, key=narratives, default=None))  # ties keep the data dir's own
 
 
 def _in_a_run() -> bool:
@@ -112,7 +78,7 @@ def _in_a_run() -> bool:
 
 def begin_render() -> Sets:
     """Resolve the table sets for this script run (app.py calls it once at the top of every run)."""
-    found = resolve_sets(data_dir())
+    found = reader.resolve_sets(data_dir())
     if _in_a_run():
         st.session_state[_RENDER] = found
     return found
@@ -172,171 +138,18 @@ class Loaded:
         return self.key
 
 
-def _signature(path: Path) -> tuple[str, int, int]:
-    try:
-        st_ = path.stat()
-    except OSError:
-        return (str(path), -1, -1)
-    return (str(path), st_.st_mtime_ns, st_.st_size)
-
-
 # -- reading (pure: no Streamlit) ---------------------------------------------------------------
-def _types(df: pd.DataFrame, numeric: Sequence[str]) -> tuple[pd.DataFrame | None, str]:
-    """The loader's one type convention: `year` int64 (never empty), other number columns float64
-    (NaN when empty), text '' when empty."""
-    for col in df.columns:
-        if col in numeric:
-            cells = df[col]
-            if cells.dtype == object or pd.api.types.is_string_dtype(cells):
-                text = cells.astype(str).str.strip()
-                numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
-                bad = text[(text != "") & numbers.isna()]
-                if len(bad):
-                    return None, f"column '{col}' holds a non-number ({bad.iloc[0]!r}) on line {int(bad.index[0]) + 2}"
-            else:
-                numbers = pd.to_numeric(cells, errors="coerce")
-            if col == "year":
-                if numbers.isna().any():
-                    return None, f"column 'year' is empty on line {int(numbers[numbers.isna()].index[0]) + 2}"
-                df[col] = numbers.astype("int64")
-            else:
-                df[col] = numbers.astype("float64")
-        elif df[col].isna().any():
-            df[col] = df[col].fillna("")
-    return df, ""
-
-
-def parse_table(raw: bytes, required: Sequence[str], numeric: Sequence[str] = ()) -> tuple[pd.DataFrame | None, str]:
-    """Parse and validate CSV bytes; returns (frame, '') or (None, the problem in plain words)."""
-    if not raw.strip():
-        return None, "the file is empty (not even a header row)"
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})"
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[])
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return None, f"the file is not valid CSV ({first})"
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        return None, f"columns missing: {', '.join(missing)} (found: {', '.join(map(str, df.columns)) or 'none'})"
-    return _types(df, [c for c in numeric if c in df.columns])
-
-
-def _required(name: str) -> tuple[str, ...]:
-    return TABLES[name].required  # a set written by older code may lack the optional columns
-
-
-def _read_problem(exc: Exception) -> str:
-    """A read error in plain words: the file could not be read (OSError) or is damaged (anything else)."""
-    if isinstance(exc, OSError):
-        return f"the file could not be read ({exc.strerror or exc})"
-    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return f"the file is damaged ({type(exc).__name__}: {first[:200]})"
-
-
-def count_rows(ts: TableSet, name: str) -> tuple[int | None, str]:
-    """How many rows table `name` of set `ts` holds: (rows, '') or (None, problem). From the Parquet
-    copy's footer when the set has one (no row is read; its columns are checked against the schema),
-    else by parsing the CSV (which also checks it)."""
-    parquet = ts.parquet_path(name)
-    if parquet is None:
-        df, problem = read_table(ts, name, columns=_required(name))
-        return (len(df) if df is not None else None), problem
-    try:
-        meta = pq.read_metadata(parquet)
-    except FileNotFoundError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - as read_table
-        return None, _read_problem(exc)
-    names = meta.schema.names
-    missing = [c for c in _required(name) if c not in names]
-    if missing:
-        return None, f"columns missing: {', '.join(missing)} (found: {', '.join(names) or 'none'})"
-    return meta.num_rows, ""
-
-
-BATCH_ROWS = 32_768
-
-
-def _matching_rows(parquet: Path, columns: list[str], filters: list[tuple[str, str, str]]) -> pa.Table:
-    """The rows of `parquet` where every (column, '=', value) of `filters` holds, only `columns`.
-    Streamed in batches of BATCH_ROWS and stopped after the last matching row: a filtered read of a
-    file with one big row group decodes it whole (all of kwic's million rows to keep China's: 2 CPU-s
-    and 860 MB at peak), and the rows of a table are grouped by country."""
-    f = pq.ParquetFile(parquet)
-    keys = f.read(columns=list(dict.fromkeys(c for c, _, _ in filters)))
-    mask = None
-    for col, _, value in filters:
-        hit = pc.equal(keys[col], value)
-        mask = hit if mask is None else pc.and_(mask, hit)
-    mask = pc.fill_null(mask, False)
-    hits = pc.indices_nonzero(mask)
-    schema = pa.schema([f.schema_arrow.field(c) for c in columns])
-    if len(hits) == 0:
-        return schema.empty_table()
-    first, last = hits[0].as_py(), hits[-1].as_py()
-    parts, start = [], 0
-    for batch in f.iter_batches(batch_size=BATCH_ROWS, columns=columns, use_threads=False):
-        if start + batch.num_rows > first:
-            parts.append(batch.filter(mask.slice(start, batch.num_rows)).select(columns))
-        start += batch.num_rows
-        if start > last:
-            break
-    return pa.Table.from_batches(parts, schema=schema)
-
-
-def read_table(ts: TableSet, name: str, *, columns: Sequence[str] | None = None, country: str | None = None,
-               group: str | None = None) -> tuple[pd.DataFrame | None, str]:
-    """Table `name` of set `ts` (and of no other set): (frame, '') or (None, problem). Only `columns`
-    (all when None; one the table lacks comes back as ''), only the rows of `country` / `group`
-    when given. From the Parquet copy when the set has one, else the CSV; the schema's types."""
-    schema = TABLES[name]
-    wanted = list(dict.fromkeys(columns)) if columns is not None else list(schema.columns)
-    parquet = ts.parquet_path(name)
-    try:
-        if parquet is not None:
-            names = pq.read_schema(parquet).names
-            missing = [c for c in _required(name) if c not in names]
-            if missing:
-                return None, f"columns missing: {', '.join(missing)} (found: {', '.join(names) or 'none'})"
-            present = [c for c in wanted if c in names]
-            filters = [(c, "=", v) for c, v in (("country", country), ("group", group)) if v is not None and c in names]
-            df = (_matching_rows(parquet, present, filters) if filters else pq.read_table(parquet, columns=present)).to_pandas()
-            pa.default_memory_pool().release_unused()  # else the allocator keeps the server's RSS at its peak
-            df, problem = _types(df, schema.numeric)
-        else:
-            df, problem = parse_table(ts.path(name).read_bytes(), _required(name), schema.numeric)
-            if df is not None:
-                if country is not None and "country" in df.columns:
-                    df = df[df["country"] == country]
-                if group is not None and "group" in df.columns:
-                    df = df[df["group"] == group]
-    except FileNotFoundError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - OSError, pyarrow's errors for a damaged file (ArrowInvalid, ...)
-        return None, _read_problem(exc)
-    if df is None:
-        return None, problem
-    for col in wanted:
-        if col not in df.columns:
-            df[col] = ""
-    return df[wanted].reset_index(drop=True), ""
-
-
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _read_cached(set_key: str, name: str, columns: tuple[str, ...] | None, country: str | None,
                  group: str | None, _ts: TableSet) -> tuple[pd.DataFrame | None, str]:
     """One read per (set version, table, view), server-wide; the frame is shared: read-only."""
-    return read_table(_ts, name, columns=columns, country=country, group=group)
+    return reader.read_table(_ts, name, columns=columns, country=country, group=group)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _count_cached(set_key: str, name: str, _ts: TableSet) -> tuple[int | None, str]:
     """One count per (set version, table), server-wide."""
-    return count_rows(_ts, name)
+    return reader.count_rows(_ts, name)
 
 
 class _Vanished(Exception):
@@ -392,7 +205,7 @@ def _load(name: str, world: bool, columns, country, group, count: bool = False) 
     try:
         return _from_set(ts, s.root, name, columns, country, group, count)
     except _Vanished:
-        if resolve_sets(s.root).key(world) != s.key(world):
+        if reader.resolve_sets(s.root).key(world) != s.key(world):
             st.rerun()  # start this render again, wholly on the new set
         file = TABLES[name].file
         return Loaded(name, ts.path(name), "missing", f"{file} is listed in the table set but not on disk "
@@ -403,16 +216,8 @@ def file_bytes(t: Loaded):
     """A download's data for table `t`: a callable reading the file's bytes from disk when the user
     clicks (never serialised on a rerun); if a newer set replaced the file since, the frame as CSV
     (when `t` holds it) or the newer set's file."""
-    def read() -> bytes:
-        try:
-            return t.path.read_bytes()
-        except OSError:
-            pass
-        if t.ok:
-            return t.df.to_csv(index=False).encode("utf-8")
-        newer = current(data_dir()) if t.name in TABLES else None
-        return newer.path(t.name).read_bytes() if newer is not None and newer.has(t.name) else b""
-    return read
+    root = data_dir()
+    return lambda: reader.download_bytes(t.path, t.df if t.ok else None, t.name, root)
 
 
 # -- inputs kept in the repository --------------------------------------------------------------
@@ -427,17 +232,13 @@ def input_path(name: str) -> Path:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _input_cached(name: str, path: str, key: tuple) -> tuple[pd.DataFrame | None, str]:
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        return None, f"the file could not be read ({exc.strerror or exc})"
     spec = INPUTS[name]
-    return parse_table(raw, spec.required, spec.numeric)
+    return reader.read_input(Path(path), spec.required, spec.numeric)
 
 
 def _load_input(name: str) -> Loaded:
     path = input_path(name)
-    sig = _signature(path)
+    sig = reader.signature(path)
     if sig[1] < 0 or not path.is_file():
         return Loaded(name, path, "missing", f"{path.name} is not in {path.parent}")
     df, problem = _input_cached(name, str(path), sig)
@@ -448,13 +249,13 @@ def _load_input(name: str) -> Loaded:
 
 def input_key(name: str) -> tuple:
     """The version of an input file (path, mtime, size): part of a cache key for what is built from it."""
-    return _signature(input_path(name))
+    return reader.signature(input_path(name))
 
 
 def kelley_key() -> tuple:
     """The version of Kelley's panel file (DATA_DIR's copy, else the repository's)."""
     local = data_dir() / KELLEY_FILE
-    return _signature(local if local.is_file() else REPO_ROOT / "data" / KELLEY_FILE)
+    return reader.signature(local if local.is_file() else REPO_ROOT / "data" / KELLEY_FILE)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -533,19 +334,12 @@ def lexicon_path() -> Path:
 
 def lexicon_key() -> tuple:
     """The lexicon file's version (path, mtime, size)."""
-    return _signature(lexicon_path())
+    return reader.signature(lexicon_path())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _lexicon_cached(path: str, mtime_ns: int, size: int) -> tuple[Any, str]:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, f"{path} could not be read ({exc})"
-    try:
-        return parse_lexicon(text), ""
-    except Exception as exc:  # noqa: BLE001 - the lexicon is user-edited; any failure becomes a note
-        return None, f"{path} could not be parsed: {exc}"
+    return reader.read_lexicon(Path(path))
 
 
 def load_lexicon() -> tuple[Any, str]:
@@ -584,7 +378,7 @@ def shapes_url() -> str | None:
 def country_shapes() -> dict:
     """Natural Earth's 1:110m countries as GeoJSON keyed by ISO3 (scripts/world_shapes.py made it
     from world-atlas; licence in dashboard/assets/LICENSE-world-atlas)."""
-    return json.loads(SHAPES_FILE.read_text(encoding="utf-8"))
+    return reader.read_shapes(SHAPES_FILE)
 
 
 def shape_codes() -> frozenset[str]:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.data import PARSE_COMMAND, REFRESH_COMMAND, Loaded
-from dashboard.figures import stamp_synthetic
+from dashboard.figures import merged, spec_figure, stamp_synthetic
 from dashboard.status import citation, data_status, year_ranges
 from dashboard.tables import BY_NAME
 from dashboard.textsafe import safe_url
@@ -30,29 +30,41 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
 
 
-def titled(fig: go.Figure, title: str) -> go.Figure:
-    """Put the chart's title inside the figure (so an exported PNG carries it, with the source line
-    already there); idempotent, so a cached figure can go through it on every rerun."""
+def titled(spec: dict, title: str) -> dict:
+    """A figure spec with the chart's title inside the figure (so an exported PNG carries it, with the
+    source line already there): a new spec; idempotent."""
     text = f"<b>{html.escape(title)}</b>"
-    if fig.layout.title.text != text:
-        top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
-        fig.update_layout(title=dict(text=text, x=0, xanchor="left", xref="paper", y=0.995, yanchor="top",
-                                     yref="container", font=dict(size=14, color="#333333")),
-                          margin=dict(t=top + 34))
-    return fig
+    layout = spec.get("layout", {})
+    if layout.get("title", {}).get("text") == text:
+        return spec
+    top = layout.get("margin", {}).get("t")
+    return {**spec, "layout": merged(layout, {
+        "title": dict(text=text, x=0, xanchor="left", xref="paper", y=0.995, yanchor="top", yref="container",
+                      font=dict(size=14, color="#333333")),
+        "margin": dict(t=(top if top is not None else 40) + 34)})}
 
 
-def show_chart(fig: go.Figure, caption: str, *, key: str, title: str | None = None,
-               synthetic: bool | None = None) -> None:
-    """Draw a plotly figure and a data note; with `title`, the title is drawn inside the figure, so a
-    PNG exported from the toolbar carries the chart's title and its source line. A figure of
-    synthetic data (`synthetic`, default: this render's set says so) says so inside the picture."""
+def shown_figure(fig: go.Figure | dict, title: str | None, synthetic: bool) -> go.Figure:
+    """The figure `show_chart` draws: `fig` (a Figure or a spec, never changed: it may be a cached
+    one) with its title inside and, for synthetic data, the SYNTHETIC stamp; made from the spec
+    without plotly's validation (dashboard.figures.spec_figure: `fig` was valid, and title and stamp
+    are plain values)."""
+    spec = fig if isinstance(fig, dict) else fig.to_dict()
     if title:
-        titled(fig, title)
-    if is_synthetic() if synthetic is None else synthetic:
-        stamp_synthetic(fig)
+        spec = titled(spec, title)
+    if synthetic:
+        spec = stamp_synthetic(spec)
+    return spec_figure(spec)
+
+
+def show_chart(fig: go.Figure | dict, caption: str, *, key: str, title: str | None = None,
+               synthetic: bool | None = None) -> None:
+    """Draw a plotly figure (or a figure spec) and a data note; with `title`, the title is drawn inside
+    the figure, so a PNG exported from the toolbar carries the chart's title and its source line. A
+    figure of synthetic data (`synthetic`, default: this render's set says so) says so inside the
+    picture."""
     st.plotly_chart(
-        fig, key=key, width="stretch",
+        shown_figure(fig, title, is_synthetic() if synthetic is None else synthetic), key=key, width="stretch",
         config={
             "displaylogo": False,
             "toImageButtonOptions": {"format": "png", "filename": f"tip-china-{_slug(key)}", "scale": 2},

@@ -10,12 +10,16 @@ Measured, each case `--runs` times (min / median / max, wall ms and CPU-seconds 
 
   AppTest   first view with cold caches (once per page: the first visitor after a refresh), first
             view in a new session (a fresh AppTest, the server's caches warm), and a rerun after a
-            widget change on each page (a value seen before: cached, and a new one where it applies)
+            widget change on each page (a value seen before: cached, and a new one where it applies);
+            each timed run ends with the full garbage collection Streamlit's server runs after every
+            script run (runner.postScriptGC), which AppTest's runner leaves out
   Chromium  (--browser) `streamlit run` on a free port, Debian's Chromium (CPU-seconds: the server
             process's): first view of each page
             in a new browser context (until Streamlit stops running and nothing is stale); then
             five contexts open on every page, the server process tree's RSS and PSS sampled
             (/proc) while they load, once they have all settled, and after they close
+
+Every line gives the 1-minute load average of the machine during its runs (min-max).
 
     python scripts/bench_pages.py [--runs 3] [--kwic-rows 1000000] [--data DIR] [--browser]
 
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import statistics
 import sys
@@ -50,20 +55,25 @@ PAGES = {  # url path: the page's title (what the browser waits for)
 
 @dataclass
 class Case:
-    """One measured case: wall milliseconds and CPU-seconds of each run, and its target."""
+    """One measured case: wall milliseconds and CPU-seconds of each run, the load average, and its target."""
 
     name: str
     target_ms: float | None
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
+    load: list[float] = field(default_factory=list)
 
-    def time(self, fn, cpu=time.process_time):
-        """Run `fn` once, recording its wall time and the CPU-seconds `cpu()` counts meanwhile (this
-        process's by default; the server's for Chromium)."""
+    def time(self, fn, cpu=time.process_time, after=None):
+        """Run `fn` (then `after`, in the timed span) once, recording its wall time, the CPU-seconds
+        `cpu()` counts meanwhile (this process's by default; the server's for Chromium) and the
+        machine's 1-minute load average."""
         c0, t0 = cpu(), time.perf_counter()
         out = fn()
+        if after is not None:
+            after()
         self.wall.append((time.perf_counter() - t0) * 1000)
         self.cpu.append(cpu() - c0)
+        self.load.append(os.getloadavg()[0])
         return out
 
     @property
@@ -74,11 +84,17 @@ class Case:
         w, c = sorted(self.wall), sorted(self.cpu)
         verdict = "" if self.target_ms is None else ("ok" if self.ok else "SLOW")
         return (f"{self.name:46} {w[0]:8.0f} {statistics.median(w):8.0f} {w[-1]:8.0f}   "
-                f"{c[0]:6.2f} {statistics.median(c):6.2f} {c[-1]:6.2f}  {len(w):2d}  {verdict}")
+                f"{c[0]:6.2f} {statistics.median(c):6.2f} {c[-1]:6.2f}  {len(w):2d}  "
+                f"{min(self.load):4.1f}-{max(self.load):<4.1f}  {verdict}")
 
 
-HEADER = (f"{'case':46} {'min':>8} {'median':>8} {'max':>8}   {'cpu s':>6} {'med':>6} {'max':>6}   n  "
+HEADER = (f"{'case':46} {'min':>8} {'median':>8} {'max':>8}   {'cpu s':>6} {'med':>6} {'max':>6}   n  load       "
           f"(wall ms; targets: first view < {FIRST_TARGET_MS:.0f}, rerun < {RERUN_TARGET_MS:.0f})")
+
+
+def server_gc() -> None:
+    """What Streamlit's server does after every script run and AppTest does not: a full collection."""
+    gc.collect(2)
 
 
 # -- AppTest ------------------------------------------------------------------------------------
@@ -139,10 +155,10 @@ def apptest_bench(runs: int) -> list[Case]:
         cold = Case(f"{page}: first view, caches cold", FIRST_TARGET_MS)
         st.cache_resource.clear()  # the first visitor after a new table set: nothing of it is cached yet
         st.cache_data.clear()
-        cold.time(lambda: _run(_app(page)))
+        cold.time(lambda: _run(_app(page)), after=server_gc)
         first = Case(f"{page}: first view, new session", FIRST_TARGET_MS)
         for _ in range(runs):
-            at = first.time(lambda: _run(_app(page)))
+            at = first.time(lambda: _run(_app(page)), after=server_gc)
         cases += [cold, first]
         for what, calls in _reruns(page, at, runs).items():
             case = Case(f"{page}: {what}", RERUN_TARGET_MS)
@@ -150,7 +166,7 @@ def apptest_bench(runs: int) -> list[Case]:
                 for call in calls[:3]:  # every value seen once: what is measured is the rerun, not a first build
                     call()
             for call in calls:
-                case.time(call)
+                case.time(call, after=server_gc)
             cases.append(case)
         for case in cases[-len(_reruns(page, at, runs)) - 2:]:
             print(case.line(), flush=True)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analysis.claims import evaluate_without_corpus
 from analysis.schema import NEEDS_DATA, NOT_SUPPORTED, PARTLY, SUPPORTED, VERDICTS
-from dashboard import charts, data, derived, ui
+from dashboard import cached, charts, data, derived, ui
 from dashboard.country import CHINA, for_country
 from dashboard.ngo_estimates import ESSAY_CITATION, ESSAY_URL, NGO_CHECK, estimates_from_claims
 from dashboard.textsafe import escape_markdown, markdown_link
@@ -105,7 +105,8 @@ with left:
     st.subheader("What the report says")
     if kwic.ok and narratives.has_rows:
         women_only = st.toggle("Only sentences about women and girls", value=True, key="women_only")
-        tally = derived.quantifier_tally(kwic.df, women_only=women_only)
+        tally = cached.once("quantifier-tally", kwic.key, (women_only,),
+                            lambda: derived.quantifier_tally(kwic.df, women_only=women_only))
         who = "women and girls" if women_only else "people"
         if tally.tally.empty:
             report_words = "no quantifier word"
@@ -141,8 +142,8 @@ if kwic.ok and narratives.has_rows:
         st.caption(f"Source: {ui.REPORT_SOURCE} (kwic.csv, sentences naming North Korean people).")
 if estimates:
     ui.show_chart(
-        charts.estimates_chart(estimates, report_words, source=ui.ESSAY_SOURCE + (
-            "; " + ui.REPORT_SOURCE if report_words is not None else "")),
+        cached.figure("estimates", essay_input.key, (report_words,), lambda: charts.estimates_chart(
+            estimates, report_words, source=ui.ESSAY_SOURCE + ("; " + ui.REPORT_SOURCE if report_words is not None else ""))),
         f"{ui.ESSAY_SOURCE} (Korea Future Initiative 2019; Korean NGOs via CNN 2019)"
         + ("; the report's words from kwic.csv." if report_words is not None else
            ". No report text in the data yet, so the report's side is not drawn."),

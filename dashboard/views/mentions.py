@@ -115,7 +115,7 @@ st.subheader("North Korean victims by kind")
 if kwic.ok:
     ui.show_chart(
         cached.figure("kinds", (kwic.key, data.lexicon_key()), (years, tuple(corpus)), lambda: charts.kinds_chart(
-            kwic.df, kind_labels=data.kind_labels(), years=years, corpus_years=corpus, source=source.replace("mentions.csv", "kwic.csv"))),
+            cached.once("kind-counts", kwic.key, (), lambda: charts.kind_counts(kwic.df)), kind_labels=data.kind_labels(), years=years, corpus_years=corpus, source=source.replace("mentions.csv", "kwic.csv"))),
         f"{ui.REPORT_SOURCE}; kinds read from each sentence naming North Korean people (kwic.csv). "
         "A sentence naming several kinds counts under each; '0': the year's text names no North Korean people.",
         key="mentions-kinds", title="Sentences naming North Korean people, by kind of exploitation",
@@ -126,16 +126,18 @@ if kwic.has_rows:
     needle = st.text_input("Filter sentences", key="kwic_filter", placeholder="e.g. women, returned, brides",
                            **permalink.initial_text("kwic_filter"))
     permalink.write_url("kwic_filter", needle.strip(), "")
-    k = derived.filter_kwic(kwic.df, groups, years, needle)
+    k = derived.filter_kwic(kwic.df, groups, years, needle)  # (keeps kwic.df's index)
+    links = cached.once("kwic-links", kwic.key, (country,), lambda: pd.DataFrame({  # once per table version
+        "read": [W.read_link(country, y, i) for y, i in zip(kwic.df["year"].tolist(), kwic.df["paragraph_index"].tolist())],
+        "source_url": ui.http_links(kwic.df[["source_url"]], "source_url")["source_url"]}, index=kwic.df.index)).loc[k.index]
     shown = pd.DataFrame({  # the links first, so that they stay on screen at 1400 px
-        "year": k["year"], "paragraph": k["paragraph_index"].astype("Int64") + 1,
-        "read": [W.read_link(country, y, i) for y, i in zip(k["year"].tolist(), k["paragraph_index"].tolist())],
-        "source_url": k["source_url"], "group": k["group"].map(lambda s: group_label(s, labels)),
+        "year": k["year"], "paragraph": k["paragraph_index"].astype("Int64") + 1, "read": links["read"],
+        "source_url": links["source_url"], "group": k["group"].map({g: group_label(g, labels) for g in k["group"].unique()}),
         "sentence": k["sentence"], "term": k["term"], "section": k["section"], "kinds": k["kinds"],
         "quantifiers": k["quantifiers"],
     })
     st.dataframe(
-        ui.http_links(shown, "source_url"), hide_index=True, width="stretch", height=400,
+        shown, hide_index=True, width="stretch", height=400,  # (source_url: http(s) links only, ui.http_links)
         row_height=ui.WRAP_ROW_HEIGHT,
         column_config={
             "year": st.column_config.NumberColumn("Year", format="%d", width=55),

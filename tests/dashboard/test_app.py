@@ -396,3 +396,20 @@ def test_url_wins_only_when_it_was_not_written_by_this_session(monkeypatch, full
     at.run()
     assert at.text_input(key="phrase").value == "forced marriage"
     assert_clean(at)
+
+
+def test_the_modules_are_frozen_once_and_no_table_with_them(monkeypatch, full_dir):
+    """dashboard.process.freeze_imports: the first run freezes the imported modules' objects (so
+    Streamlit's collection after every run skips them); later runs, which load tables and build
+    figures, freeze nothing more (a frozen object is never freed as cyclic garbage)."""
+    import gc
+
+    from dashboard.process import freeze_imports
+
+    run_app(monkeypatch, full_dir, page="overview")
+    assert gc.get_freeze_count() > 50_000, "the app's run froze plotly's, pandas' and streamlit's objects"
+    frozen = freeze_imports()
+    assert gc.get_freeze_count() <= frozen  # (a frozen object freed by its reference count leaves the count)
+    for page in ("mentions", "world"):
+        assert_clean(run_app(monkeypatch, full_dir, page=page))
+    assert freeze_imports() == frozen and gc.get_freeze_count() <= frozen, "nothing a run made is frozen"

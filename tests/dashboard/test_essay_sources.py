@@ -147,15 +147,15 @@ def test_the_data_page_reads_no_row_for_its_downloads_and_builds_none_on_a_rerun
     (narratives, coverage, tiers); a rerun reads, serialises and zips nothing."""
     import streamlit as st
 
-    from dashboard import bundle, data
+    from dashboard import bundle, reader
     from tests.dashboard.conftest import publish_fixture
 
     target = publish_fixture("full", tmp_path / "data")
     monkeypatch.setenv("TIPDASH_DATA_DIR", str(target))
     st.cache_resource.clear()  # a fresh server: every read below is this page's
     reads: list[str] = []
-    real_read = data.read_table
-    monkeypatch.setattr(data, "read_table", lambda ts, name, **kw: reads.append(name) or real_read(ts, name, **kw))
+    real_read = reader.read_table
+    monkeypatch.setattr(reader, "read_table", lambda ts, name, **kw: reads.append(name) or real_read(ts, name, **kw))
     built: list[str] = []
     real_zip = bundle.build_zip
     monkeypatch.setattr(bundle, "build_zip", lambda *a, **kw: built.append("zip") or real_zip(*a, **kw))
@@ -163,7 +163,7 @@ def test_the_data_page_reads_no_row_for_its_downloads_and_builds_none_on_a_rerun
     at = _run(target, "data")
     assert sorted(set(reads)) == ["coverage", "narratives", "tiers"], reads
     labels = [b.proto.label for b in at.get("download_button")]
-    ts = data.resolve_sets(target).main
+    ts = reader.resolve_sets(target).main
     for name in ("kwic", "mentions", "paragraphs"):
         assert f"Download {name}.csv ({ts.manifest.tables[name].rows} rows)" in labels, labels
     reads.clear()

@@ -13,7 +13,8 @@ from dashboard import charts
 from dashboard.bundle import build_zip
 from analysis.schema import MENTIONS_TABLE, TIERS_TABLE
 from dashboard.colors import group_color, group_mark, order_groups
-from dashboard.data import parse_table
+from dashboard.figures import spec_figure
+from dashboard.reader import parse_table
 from dashboard.ngo_estimates import estimates_from_claims
 from dashboard.sentence_diff import Change, compare_sentences, word_diff_markdown
 from dashboard.summaries import headline, tier_spells
@@ -166,7 +167,7 @@ def test_hover_text_escapes_markup():
 def test_trend_uses_group_colours_and_percent_for_shares():
     m = pd.DataFrame({"group": ["north_korean", "uyghur_xinjiang"], "year": [2021, 2021],
                       "sentences": [4, 61], "per_1000_words": [1.0, 9.0], "share_of_sentences": [0.01, 0.149]})
-    fig = charts.mentions_trend(m, ["uyghur_xinjiang", "north_korean"], "share_of_sentences", source="s")
+    fig = spec_figure(charts.mentions_trend(m, ["uyghur_xinjiang", "north_korean"], "share_of_sentences", source="s"))
     assert [t.line.color for t in fig.data] == [group_color("north_korean"), group_color("uyghur_xinjiang")]
     assert list(fig.data[1].y) == pytest.approx([14.9])
     assert "%" in fig.layout.yaxis.title.text

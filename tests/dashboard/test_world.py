@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import world as W
 from dashboard import world_charts as WC
 from dashboard import data as D
+from dashboard import reader as R
 from dashboard.cached import build_from_set, kelley_frame, load_world
 from scrapers.store.tableset import TableSet, current
 from tests.fixtures.world_tables import GAP_YEAR, PLANS, publish_world, world_frames
@@ -193,13 +194,13 @@ def test_read_table_csv_and_parquet_agree(world_dir):
     csv_only = TableSet(ts.dir, replace(ts.manifest, tables={n: replace(i, parquet="", parquet_bytes=0)
                                                               for n, i in ts.manifest.tables.items()}))
     cols = ["country", "year", "group", "paragraph_index", "sentence", "no_such_column"]
-    from_csv, problem = D.read_table(csv_only, "kwic", columns=cols, group=W.NK)
-    from_parquet, _ = D.read_table(ts, "kwic", columns=cols, group=W.NK)
+    from_csv, problem = R.read_table(csv_only, "kwic", columns=cols, group=W.NK)
+    from_parquet, _ = R.read_table(ts, "kwic", columns=cols, group=W.NK)
     assert problem == "" and len(from_csv) == int((ts.read("kwic")["group"] == W.NK).sum()) > 0
     assert (from_csv["group"] == W.NK).all() and (from_csv["no_such_column"] == "").all()
     pd.testing.assert_frame_equal(from_csv, from_parquet, check_dtype=False)
     assert from_csv["year"].dtype == from_parquet["year"].dtype == "int64", "the schema's types either way"
-    russia, _ = D.read_table(ts, "mentions", columns=["country", "year"], country="russia")
+    russia, _ = R.read_table(ts, "mentions", columns=["country", "year"], country="russia")
     assert set(russia["country"]) == {"russia"} and list(russia.columns) == ["country", "year"]
     # the aggregates do not depend on where the rows came from
     a = build_from_set(csv_only, kelley())[0].nk
