@@ -133,3 +133,16 @@ def test_arrow_table_of_an_empty_or_one_column_table():
     alone = pd.DataFrame({"only": pd.Series(["", "x", None, "a,b"], dtype=object)})
     assert _parquet_bytes(arrow_table(alone, "other")) == _pandas_parquet(alone, "other")
     assert b"".join(table_chunks(alone, arrow_table(alone, "other"))) == b'only\n""\nx\n""\n"a,b"\n'
+
+
+def test_a_long_text_column_in_two_arrow_chunks_writes_the_parquet_to_parquet_writes():
+    """Paragraph-sized text (synthetic words) over Parquet's data-page size, held by pandas in two
+    Arrow chunks (as a concat of countries' frames holds it): the chunk boundary must not split a
+    page where to_parquet's one chunk does not."""
+    n, cut = 3000, 1001
+    texts = [" ".join(f"w{(i * 7919 + j * 31) % 5000}" for j in range(100)) for i in range(n)]
+    text = pd.concat([pd.Series(texts[:cut], dtype="str"), pd.Series(texts[cut:], dtype="str")],
+                     ignore_index=True)
+    assert pa.array(text).num_chunks == 2  # the case under test: pandas keeps both chunks
+    frame = pd.DataFrame({"text": text, "year": np.arange(n, dtype=np.int64) + 2001})
+    assert _parquet_bytes(arrow_table(frame, "paragraphs")) == _pandas_parquet(frame, "paragraphs")
