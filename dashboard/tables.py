@@ -1,5 +1,5 @@
 """The files the dashboard reads, as the loader and the Data & sources page need them: each one's
-place in the data directory, the columns it must hold and its number columns. Everything here comes
+place in the data directory and its columns with their meanings. Everything here comes
 from analysis.schema (the one data dictionary); this module only adapts it. Pure data, no Streamlit.
 """
 from __future__ import annotations
@@ -31,36 +31,6 @@ class TableSpec:
         return table_location(self.schema)
 
     @property
-    def title(self) -> str:
-        return self.schema.title
-
-    @property
-    def one_row_per(self) -> str:
-        return self.schema.one_row_per
-
-    @property
-    def description(self) -> str:
-        return self.schema.description
-
-    @property
-    def written_by(self) -> str:
-        return self.schema.written_by
-
-    @property
-    def numeric(self) -> tuple[str, ...]:
-        return self.schema.numeric
-
-    @property
-    def required(self) -> tuple[str, ...]:
-        """Columns that must be present for the file to be usable."""
-        return self.schema.required
-
-    @property
-    def columns(self) -> dict[str, str]:
-        """The required columns with their meaning, in file order."""
-        return {c: self.schema.about.get(c, "") for c in self.schema.required}
-
-    @property
     def described(self) -> dict[str, str]:
         """Every column with its meaning, in file order."""
         return {c: self.schema.about.get(c, "") for c in self.schema.columns}
@@ -69,9 +39,3 @@ class TableSpec:
 # Every table of the set (analysis.schema.TABLES), then the inputs kept in the repository.
 BY_NAME: dict[str, TableSpec] = {t.name: TableSpec(t) for t in (*TABLES.values(), *INPUT_TABLES)}
 ALL_TABLES: tuple[TableSpec, ...] = tuple(BY_NAME.values())
-TIERS, MENTIONS, KWIC = BY_NAME["tiers"], BY_NAME["mentions"], BY_NAME["kwic"]
-
-# Files read from their own path, not from the table set; the repository's copy is used when the
-# data directory has none.
-INPUT_NAMES = frozenset(t.name for t in INPUT_TABLES)
-REPO_FALLBACK = INPUT_NAMES

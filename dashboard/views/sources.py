@@ -52,8 +52,9 @@ for spec in ALL_TABLES:
     t = loaded[spec.name]
     status = (f"{t.rows} rows" if t.status == "ok" else ("missing" if t.status == "missing" else "unreadable"))
     file = Path(spec.relpath).name
-    with st.expander(f"**{spec.relpath}** · {spec.title} · {status}", expanded=False):
-        st.markdown(f"{spec.description} One row per {spec.one_row_per}. Written by: {spec.written_by}.")
+    with st.expander(f"**{spec.relpath}** · {spec.schema.title} · {status}", expanded=False):
+        about = spec.schema
+        st.markdown(f"{about.description} One row per {about.one_row_per}. Written by: {about.written_by}.")
         st.caption(f"File: `{spec.location}` in the data directory")
         if t.status == "ok":
             st.download_button(f"Download {file} ({t.rows} rows)", data=data.file_bytes(t), file_name=file,
