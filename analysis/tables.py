@@ -1,12 +1,9 @@
 """Builds the analysis tables (mentions, mention_sections, kwic, recommendations, claims) from the corpus tables."""
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pandas as pd
 
+from analysis.collector import paused_gc
 from analysis.claims import CLAIMS_COLUMNS, evaluate_claims
 from analysis.corpus import scan_corpus
 from analysis.kwic import KWIC_COLUMNS, kwic_table
@@ -33,20 +30,6 @@ def build_analysis_tables(paragraphs, narratives, tiers, lexicon, essay_claims) 
         "recommendations": build_recommendations_table(paragraphs, narratives, lexicon),
         "claims": build_claims_table(essay_claims, counts["mentions"], counts["kwic"], tiers, paragraphs, lexicon),
     }
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused for the block (resumed after it if it ran before). The
-    counting makes millions of small objects and no reference cycle: the collector, run every few
-    hundred new objects, would only walk them (about a tenth of the counting's CPU on the world)."""
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if running:
-            gc.enable()
 
 
 def build_count_tables(paragraphs, narratives, lexicon) -> dict[str, pd.DataFrame]:

@@ -9,12 +9,12 @@ stay free of both (tests/scrapers/test_warm_imports.py).
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from analysis.collector import paused_gc
 from analysis.schema import CACHE_CORRUPT, PARSE_FAILED, PARSED
 from scrapers.countries import DEFAULT_COUNTRY, Country
 from scrapers.inputs import (
@@ -149,18 +149,11 @@ def build(data_dir: Path | str, countries: Sequence[Country], cache: RawCache, s
 
     On an analysis or write error nothing is published: the previous set stays current and
     BuildResult.error says why."""
-    # The build makes millions of objects and no reference cycles worth collecting meanwhile: the
-    # cyclic collector's full passes over them cost seconds at world scale (it runs again after).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():  # the collector's full passes over the build's objects cost seconds at world scale
         result = _build(data_dir, countries, cache, store, extra_years=extra_years, lexicon=lexicon, claims=claims,
                         pages=pages)
         note = store.mismatch_note()
         return dataclasses.replace(result, warnings=(*result.warnings, note)) if note else result
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build(data_dir: Path | str, countries: Sequence[Country], cache: RawCache, store: ParseStore, *,

@@ -6,11 +6,11 @@ import gc
 import pandas as pd
 import pytest
 
+from analysis.collector import paused_gc
 from analysis.frames import InputTableError
 from analysis.lexicon import LexiconError
 from analysis.tables import (
     CLAIMS_COLUMNS, KWIC_COLUMNS, MENTION_SECTIONS_COLUMNS, MENTIONS_COLUMNS, build_analysis_tables, build_count_tables,
-    paused_gc,
 )
 
 from .conftest import make_corpus, make_tiers
